@@ -1,0 +1,27 @@
+#include "algorithms/registry.hpp"
+
+namespace convlab {
+
+// Each algorithm file defines its class and one factory.
+std::unique_ptr<Algorithm> make_naive();
+std::unique_ptr<Algorithm> make_reference();
+
+const std::vector<std::unique_ptr<Algorithm>>& registry() {
+    static const auto algorithms = [] {
+        std::vector<std::unique_ptr<Algorithm>> list;
+        list.push_back(make_naive());
+        list.push_back(make_reference());  // last, as in oneDNN's list
+        return list;
+    }();
+    return algorithms;
+}
+
+const Algorithm* find_algorithm(std::string_view name) {
+    for (const auto& algorithm : registry())
+        if (algorithm->name() == name) return algorithm.get();
+    return nullptr;
+}
+
+const Algorithm& reference_algorithm() { return *find_algorithm("reference"); }
+
+}  // namespace convlab

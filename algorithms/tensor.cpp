@@ -1,0 +1,37 @@
+#include "algorithms/tensor.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <new>
+#include <stdexcept>
+
+namespace convlab {
+
+void AlignedFree::operator()(void* p) const noexcept { std::free(p); }
+
+std::unique_ptr<float[], AlignedFree> aligned_floats(int64_t count) {
+    constexpr int64_t alignment = 64;
+    int64_t bytes = std::max<int64_t>(count, 1) * int64_t(sizeof(float));
+    bytes = (bytes + alignment - 1) / alignment * alignment;  // aligned_alloc wants a multiple
+    auto* p = static_cast<float*>(std::aligned_alloc(alignment, size_t(bytes)));
+    if (!p) throw std::bad_alloc();
+    std::fill(p, p + std::max<int64_t>(count, 1), 0.0f);
+    return std::unique_ptr<float[], AlignedFree>(p);
+}
+
+int64_t element_count(const std::vector<int64_t>& dims) {
+    int64_t n = 1;
+    for (int64_t d : dims) {
+        if (d < 0) throw std::invalid_argument("negative tensor dimension");
+        if (d != 0 && n > INT64_MAX / d) throw std::overflow_error("tensor size overflows 64 bits");
+        n *= d;
+    }
+    return n;
+}
+
+Tensor::Tensor(std::vector<int64_t> dims)
+    : dims_(std::move(dims)), size_(element_count(dims_)), data_(aligned_floats(size_)) {}
+
+void Tensor::fill(float value) { std::fill(data(), data() + size_, value); }
+
+}  // namespace convlab

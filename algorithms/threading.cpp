@@ -1,0 +1,15 @@
+#include "algorithms/threading.hpp"
+
+#include <cblas.h>
+#include <omp.h>
+
+namespace convlab {
+
+void set_threads(int n) {
+    omp_set_num_threads(n);
+    openblas_set_num_threads(n);
+}
+
+int max_threads() { return omp_get_max_threads(); }
+
+}  // namespace convlab
