@@ -53,6 +53,9 @@ class Primitive {
 public:
     virtual ~Primitive() = default;
     virtual void execute(const ConvArgs& args) const = 0;
+    // What actually runs, when the algorithm delegates the choice (oneDNN's
+    // impl_info_str); empty otherwise.
+    virtual std::string implementation() const { return {}; }
 };
 
 class Algorithm {
