@@ -63,7 +63,7 @@ void ensure_fits_in_memory(const Algorithm& algorithm, const Problem& p, Directi
     int64_t workspace = algorithm.workspace_bytes(p, d);
     int64_t total = 0;
     if (__builtin_add_overflow(tensors, workspace, &total) || total > available)
-        refuse(fmt::format("{} bytes (tensors {} + workspace {})", tensors + workspace, tensors, workspace));
+        refuse(fmt::format("tensors of {} bytes and a workspace of {} bytes", tensors, workspace));
 }
 
 }  // namespace convlab
