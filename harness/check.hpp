@@ -28,6 +28,23 @@ struct ConvTensors {
 // Deterministic inputs for `d` from `seed`; output tensors allocated.
 ConvTensors make_tensors(const Problem& p, Direction d, Fill fill, uint64_t seed);
 
+// How Fill::integers fills the inputs of one direction, so the bound on every
+// sum can be checked from the parameters alone: every input value is an
+// integer in [-magnitude, magnitude]; in the sparse operand (w for fwd and
+// bwd_d, dy for bwd_w) only one value in `period` along any reduction may be
+// nonzero, so no output element is a sum of more than max_nonzero_terms()
+// nonzero products.
+struct IntegerFill {
+    int64_t reduction_length = 1;  // ic/g*kh*kw (fwd), oc/g*kh*kw (bwd_d), mb*oh*ow (bwd_w)
+    int64_t magnitude = 1;
+    int64_t period = 1;
+    int64_t max_nonzero_terms() const { return (reduction_length + period - 1) / period; }
+    // Bound on |partial sum| and on the sum of |terms| of any output element
+    // (the fwd bias included): magnitude^2 * max_nonzero_terms + magnitude.
+    int64_t max_abs_sum() const { return magnitude * magnitude * max_nonzero_terms() + magnitude; }
+};
+IntegerFill integer_fill(const Problem& p, Direction d);
+
 // Poisons the outputs of `d` with NaN, then runs `algorithm` (prepare + execute,
 // workspace allocated here).
 void run_algorithm(const Algorithm& algorithm, const Problem& p, Direction d, ConvTensors& t);
