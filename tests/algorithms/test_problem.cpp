@@ -217,6 +217,27 @@ TEST_CASE("Problem round-trips through str() on every bundled shape", "[problem]
     CHECK(unsupported == 25);  // the depth lines of dilated (15) and tails (10)
 }
 
+TEST_CASE("Problem round-trips names that themselves end in *N", "[problem]") {
+    // Found by fuzz/fuzz_descriptor: only the last "*N" is the weight, so the
+    // name of "a*2*1" is "a*2" with weight 1, and str() must keep it that way.
+    for (const char* descriptor : {"ic1ih1oc1kh1n\"a*2*1\"", "ic1ih1oc1kh1n\"*0*1\"", "ic1ih1oc1kh1n\"b*3*5\""}) {
+        INFO(descriptor);
+        const Problem p = Problem::parse(descriptor);
+        INFO("str(): " << p.str());
+        Problem again;
+        REQUIRE_NOTHROW(again = Problem::parse(p.str()));
+        CHECK(again == p);
+    }
+    CHECK(Problem::parse("ic1ih1oc1kh1n\"a*2*1\"").name == "a*2");
+}
+
+TEST_CASE("Problem::parse rejects values whose derived sizes overflow 64 bits", "[problem]") {
+    // Found by fuzz/fuzz_descriptor: pw = INT64_MAX was accepted, and then
+    // pw_right() = (ow-1)*sw - iw + extent - pw overflowed (UBSan).
+    CHECK_THROWS_AS(Problem::parse("ic3ih49iw84350oc32ow821kh2kw21pw9223372036854775807"), ProblemError);
+    CHECK_THROWS_AS(Problem::parse("ic1ih1oc1kh1sh9223372036854775807oh3"), ProblemError);
+}
+
 TEST_CASE("Problem::parse rejects bad descriptors, naming the entry", "[problem]") {
     require_error("ic1ih1oc1kh1xy3", {"xy"});
     require_error("ih5oc1kh1", {"ic"});
