@@ -38,4 +38,12 @@ std::vector<SelectedProblem> selected_problems(const Selection& selection);
 std::vector<const Algorithm*> selected_algorithms(const Selection& selection);
 std::vector<Direction> selected_directions(const Selection& selection);
 
+// The registered algorithm of that name, else a UsageError listing the known ones.
+const Algorithm& algorithm_named(const std::string& name);
+
+// --threads N (N >= 1; 0, the default, keeps OpenMP's and OpenBLAS's own count),
+// applied with apply_threads before any work.
+void add_threads_option(CLI::App& command, int& threads);
+void apply_threads(int threads);
+
 }  // namespace convlab

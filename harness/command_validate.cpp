@@ -1,0 +1,137 @@
+// `convlab validate`: every selected algorithm against the double reference on
+// every selected problem and direction (harness/check.hpp), one line a case:
+//
+//   [  7/120] PASSED   naive  fwd    max rel err 0  mb2ic3ih8oc4kh3ph1n"conv1"
+//   [  8/120] FAILED   foo    bwd_d  integer pass: ...; worst dx[0,1,3,2] got 7 expected 8  mb2...
+//
+// The descriptor comes last so it can be pasted back into --problem. Lines are
+// flushed as they come, with the case's time, so a long run shows progress.
+// Exit status 0 when nothing failed, 1 otherwise.
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "algorithms/registry.hpp"
+#include "harness/check.hpp"
+#include "harness/commands.hpp"
+#include "harness/memory_guard.hpp"
+#include "harness/selection.hpp"
+
+namespace convlab {
+namespace {
+
+struct ValidateOptions {
+    Selection selection;
+    int threads = 0;
+    uint64_t seed = 1;
+};
+
+// Float tensors the checker holds at once, counted in copies of one call's
+// tensors: the fp32 tensors, their double copies and |copies|, the cached
+// double reference and scale of both passes.
+constexpr int checker_copies = 8;
+
+struct Tally {
+    int64_t counts[4] = {0, 0, 0, 0};  // by Status
+    int64_t done = 0, total = 0;
+    size_t name_width = 0;
+
+    void line(Status s, std::string_view algorithm, std::string_view direction, const std::string& detail,
+              const std::string& descriptor, double seconds) {
+        ++counts[int(s)];
+        ++done;
+        const int digits = int(std::to_string(total).size());
+        fmt::print("[{:>{}}/{}] {:<11} {:<{}} {:<5}  {}  {}", done, digits, total, to_string(s), algorithm, name_width,
+                   direction, detail, descriptor);
+        if (seconds >= 0) fmt::print("  ({:.2f}s)", seconds);
+        fmt::print("\n");
+        std::fflush(stdout);
+    }
+};
+
+std::string detail_of(const Verdict& v) {
+    switch (v.status) {
+        case Status::passed: return fmt::format("max rel err {:.3g}, max abs err {:.3g}", v.max_rel_err, v.max_abs_err);
+        case Status::failed: return v.worst.empty() ? v.reason : v.reason + "; worst " + v.worst;
+        default: return v.reason;
+    }
+}
+
+Verdict checked(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed) {
+    Verdict v;
+    try {
+        ensure_fits_in_memory(algorithm, p, d, checker_copies);
+    } catch (const UsageError& e) {
+        v.status = Status::skipped;
+        v.reason = e.what();
+        return v;
+    }
+    try {
+        return check(algorithm, p, d, seed);
+    } catch (const std::exception& e) {  // an algorithm that throws fails; the run goes on
+        v.status = Status::failed;
+        v.reason = fmt::format("threw: {}", e.what());
+        return v;
+    }
+}
+
+int validate(const ValidateOptions& o) {
+    apply_threads(o.threads);
+    const auto problems = selected_problems(o.selection);
+    auto algorithms = selected_algorithms(o.selection);
+    const auto directions = selected_directions(o.selection);
+    // The reference is what the others are checked against; it is checked
+    // against itself only when asked for by name.
+    if (o.selection.algorithms.empty())
+        std::erase(algorithms, &reference_algorithm());
+
+    Tally tally;
+    for (const auto* a : algorithms) tally.name_width = std::max(tally.name_width, a->name().size());
+    tally.name_width = std::max<size_t>(tally.name_width, 1);
+    for (const auto& selected : problems)
+        tally.total += selected.entry.unsupported ? 1 : int64_t(algorithms.size() * directions.size());
+
+    for (const auto& selected : problems) {
+        const ShapeEntry& entry = selected.entry;
+        if (entry.unsupported) {
+            tally.line(Status::unsupported, "-", "-", entry.reason, entry.descriptor, -1);
+            continue;
+        }
+        // Direction outside, algorithm inside: the reference of one problem
+        // and direction is computed once for all algorithms.
+        for (Direction d : directions) {
+            for (const Algorithm* algorithm : algorithms) {
+                const auto start = std::chrono::steady_clock::now();
+                const Verdict v = checked(*algorithm, entry.problem, d, o.seed);
+                const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                tally.line(v.status, algorithm->name(), to_string(d), detail_of(v), entry.problem.str(),
+                           v.status == Status::skipped ? -1 : seconds);
+            }
+        }
+    }
+    const auto& n = tally.counts;
+    fmt::print("{} passed, {} failed, {} skipped, {} unsupported\n", n[int(Status::passed)], n[int(Status::failed)],
+               n[int(Status::skipped)], n[int(Status::unsupported)]);
+    return n[int(Status::failed)] > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_validate_command(CLI::App& app, int& status) {
+    CLI::App* command = app.add_subcommand(
+        "validate", "check algorithms against the double-precision reference: small-integer data exactly, "
+                    "real data within each algorithm's tolerance; every output element compared");
+    auto options = std::make_shared<ValidateOptions>();
+    add_selection_options(*command, options->selection);
+    add_threads_option(*command, options->threads);
+    command->add_option("--seed", options->seed, "seed of the test data (default 1)")->type_name("S");
+    command->callback([options, &status] { status = validate(*options); });
+}
+
+}  // namespace convlab

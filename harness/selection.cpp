@@ -1,0 +1,128 @@
+// The options `validate` and `bench` share, and what they select.
+#include "harness/selection.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+
+#include "algorithms/registry.hpp"
+#include "algorithms/threading.hpp"
+#include "harness/commands.hpp"
+
+namespace convlab {
+namespace {
+
+// A repeatable option taking exactly one value per occurrence, so
+// "--problem A --problem B" is the only way to give two (no silent swallowing
+// of a following word).
+template <class T>
+CLI::Option* add_repeatable(CLI::App& command, const std::string& name, std::vector<T>& values,
+                            const std::string& help) {
+    return command.add_option(name, values, help)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+std::string known_algorithms() {
+    std::string list;
+    for (const auto& algorithm : registry()) list += (list.empty() ? "" : ", ") + std::string(algorithm->name());
+    return list;
+}
+
+template <class T>
+void append_unique(std::vector<T>& list, const T& value) {
+    if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+}  // namespace
+
+void add_selection_options(CLI::App& command, Selection& selection) {
+    add_repeatable(command, "--batch", selection.batches,
+                   "shape file: a path or a bundled set (resnet_50, vgg_19, ...); repeatable")
+        ->type_name("FILE");
+    add_repeatable(command, "--problem", selection.problems,
+                   "a problem in benchdnn descriptor syntax, e.g. mb2ic64ih56oc64kh3ph1; repeatable")
+        ->type_name("DESC");
+    add_repeatable(command, "--algo", selection.algorithms, "an algorithm (see `convlab list`); repeatable; default all")
+        ->type_name("NAME");
+    add_repeatable(command, "--dir", selection.directions, "fwd, bwd_d or bwd_w; repeatable; default all three")
+        ->type_name("DIR")
+        ->check(CLI::IsMember({"fwd", "bwd_d", "bwd_w"}));
+    command.add_option("--mb", selection.mb, "override every problem's minibatch (>= 1)")
+        ->type_name("N")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                int64_t n = 0;
+                return CLI::detail::lexical_cast(text, n) && n >= 1 ? std::string() : "must be at least 1, not " + text;
+            },
+            "N>=1"));
+}
+
+std::vector<SelectedProblem> selected_problems(const Selection& selection) {
+    if (selection.batches.empty() && selection.problems.empty())
+        throw UsageError("no problems selected: give --batch FILE (or a bundled set, e.g. resnet_50) or --problem DESC");
+    if (selection.mb < 0) throw UsageError("--mb must be at least 1");
+    std::vector<SelectedProblem> selected;
+    auto add = [&](std::string suite, ShapeEntry entry) {
+        if (!entry.unsupported && selection.mb > 0) entry.problem.mb = selection.mb;
+        selected.push_back({std::move(suite), std::move(entry)});
+    };
+    for (const std::string& batch : selection.batches) {
+        const auto path = find_shape_file(batch);
+        ShapeFile file = read_shape_file(path);
+        for (const std::string& note : file.notes) std::fprintf(stderr, "convlab: note: %s\n", note.c_str());
+        for (ShapeEntry& entry : file.entries) add(path.stem().string(), std::move(entry));
+    }
+    for (const std::string& descriptor : selection.problems) {
+        ShapeEntry entry;
+        entry.descriptor = descriptor;
+        try {
+            entry.problem = Problem::parse(descriptor);
+        } catch (const UnsupportedProblem& e) {  // a 3-D problem: reported, not an error
+            entry.unsupported = true;
+            entry.reason = e.what();
+        }
+        add("cli", std::move(entry));
+    }
+    return selected;
+}
+
+const Algorithm& algorithm_named(const std::string& name) {
+    if (const Algorithm* algorithm = find_algorithm(name)) return *algorithm;
+    throw UsageError("unknown algorithm '" + name + "' (known: " + known_algorithms() + ")");
+}
+
+std::vector<const Algorithm*> selected_algorithms(const Selection& selection) {
+    std::vector<const Algorithm*> selected;
+    if (selection.algorithms.empty()) {
+        for (const auto& algorithm : registry()) selected.push_back(algorithm.get());
+        return selected;
+    }
+    for (const std::string& name : selection.algorithms) append_unique(selected, &algorithm_named(name));
+    return selected;
+}
+
+std::vector<Direction> selected_directions(const Selection& selection) {
+    if (selection.directions.empty()) return {std::begin(all_directions), std::end(all_directions)};
+    std::vector<Direction> selected;
+    for (const std::string& text : selection.directions) {
+        try {
+            append_unique(selected, parse_direction(text));
+        } catch (const std::invalid_argument& e) {
+            throw UsageError(e.what());
+        }
+    }
+    return selected;
+}
+
+void add_threads_option(CLI::App& command, int& threads) {
+    command.add_option("--threads", threads, "threads for OpenMP and OpenBLAS (>= 1); default: their own")
+        ->type_name("N")
+        ->check(CLI::Range(1, 4096));
+}
+
+void apply_threads(int threads) {
+    if (threads > 0) set_threads(threads);
+}
+
+}  // namespace convlab
