@@ -1,0 +1,233 @@
+"""Command-line tests of convlab: golden cases through `convlab run`, exit
+statuses and one-line messages for bad usage and bad input.
+
+Run: python3 test_cli.py PATH/TO/convlab   (ctest does so; numpy required)
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+
+CONVLAB = None  # set from the command line
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden")
+CASES = sorted(d for d in os.listdir(GOLDEN) if os.path.isdir(os.path.join(GOLDEN, d)))
+OUTPUTS = {"fwd": ["y"], "bwd_d": ["dx"], "bwd_w": ["dw", "db"]}
+SMALL = "mb2ic3ih8oc4kh3ph1"
+
+
+def convlab(*args):
+    return subprocess.run([CONVLAB, *args], capture_output=True, text=True, timeout=120)
+
+
+def descriptor(case):
+    with open(os.path.join(GOLDEN, case, "descriptor")) as f:
+        return f.read().strip()
+
+
+def registered_algorithms():
+    result = convlab("list")
+    assert result.returncode == 0, result.stderr
+    return [line.split()[0] for line in result.stdout.splitlines() if line.strip()]
+
+
+class Scratch(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="convlab_cli_")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def inputs_from(self, case):
+        """A copy of a golden case's inputs, to be spoilt by a test."""
+        path = os.path.join(self.tmp, "in")
+        os.makedirs(path, exist_ok=True)
+        for name in ("x", "w", "b", "dy"):
+            shutil.copy(os.path.join(GOLDEN, case, name + ".npy"), path)
+        return path
+
+
+class GoldenCases(Scratch):
+    def run_case(self, algorithm, case, direction):
+        out = os.path.join(self.tmp, algorithm, case, direction)
+        result = convlab("run", "--problem", descriptor(case), "--algo", algorithm, "--dir", direction,
+                         "--in", os.path.join(GOLDEN, case), "--out", out)
+        return result, out
+
+    def check_reproduces(self, algorithm, case, direction):
+        result, out = self.run_case(algorithm, case, direction)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for name in OUTPUTS[direction]:
+            got = np.load(os.path.join(out, name + ".npy"))
+            expected = np.load(os.path.join(GOLDEN, case, name + ".npy"))
+            self.assertEqual(got.dtype, np.float32)
+            self.assertEqual(got.shape, expected.shape)
+            self.assertTrue(np.array_equal(got, expected),
+                            f"{algorithm} {direction} {case}: {name} differs, max |diff| "
+                            f"{np.max(np.abs(got.astype(np.float64) - expected))}")
+
+    def test_reference_and_naive_reproduce_every_golden_case(self):
+        self.assertEqual(len(CASES), 4)
+        for algorithm in ("reference", "naive"):
+            for case in CASES:
+                for direction in OUTPUTS:
+                    with self.subTest(algorithm=algorithm, case=case, direction=direction):
+                        self.check_reproduces(algorithm, case, direction)
+
+    def test_every_algorithm_that_accepts_a_golden_case_reproduces_it(self):
+        ran = 0
+        for algorithm in registered_algorithms():
+            for case in CASES:
+                for direction in OUTPUTS:
+                    with self.subTest(algorithm=algorithm, case=case, direction=direction):
+                        result, _ = self.run_case(algorithm, case, direction)
+                        if result.returncode == 2 and "does not run" in result.stderr:
+                            continue  # declined, with its reason
+                        self.check_reproduces(algorithm, case, direction)
+                        ran += 1
+        self.assertGreater(ran, 0)
+
+    def test_missing_bias_means_zero_bias(self):
+        case = "worked_example"
+        inputs = self.inputs_from(case)
+        os.remove(os.path.join(inputs, "b.npy"))
+        out = os.path.join(self.tmp, "out", "nested")  # created by run
+        result = convlab("run", "--problem", descriptor(case), "--algo", "naive", "--dir", "fwd",
+                         "--in", inputs, "--out", out)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        b = np.load(os.path.join(GOLDEN, case, "b.npy"))
+        expected = np.load(os.path.join(GOLDEN, case, "y.npy")) - b.reshape(1, -1, 1, 1)
+        self.assertTrue(np.array_equal(np.load(os.path.join(out, "y.npy")), expected))
+
+
+class UsageErrors(Scratch):
+    """Bad usage and bad input: exit status 2 and one line on stderr."""
+
+    def assert_usage_error(self, args, *words):
+        result = convlab(*args)
+        self.assertEqual(result.returncode, 2, f"{args}: {result.stdout}{result.stderr}")
+        lines = result.stderr.splitlines()
+        self.assertEqual(len(lines), 1, f"{args}: stderr is not one line: {result.stderr!r}")
+        self.assertTrue(lines[0].startswith("convlab: error: "), lines[0])
+        for word in words:
+            self.assertIn(word, lines[0])
+
+    def run_args(self, inputs, problem=None, direction="fwd"):
+        return ["run", "--problem", problem or descriptor("grouped"), "--algo", "naive", "--dir", direction,
+                "--in", inputs, "--out", os.path.join(self.tmp, "out")]
+
+    def test_unknown_subcommand(self):
+        self.assert_usage_error(["frobnicate"], "frobnicate")
+
+    def test_no_subcommand(self):
+        self.assert_usage_error([])
+
+    def test_unknown_option(self):
+        self.assert_usage_error(["validate", "--problem", SMALL, "--bogus"], "--bogus")
+
+    def test_missing_value(self):
+        self.assert_usage_error(["validate", "--problem"], "--problem")
+
+    def test_unknown_algorithm_lists_the_known_ones(self):
+        self.assert_usage_error(["validate", "--problem", SMALL, "--algo", "nosuch"], "nosuch", "naive", "reference")
+        self.assert_usage_error(["run", "--problem", SMALL, "--algo", "nosuch", "--dir", "fwd",
+                                 "--in", self.tmp, "--out", self.tmp], "nosuch", "naive")
+
+    def test_unknown_direction(self):
+        self.assert_usage_error(["validate", "--problem", SMALL, "--dir", "sideways"], "sideways")
+
+    def test_zero_threads(self):
+        self.assert_usage_error(["validate", "--problem", SMALL, "--threads", "0"], "--threads")
+
+    def test_negative_minibatch(self):
+        self.assert_usage_error(["validate", "--problem", SMALL, "--mb", "-1"], "--mb")
+        self.assert_usage_error(["validate", "--problem", SMALL, "--mb", "0"], "--mb")
+
+    def test_no_problem_selected(self):
+        self.assert_usage_error(["validate", "--algo", "naive"], "--problem")
+
+    def test_bad_descriptor(self):
+        self.assert_usage_error(["validate", "--problem", "mb2ic3ih8oc4kh3qq7"], "mb2ic3ih8oc4kh3qq7")
+        self.assert_usage_error(self.run_args(self.tmp, problem="ic3oc5g2ih4kh1"), "ic3oc5g2ih4kh1")
+
+    def test_wrong_shaped_input(self):
+        inputs = self.inputs_from("grouped")
+        np.save(os.path.join(inputs, "x.npy"), np.zeros((2, 4, 7, 6), np.float32))
+        self.assert_usage_error(self.run_args(inputs), "x.npy", "(2, 4, 7, 6)", "(2, 4, 7, 7)")
+
+    def test_missing_input_file(self):
+        inputs = self.inputs_from("grouped")
+        os.remove(os.path.join(inputs, "dy.npy"))
+        self.assert_usage_error(self.run_args(inputs, direction="bwd_d"), "dy.npy")
+
+    def test_corrupt_npy(self):
+        inputs = self.inputs_from("grouped")
+        with open(os.path.join(inputs, "w.npy"), "r+b") as f:
+            f.truncate(100)  # header intact, data cut short
+        self.assert_usage_error(self.run_args(inputs), "w.npy")
+
+    def test_missing_shape_file(self):
+        self.assert_usage_error(["validate", "--batch", os.path.join(self.tmp, "no_such_shapes")], "no_such_shapes")
+
+    def test_declined_problem_is_an_error(self):
+        # The reference runs everything, so a decline needs a real restriction:
+        # find one among the registered algorithms, if any declines this problem.
+        problem = "mb1ic2ih9oc2kh2sh2dh1"
+        for algorithm in registered_algorithms():
+            result = convlab("run", "--problem", problem, "--algo", algorithm, "--dir", "fwd",
+                             "--in", self.inputs_from("grouped"), "--out", self.tmp)
+            if "does not run" in result.stderr:
+                self.assertEqual(result.returncode, 2)
+                self.assertEqual(len(result.stderr.splitlines()), 1)
+                return
+        self.skipTest("no registered algorithm declines " + problem)
+
+
+class Commands(unittest.TestCase):
+    def test_help_and_version(self):
+        for args in (["--help"], ["validate", "--help"], ["run", "--help"], ["--version"]):
+            result = convlab(*args)
+            self.assertEqual(result.returncode, 0, args)
+            self.assertIn("convlab", result.stdout)
+
+    def test_list_names_every_algorithm_with_the_reference_last(self):
+        names = registered_algorithms()
+        self.assertIn("naive", names)
+        self.assertEqual(names[-1], "reference")
+        reference_line = convlab("list").stdout.splitlines()[-1]
+        for direction in OUTPUTS:
+            self.assertIn(direction, reference_line)
+
+    def test_validate_naive_passes(self):
+        result = convlab("validate", "--problem", SMALL, "--problem", "g2mb1ic4ih7iw9oc6kh3kw2sh2sw3ph1dh1",
+                         "--algo", "naive")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        lines = result.stdout.splitlines()
+        self.assertEqual(sum(" PASSED " in line for line in lines), 6)
+        self.assertEqual(lines[-1], "6 passed, 0 failed, 0 skipped, 0 unsupported")
+        # The descriptor on each line parses back to the same problem.
+        pasted = lines[0].split()[-2]
+        again = convlab("validate", "--problem", pasted, "--algo", "naive", "--dir", "fwd")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        self.assertIn(pasted, again.stdout)
+
+    def test_validate_reports_3d_problems_as_unsupported(self):
+        result = convlab("validate", "--problem", "mb1ic2id4ih4oc2kd3kh3", "--algo", "naive")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("UNSUPPORTED", result.stdout)
+        self.assertEqual(result.stdout.splitlines()[-1], "0 passed, 0 failed, 0 skipped, 1 unsupported")
+
+    def test_validate_applies_the_minibatch_override(self):
+        result = convlab("validate", "--problem", SMALL, "--algo", "naive", "--dir", "fwd", "--mb", "3")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("mb3ic3", result.stdout)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit("usage: test_cli.py PATH/TO/convlab [unittest options]")
+    CONVLAB = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
