@@ -125,6 +125,11 @@ Dim deduce(std::string_view desc, const Parsed& in, char axis) {
                                    name('k'), name('d'), padded));
         dim.o = (padded - extent) / dim.s + 1;
     }
+    // The bottom/right padding, (o - 1) * s - i + extent - p, must be computable too.
+    int64_t span = checked_add(desc, checked_mul(desc, dim.o - 1, dim.s, "output span"), extent, "output span");
+    int64_t bottom;
+    if (__builtin_sub_overflow(span, dim.i, &bottom) || __builtin_sub_overflow(bottom, dim.p, &bottom))
+        fail(desc, fmt::format("the {} padding overflows 64 bits", axis == 'h' ? "bottom" : "right"));
     return dim;
 }
 
