@@ -78,6 +78,11 @@ public:
     // the sum of |terms| that make up the element (see harness/compare.hpp).
     virtual bool exact_on_integers() const { return true; }
     virtual double tolerance() const { return 1e-5; }
+    // Whether the algorithm mixes neighbouring values before multiplying
+    // (Winograd's tile transforms), so that a NaN or Inf input spreads to more
+    // outputs than the reference's: to every output of the tiles it touches.
+    // Every other algorithm propagates special values exactly as the reference.
+    virtual bool mixes_neighbours() const { return false; }
 
     // The default prepare() returns a primitive that calls run(); algorithms
     // with real set-up work (oneDNN) override it.
