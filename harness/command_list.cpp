@@ -1,5 +1,7 @@
 // `convlab list`: the registered algorithms, in registry order, one a line:
-// name, the directions it implements, description.
+// name, the directions it implements, "exact" when it must match the reference
+// exactly on small-integer data (else "tol=" its relative tolerance),
+// description.
 //
 // The directions are those the algorithm accepts on a fixed probe problem, a
 // plain 3x3 stride-1 layer that every algorithm able to do a direction at all
@@ -35,7 +37,11 @@ void add_list_command(CLI::App& app, int& status) {
                 const bool runs = algorithm->decline_reason(probe, d).empty();
                 directions += fmt::format("{:<6}", runs ? to_string(d) : "-");
             }
-            fmt::print("{:<{}}  {} {}\n", algorithm->name(), width, directions, algorithm->description());
+            // The correctness contract validate holds it to (harness/check.cpp).
+            const std::string contract =
+                algorithm->exact_on_integers() ? "exact" : fmt::format("tol={:.0e}", algorithm->tolerance());
+            fmt::print("{:<{}}  {} {:<9} {}\n", algorithm->name(), width, directions, contract,
+                       algorithm->description());
         }
         status = 0;
     });

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages convlab needs, only those missing.
+# Every dependency is a Debian package; nothing is downloaded at build time.
+#
+#   scripts/setup.sh
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config git python3
+    libopenblas-openmp-dev   # GEMM (OpenMP build)
+    libbenchmark-dev         # timing
+    catch2                   # tests (v2)
+    libdnnl-dev              # oneDNN baseline
+    libcli11-dev             # command line
+    nlohmann-json3-dev       # JSON metadata and raw results
+    libfmt-dev               # formatting
+    libcpuinfo-dev           # CPU model, ISA flags, caches
+    python3-matplotlib python3-numpy   # plots, CLI tests
+    clang libclang-rt-14-dev           # fuzzing and sanitizers
+)
+
+# A package counts as present only when dpkg has it fully installed.
+missing_packages() {
+    local package
+    for package in "${packages[@]}"; do
+        if [[ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null)" != "install ok installed" ]]; then
+            echo "$package"
+        fi
+    done
+}
+
+# Runs a command as root: directly, or through sudo when available.
+as_root() {
+    if [[ "$(id -u)" -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null; then
+        sudo DEBIAN_FRONTEND=noninteractive "$@"
+    else
+        echo "setup.sh: need root (or sudo) to install: ${missing[*]}" >&2
+        exit 1
+    fi
+}
+
+main() {
+    mapfile -t missing < <(missing_packages)
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        echo "all dependencies present"
+        return 0
+    fi
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update
+    as_root apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+main "$@"
