@@ -1,0 +1,64 @@
+// Timing one prepared primitive with Google Benchmark, one benchmark at a
+// time: each is registered, run and cleared before the next, so the caller
+// writes its CSV row as soon as it finishes, shows progress, and can stop
+// cleanly between two benchmarks (Ctrl-C).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "algorithms/algorithm.hpp"
+
+namespace convlab {
+
+struct TimingOptions {
+    int repetitions = 5;
+    double min_time_s = 0.1;  // per repetition
+};
+
+struct Timing {
+    bool ran = false;       // false when --benchmark_filter left it out
+    std::string error;      // the call threw (the message), no times then
+    double median_ms = 0, min_ms = 0, mean_ms = 0, stddev_ms = 0;
+    int64_t iterations = 0;  // calls per repetition
+    int repetitions = 0;
+};
+
+// Forwards every benchmark's report to Google Benchmark's display reporter
+// (the console, or what --benchmark_format asks for) and to a JSON reporter
+// kept in memory, across many RunSpecifiedBenchmarks calls: the context is
+// reported once and the JSON document is closed only by finish_json().
+class BenchReporter;
+
+class BenchSession {
+public:
+    BenchSession();  // after benchmark::Initialize, which sets the display flags
+    ~BenchSession();
+    BenchSession(const BenchSession&) = delete;
+    BenchSession& operator=(const BenchSession&) = delete;
+
+    // Registers one benchmark named `name` whose timed loop is only
+    // primitive.execute(args) (inputs and workspace are the caller's, made
+    // beforehand), with a FLOP-rate counter, real time, the given repetitions
+    // and the median / min / mean / stddev aggregates, runs it, and clears it.
+    Timing time(const std::string& name, const Primitive& primitive, const ConvArgs& args, double flops,
+                const TimingOptions& options);
+
+    // Google Benchmark's raw JSON document of everything timed so far
+    // ({"context": ..., "benchmarks": [...]}); null when nothing ran.
+    nlohmann::json finish_json();
+
+private:
+    std::unique_ptr<BenchReporter> reporter_;
+};
+
+// Mean milliseconds per call of each phase the primitive reports, over `calls`
+// extra untimed calls with ConvArgs::phases set (these are separate from the
+// timed calls, whose loop passes no PhaseTimes). Empty when it reports none.
+std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, ConvArgs args, int calls);
+
+}  // namespace convlab

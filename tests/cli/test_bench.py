@@ -1,0 +1,126 @@
+"""Command-line tests of `convlab bench`: the tidy CSV's columns and rows, the
+metadata and raw JSON beside it, --resume, the budget, and exit status 2 for
+bad values.
+
+Run: python3 test_bench.py PATH/TO/convlab   (ctest does so)
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CONVLAB = None  # set from the command line
+PROBLEM = "mb1ic4ih8oc4kh3ph1"
+COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop",
+           "time_ms_median", "time_ms_min", "gflops_median", "workspace_bytes", "max_abs_err", "max_rel_err",
+           "status", "reason", "implementation"]
+QUICK = ["--repetitions", "2", "--min-time", "0.01", "--threads", "1"]
+
+
+def convlab(*args):
+    return subprocess.run([CONVLAB, *args], capture_output=True, text=True, timeout=300)
+
+
+def read_rows(path):
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        return reader.fieldnames, list(reader)
+
+
+class Bench(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="convlab_bench_")
+        self.csv = os.path.join(self.tmp, "out.csv")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def bench(self, *extra, algos=("naive", "reference")):
+        args = ["bench", "--problem", PROBLEM, "--dir", "fwd", *QUICK, "--csv", self.csv, *extra]
+        for algo in algos:
+            args += ["--algo", algo]
+        return convlab(*args)
+
+    def test_rows_columns_metadata_and_json(self):
+        result = convlab("bench", "--problem", PROBLEM, "--algo", "naive", "--algo", "reference", "--dir", "fwd",
+                         "--repetitions", "2", "--min-time", "0.01", "--csv", self.csv)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        header, rows = read_rows(self.csv)
+        for column in COLUMNS:
+            self.assertIn(column, header)
+        self.assertEqual([r["algorithm"] for r in rows], ["naive", "reference"])
+        for row in rows:
+            self.assertEqual(row["status"], "PASSED", row)
+            self.assertEqual(row["direction"], "fwd")
+            self.assertEqual(row["mb"], "1")
+            # 2 * mb * oc * oh * ow * ic * kh * kw = 2 * 1 * 4 * 8 * 8 * 4 * 9
+            self.assertAlmostEqual(float(row["gflop"]), 18432e-9)
+            median, fastest = float(row["time_ms_median"]), float(row["time_ms_min"])
+            self.assertGreater(median, 0)
+            self.assertLessEqual(fastest, median)
+            self.assertAlmostEqual(float(row["gflops_median"]), 18432e-9 / (median * 1e-3), delta=1e-3)
+            self.assertEqual(row["repetitions"], "2")
+        self.assertIn("[2/2] reference fwd", result.stderr)
+
+        meta_path = os.path.join(self.tmp, "out.meta.json")
+        with open(meta_path) as f:
+            meta = json.load(f)
+        for key in ("cpu", "compiler", "openblas", "onednn", "environment", "git", "date", "command_line", "run"):
+            self.assertIn(key, meta)
+        self.assertTrue(meta["openblas"]["corename"])
+        self.assertTrue(meta["run"]["completed"])
+        self.assertIn("bench", meta["command_line"])
+
+        with open(os.path.join(self.tmp, "out.json")) as f:
+            raw = json.load(f)
+        names = {b["aggregate_name"] for b in raw["benchmarks"]}
+        self.assertTrue({"median", "min", "mean"} <= names, names)
+        self.assertTrue(all("FLOPS" in b for b in raw["benchmarks"] if b["aggregate_name"] != "cv"))
+
+    def test_resume_runs_only_missing_rows(self):
+        self.assertEqual(self.bench(algos=["naive"]).returncode, 0)
+        _, first = read_rows(self.csv)
+        self.assertEqual(len(first), 1)
+        result = self.bench("--resume")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        _, rows = read_rows(self.csv)
+        self.assertEqual([r["algorithm"] for r in rows], ["naive", "reference"])
+        self.assertEqual(rows[0], first[0])  # the earlier row is kept as it was, not rerun
+        self.assertIn("1 rows already", result.stderr)
+        self.assertIn("[1/1] reference fwd", result.stderr)
+        # Everything there: nothing runs, nothing changes.
+        result = self.bench("--resume")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(read_rows(self.csv)[1], rows)
+        # Without --resume the file starts over.
+        self.assertEqual(self.bench(algos=["naive"]).returncode, 0)
+        self.assertEqual(len(read_rows(self.csv)[1]), 1)
+
+    def test_budget_skips_slow_algorithms_with_the_reason(self):
+        result = self.bench("--budget-gflop", "0.00001")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        _, rows = read_rows(self.csv)
+        for row in rows:
+            self.assertEqual(row["status"], "SKIPPED")
+            self.assertEqual(row["reason"], "over budget (1.84e-05 GFLOP > 1e-05)")
+            self.assertEqual(row["time_ms_median"], "")
+
+    def test_bad_values_are_usage_errors(self):
+        for extra in (["--threads", "0"], ["--threads", "1,x"], ["--threads", "1,1"], ["--repetitions", "0"],
+                      ["--min-time", "-1"], ["--budget-gflop", "zero"], ["--benchmark_out=x.json"], ["--bogus"]):
+            result = self.bench(*extra)
+            self.assertEqual(result.returncode, 2, (extra, result.stderr))
+            self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+            self.assertTrue(result.stderr.startswith("convlab: error:"), result.stderr)
+        self.assertFalse(os.path.exists(self.csv))
+        result = convlab("bench", "--problem", PROBLEM)  # no --csv
+        self.assertEqual(result.returncode, 2, result.stderr)
+
+
+if __name__ == "__main__":
+    CONVLAB = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
