@@ -14,12 +14,8 @@
 #include <memory>
 #include <thread>
 
+#include "algorithms/onednn_common.hpp"
 #include "harness/atomic_file.hpp"
-
-// TODO(onednn): use onednn_version() from algorithms/onednn_common.hpp once it
-// lands; until then the version comes straight from the library (the same
-// dnnl_version() that function reads).
-#include <dnnl.h>
 
 namespace convlab {
 namespace {
@@ -104,9 +100,7 @@ nlohmann::json openblas_json() {
 }
 
 nlohmann::json onednn_json() {
-    const dnnl_version_t* v = dnnl_version();
-    return {{"version", std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch)},
-            {"hash", v->hash ? v->hash : ""}};
+    return {{"version", onednn_version()}, {"cpu_runtime", onednn_cpu_runtime()}};
 }
 
 nlohmann::json git_json() {
