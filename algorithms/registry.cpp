@@ -4,12 +4,16 @@ namespace convlab {
 
 // Each algorithm file defines its class and one factory.
 std::unique_ptr<Algorithm> make_naive();
+std::unique_ptr<Algorithm> make_im2col_gemm();
+std::unique_ptr<Algorithm> make_im2col_gemm_fullconv();
 std::unique_ptr<Algorithm> make_reference();
 
 const std::vector<std::unique_ptr<Algorithm>>& registry() {
     static const auto algorithms = [] {
         std::vector<std::unique_ptr<Algorithm>> list;
         list.push_back(make_naive());
+        list.push_back(make_im2col_gemm());
+        list.push_back(make_im2col_gemm_fullconv());
         list.push_back(make_reference());  // last, as in oneDNN's list
         return list;
     }();

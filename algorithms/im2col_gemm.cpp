@@ -1,0 +1,275 @@
+// im2col + GEMM (OpenBLAS), all three directions, every stride, padding,
+// dilation and group count:
+//   fwd:   col = im2col(x); y_g = W_g * col_g (+ bias)
+//   bwd_d: dcol = W_g^T * dy_g; dx += col2im(dcol)   (the col2im scatter-add)
+//   bwd_w: dW_g += dy_g * im2col(x)_g^T over images; db = sum of dy
+// Work goes image by image and, within an image, in blocks of output rows
+// whose column matrix fits a fixed budget, so the workspace does not grow
+// with the batch. With at least as many images as threads, images run in
+// parallel with single-threaded GEMMs (one workspace slice per thread);
+// otherwise one image at a time with OpenBLAS's own threads. A 1x1, stride-1,
+// unpadded convolution needs no im2col: the input planes are the columns.
+#include "algorithms/im2col_gemm.hpp"
+
+#include <cblas.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "algorithms/phase_times.hpp"
+#include "algorithms/transforms/im2col.hpp"
+
+namespace convlab {
+
+namespace {
+
+// One thread's column block. Large enough that each GEMM is big (N of a few
+// thousand), small enough to stay in the cache between im2col and the GEMM.
+constexpr int64_t column_block_budget = int64_t(2) << 20;
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t aligned_bytes(int64_t floats) { return (floats * int64_t(sizeof(float)) + 63) / 64 * 64; }
+
+bool input_is_column(const Problem& p) {
+    return p.kh == 1 && p.kw == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0 && p.oh == p.ih &&
+           p.ow == p.iw;
+}
+
+struct Plan {
+    bool direct = false;         // input_is_column: no im2col, no workspace for columns
+    int64_t k = 0;               // rows of the column matrix: icg * kh * kw
+    int64_t rows_per_block = 0;  // output rows per column block
+    int64_t block_bytes = 0;     // one thread's column block, 64-byte aligned
+    int slices = 1;              // workspace slices: threads when images run in parallel, else 1
+    bool images_in_parallel() const { return slices > 1; }
+};
+
+// The same plan at workspace_bytes() and at run time: omp_get_max_threads() both times.
+Plan make_plan(const Problem& p) {
+    Plan plan;
+    plan.direct = input_is_column(p);
+    plan.k = im2col_rows(p);
+    const int64_t row_bytes = plan.k * p.ow * int64_t(sizeof(float));
+    const int64_t blocks = std::max<int64_t>(1, ceil_div(p.oh * row_bytes, column_block_budget));
+    plan.rows_per_block = ceil_div(p.oh, blocks);
+    plan.block_bytes = plan.direct ? 0 : aligned_bytes(plan.k * plan.rows_per_block * p.ow);
+    const int threads = omp_get_max_threads();
+    plan.slices = threads > 1 && p.mb >= threads ? threads : 1;
+    return plan;
+}
+
+void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+           const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), 1.0f, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc));
+}
+
+// Images [begin, end) of thread t out of `threads`: contiguous, sizes differing by at most one.
+int64_t share(int64_t mb, int t, int threads) { return mb * t / threads; }
+
+void forward_image(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
+                   float* col, PhaseTimes* phases) {
+    const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
+    for (int64_t g = 0; g < p.g; ++g) {
+        const float* xg = x + g * icg * in_plane;
+        const float* wg = w + g * ocg * plan.k;
+        float* yg = y + g * ocg * out_plane;
+        if (plan.direct) {
+            PhaseScope scope(phases, "gemm");
+            sgemm(false, false, ocg, out_plane, plan.k, wg, plan.k, xg, in_plane, 0.0f, yg, out_plane);
+            continue;
+        }
+        for (int64_t oh0 = 0; oh0 < p.oh; oh0 += plan.rows_per_block) {
+            const int64_t oh1 = std::min(p.oh, oh0 + plan.rows_per_block), n = im2col_cols(p, oh1 - oh0);
+            {
+                PhaseScope scope(phases, "im2col");
+                im2col(p, xg, oh0, oh1, col);
+            }
+            PhaseScope scope(phases, "gemm");
+            sgemm(false, false, ocg, n, plan.k, wg, plan.k, col, n, 0.0f, yg + oh0 * p.ow, out_plane);
+        }
+    }
+    if (!b) return;
+    PhaseScope scope(phases, "bias");
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
+        float* plane = y + oc * out_plane;
+        for (int64_t e = 0; e < out_plane; ++e) plane[e] += b[oc];
+    }
+}
+
+void backward_data_image(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
+                         float* col, PhaseTimes* phases) {
+    const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
+    if (!plan.direct) {
+        PhaseScope scope(phases, "col2im");
+        std::memset(dx, 0, size_t(p.ic * in_plane) * sizeof(float));  // the scatter adds into it
+    }
+    for (int64_t g = 0; g < p.g; ++g) {
+        const float* dyg = dy + g * ocg * out_plane;
+        const float* wg = w + g * ocg * plan.k;
+        float* dxg = dx + g * icg * in_plane;
+        if (plan.direct) {
+            PhaseScope scope(phases, "gemm");
+            sgemm(true, false, plan.k, out_plane, ocg, wg, plan.k, dyg, out_plane, 0.0f, dxg, in_plane);
+            continue;
+        }
+        for (int64_t oh0 = 0; oh0 < p.oh; oh0 += plan.rows_per_block) {
+            const int64_t oh1 = std::min(p.oh, oh0 + plan.rows_per_block), n = im2col_cols(p, oh1 - oh0);
+            {
+                PhaseScope scope(phases, "gemm");
+                sgemm(true, false, plan.k, n, ocg, wg, plan.k, dyg + oh0 * p.ow, out_plane, 0.0f, col, n);
+            }
+            PhaseScope scope(phases, "col2im");
+            col2im_add(p, col, oh0, oh1, dxg);
+        }
+    }
+}
+
+// dw = (accumulate ? dw : 0) + this image's weight gradient.
+void backward_weights_image(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
+                            bool accumulate, float* col, PhaseTimes* phases) {
+    const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
+    for (int64_t g = 0; g < p.g; ++g) {
+        const float* xg = x + g * icg * in_plane;
+        const float* dyg = dy + g * ocg * out_plane;
+        float* dwg = dw + g * ocg * plan.k;
+        float beta = accumulate ? 1.0f : 0.0f;
+        if (plan.direct) {
+            PhaseScope scope(phases, "gemm");
+            sgemm(false, true, ocg, plan.k, out_plane, dyg, out_plane, xg, in_plane, beta, dwg, plan.k);
+            continue;
+        }
+        for (int64_t oh0 = 0; oh0 < p.oh; oh0 += plan.rows_per_block, beta = 1.0f) {
+            const int64_t oh1 = std::min(p.oh, oh0 + plan.rows_per_block), n = im2col_cols(p, oh1 - oh0);
+            {
+                PhaseScope scope(phases, "im2col");
+                im2col(p, xg, oh0, oh1, col);
+            }
+            PhaseScope scope(phases, "gemm");
+            sgemm(false, true, ocg, plan.k, n, dyg + oh0 * p.ow, out_plane, col, n, beta, dwg, plan.k);
+        }
+    }
+}
+
+float* column_slice(const Plan& plan, std::byte* workspace, int t) {
+    return reinterpret_cast<float*>(workspace + t * plan.block_bytes);
+}
+
+// Thread t > 0's private dW in bwd_w (thread 0 accumulates into dw itself).
+float* weights_slice(const Problem& p, const Plan& plan, std::byte* workspace, int t) {
+    return reinterpret_cast<float*>(workspace + plan.slices * plan.block_bytes + (t - 1) * aligned_bytes(p.w_elems()));
+}
+
+void backward_data(const Problem& p, const ConvArgs& a) {
+    const Plan plan = make_plan(p);
+    const int64_t x_image = p.ic * p.ih * p.iw, y_image = p.oc * p.oh * p.ow;
+    if (!plan.images_in_parallel()) {
+        for (int64_t n = 0; n < p.mb; ++n)
+            backward_data_image(p, plan, a.dy + n * y_image, a.w, a.dx + n * x_image, column_slice(plan, a.workspace, 0),
+                                a.phases);
+        return;
+    }
+#pragma omp parallel num_threads(plan.slices)
+    {
+        const int t = omp_get_thread_num(), threads = omp_get_num_threads();
+        for (int64_t n = share(p.mb, t, threads); n < share(p.mb, t + 1, threads); ++n)
+            backward_data_image(p, plan, a.dy + n * y_image, a.w, a.dx + n * x_image, column_slice(plan, a.workspace, t),
+                                a.phases);
+    }
+}
+
+void bias_gradient(const Problem& p, const float* dy, float* db) {
+    const int64_t out_plane = p.oh * p.ow;
+#pragma omp parallel for
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
+        double sum = 0;  // a fixed order and a wide accumulator: long sums stay accurate and repeatable
+        for (int64_t n = 0; n < p.mb; ++n) {
+            const float* plane = dy + (n * p.oc + oc) * out_plane;
+            for (int64_t e = 0; e < out_plane; ++e) sum += plane[e];
+        }
+        db[oc] = float(sum);
+    }
+}
+
+void backward_weights(const Problem& p, const ConvArgs& a) {
+    const Plan plan = make_plan(p);
+    const int64_t x_image = p.ic * p.ih * p.iw, y_image = p.oc * p.oh * p.ow;
+    if (!plan.images_in_parallel()) {
+        for (int64_t n = 0; n < p.mb; ++n)
+            backward_weights_image(p, plan, a.x + n * x_image, a.dy + n * y_image, a.dw, n > 0,
+                                   column_slice(plan, a.workspace, 0), a.phases);
+    } else {
+        int used_threads = 1;
+#pragma omp parallel num_threads(plan.slices)
+        {
+            const int t = omp_get_thread_num(), threads = omp_get_num_threads();
+            if (t == 0) used_threads = threads;
+            float* dw = t == 0 ? a.dw : weights_slice(p, plan, a.workspace, t);
+            const int64_t first = share(p.mb, t, threads);
+            for (int64_t n = first; n < share(p.mb, t + 1, threads); ++n)
+                backward_weights_image(p, plan, a.x + n * x_image, a.dy + n * y_image, dw, n > first,
+                                       column_slice(plan, a.workspace, t), a.phases);
+        }
+        // Reduce in thread order, so repeated runs at one thread count agree bit for bit.
+        PhaseScope scope(a.phases, "reduce");
+#pragma omp parallel for
+        for (int64_t e = 0; e < p.w_elems(); ++e) {
+            float sum = a.dw[e];
+            for (int t = 1; t < used_threads; ++t) sum += weights_slice(p, plan, a.workspace, t)[e];
+            a.dw[e] = sum;
+        }
+    }
+    if (!a.db) return;
+    PhaseScope scope(a.phases, "bias");
+    bias_gradient(p, a.dy, a.db);
+}
+
+class Im2colGemm final : public Algorithm {
+public:
+    std::string_view name() const override { return "im2col_gemm"; }
+    std::string_view description() const override {
+        return "im2col + OpenBLAS sgemm per group in blocks of output rows; bwd_d by GEMM then col2im scatter-add";
+    }
+    std::string decline_reason(const Problem&, Direction) const override { return {}; }
+    int64_t workspace_bytes(const Problem& p, Direction d) const override { return im2col_gemm_workspace_bytes(p, d); }
+
+    void run(const Problem& p, Direction d, const ConvArgs& a) const override {
+        switch (d) {
+            case Direction::fwd: im2col_gemm_forward(p, a); break;
+            case Direction::bwd_d: backward_data(p, a); break;
+            case Direction::bwd_w: backward_weights(p, a); break;
+        }
+    }
+};
+
+}  // namespace
+
+int64_t im2col_gemm_workspace_bytes(const Problem& p, Direction d) {
+    const Plan plan = make_plan(p);
+    int64_t bytes = plan.slices * plan.block_bytes;
+    if (d == Direction::bwd_w) bytes += (plan.slices - 1) * aligned_bytes(p.w_elems());
+    return bytes;
+}
+
+void im2col_gemm_forward(const Problem& p, const ConvArgs& a) {
+    const Plan plan = make_plan(p);
+    const int64_t x_image = p.ic * p.ih * p.iw, y_image = p.oc * p.oh * p.ow;
+    if (!plan.images_in_parallel()) {
+        for (int64_t n = 0; n < p.mb; ++n)
+            forward_image(p, plan, a.x + n * x_image, a.w, a.b, a.y + n * y_image, column_slice(plan, a.workspace, 0),
+                          a.phases);
+        return;
+    }
+#pragma omp parallel num_threads(plan.slices)
+    {
+        const int t = omp_get_thread_num(), threads = omp_get_num_threads();
+        for (int64_t n = share(p.mb, t, threads); n < share(p.mb, t + 1, threads); ++n)
+            forward_image(p, plan, a.x + n * x_image, a.w, a.b, a.y + n * y_image, column_slice(plan, a.workspace, t),
+                          a.phases);
+    }
+}
+
+std::unique_ptr<Algorithm> make_im2col_gemm() { return std::make_unique<Im2colGemm>(); }
+
+}  // namespace convlab
