@@ -28,7 +28,7 @@ bool same_outputs(Direction d, const ConvTensors& a, const ConvTensors& b) {
 // Big enough that every algorithm splits its work between threads.
 const std::vector<std::string> threaded_problems = {
     "mb4ic16ih14oc24kh3ph1n\"threaded_3x3\"",
-    "mb3ic32ih9iw13oc16kh1sh2n\"threaded_1x1_stride2\"",
+    "mb3ic32ih9iw13oc16kh1kw1sh2sw2n\"threaded_1x1_stride2\"",
     "g4mb2ic16ih11oc8kh3sh2ph1dh1n\"threaded_grouped_dilated\"",
 };
 
