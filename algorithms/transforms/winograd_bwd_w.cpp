@@ -1,0 +1,157 @@
+// Winograd weight gradient, F(3 x 3, m x m) on the forward's alpha x alpha tiles.
+//
+// Per tile, the 3 x 3 taps of dw[oc][ic] get sum_{i,j} x[oy - ph + a + i][ox - pw + b + j] dy[oy + i][ox + j]:
+// the correlation of the alpha x alpha x-window with the m x m dy-block, whose
+// Winograd form is G^T [(A dyblock A^T) . (B^T xwindow B)] G (winograd.hpp).
+// G^T . G is linear, so the products are summed over all tiles first: for
+// each xi, dW_xi [ocg x icg] += Udy_xi [ocg x tiles] . V_xi^T [tiles x icg],
+// one GEMM per (xi, group) per block of tiles, then one G^T . G per (oc, ic).
+//
+// Blocks are processed in order, and within a block each (xi, group) GEMM is
+// owned by one thread, so every dW element is accumulated in the same order
+// whatever the thread count: results repeat bit for bit.
+#include <algorithm>
+
+#include <cblas.h>
+
+#include "algorithms/phase_times.hpp"
+#include "algorithms/threading.hpp"
+#include "algorithms/transforms/winograd.hpp"
+#include "algorithms/transforms/winograd_conv.hpp"
+#include "algorithms/transforms/winograd_tiles.hpp"
+
+namespace convlab {
+
+namespace {
+
+// Tiles per block: the GEMMs' inner dimension. Large enough for OpenBLAS to
+// run near its peak; the dW accumulators are re-read once per block.
+constexpr int64_t bwd_w_block = 256;
+
+template <class Tile>
+struct BwdWPlan {
+    static constexpr int64_t A2 = Tile::alpha * Tile::alpha;
+    int64_t nb, blocks, dw_bytes, v_bytes, u_bytes;
+    explicit BwdWPlan(const Problem& p) {
+        const TileGrid grid(p, Tile::m);
+        nb = std::min(bwd_w_block, round_up(grid.count, winograd_lanes));
+        blocks = ceil_div(grid.count, nb);
+        dw_bytes = aligned_float_bytes(A2 * p.oc * p.icg());
+        v_bytes = aligned_float_bytes(A2 * p.ic * nb);
+        u_bytes = aligned_float_bytes(A2 * p.oc * nb);
+    }
+    int64_t workspace_bytes() const { return dw_bytes + v_bytes + u_bytes; }
+};
+
+// V[xi][c][k] = (B^T xwindow B)[xi] and Udy[xi][o][k] = (A dyblock A^T)[xi]
+// for the block's tiles, all channels.
+template <class Tile>
+void transform_block(const Problem& p, const TileGrid& grid, const float* x, const float* dy, int64_t first,
+                     int64_t count, int64_t nb, float* V, float* Udy) {
+    constexpr int A = Tile::alpha, Mo = Tile::m, L = winograd_lanes;
+    static constexpr auto A_matrix = transposed(Tile::AT);  // alpha x m
+    const int64_t lane_groups = ceil_div(count, L);
+#pragma omp for schedule(static)
+    for (int64_t lg = 0; lg < lane_groups; ++lg) {
+        const int64_t k0 = lg * L;
+        const LaneTiles t = lane_tiles(grid, first + k0, count - k0);
+        for (int64_t c = 0; c < p.ic; ++c) {
+            float d[A][A][L], v[A][A][L];
+            gather_windows<A, L>(x, p.ic, c, p.ih, p.iw, p.ph, p.pw, t, d);
+            sandwich(Tile::BT, d, v);
+            for (int i = 0; i < A; ++i)
+                for (int j = 0; j < A; ++j)
+                    for (int l = 0; l < L; ++l) V[((i * A + j) * p.ic + c) * nb + k0 + l] = v[i][j][l];
+        }
+        for (int64_t o = 0; o < p.oc; ++o) {
+            float e[Mo][Mo][L], u[A][A][L];
+            gather_windows<Mo, L>(dy, p.oc, o, p.oh, p.ow, 0, 0, t, e);
+            sandwich(A_matrix, e, u);
+            for (int i = 0; i < A; ++i)
+                for (int j = 0; j < A; ++j)
+                    for (int l = 0; l < L; ++l) Udy[((i * A + j) * p.oc + o) * nb + k0 + l] = u[i][j][l];
+        }
+    }
+}
+
+// dw[oc][c] = G^T dW[.][oc][c] G, in double, eight input channels at a time.
+template <class Tile>
+void output_transform(const Problem& p, const float* dW, float* dw) {
+    constexpr int A = Tile::alpha, L = 8;
+    static constexpr auto GT = transposed(Tile::G);  // 3 x alpha
+    const int64_t icg = p.icg(), plane = p.oc * icg;
+#pragma omp for schedule(static)
+    for (int64_t oc = 0; oc < p.oc; ++oc)
+        for (int64_t c0 = 0; c0 < icg; c0 += L) {
+            const int lanes = int(std::min<int64_t>(L, icg - c0));
+            double m[A][A][L] = {}, taps[3][3][L];
+            for (int i = 0; i < A; ++i)
+                for (int j = 0; j < A; ++j)
+                    for (int l = 0; l < lanes; ++l) m[i][j][l] = dW[(i * A + j) * plane + oc * icg + c0 + l];
+            sandwich(GT, m, taps);
+            for (int l = 0; l < lanes; ++l)
+                for (int i = 0; i < 3; ++i)
+                    for (int j = 0; j < 3; ++j) dw[((oc * icg + c0 + l) * 3 + i) * 3 + j] = float(taps[i][j][l]);
+        }
+}
+
+void bias_gradient(const Problem& p, const float* dy, float* db) {
+    const int64_t plane = p.oh * p.ow;
+#pragma omp for schedule(static)
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
+        double sum = 0;
+        for (int64_t n = 0; n < p.mb; ++n) {
+            const float* src = dy + (n * p.oc + oc) * plane;
+            for (int64_t k = 0; k < plane; ++k) sum += src[k];
+        }
+        db[oc] = float(sum);
+    }
+}
+
+}  // namespace
+
+template <class Tile>
+int64_t winograd_bwd_w_workspace_bytes(const Problem& p) {
+    return BwdWPlan<Tile>(p).workspace_bytes();
+}
+
+template <class Tile>
+void winograd_bwd_w(const Problem& p, const ConvArgs& a) {
+    constexpr int64_t A2 = Tile::alpha * Tile::alpha;
+    const BwdWPlan<Tile> plan(p);
+    const TileGrid grid(p, Tile::m);
+    const int64_t icg = p.icg(), ocg = p.ocg(), nb = plan.nb;
+    float* dW = reinterpret_cast<float*>(a.workspace);
+    float* V = reinterpret_cast<float*>(a.workspace + plan.dw_bytes);
+    float* Udy = reinterpret_cast<float*>(a.workspace + plan.dw_bytes + plan.v_bytes);
+#pragma omp parallel num_threads(std::max(1, max_threads()))
+    {
+        for (int64_t block = 0; block < plan.blocks; ++block) {
+            const int64_t first = block * nb, count = std::min(nb, grid.count - first);
+            {
+                PhaseScope scope(a.phases, "input_transform");
+                transform_block<Tile>(p, grid, a.x, a.dy, first, count, nb, V, Udy);
+            }
+            PhaseScope scope(a.phases, "gemm");
+#pragma omp for schedule(static)
+            for (int64_t task = 0; task < A2 * p.g; ++task) {
+                const int64_t xi = task / p.g, group = task % p.g;
+                cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(ocg), int(icg), int(count), 1.0f,
+                            Udy + (xi * p.oc + group * ocg) * nb, int(nb), V + (xi * p.ic + group * icg) * nb,
+                            int(nb), block == 0 ? 0.0f : 1.0f, dW + (xi * p.oc + group * ocg) * icg, int(icg));
+            }
+        }
+        {
+            PhaseScope scope(a.phases, "output_transform");
+            output_transform<Tile>(p, dW, a.dw);
+        }
+        if (a.db) bias_gradient(p, a.dy, a.db);
+    }
+}
+
+template int64_t winograd_bwd_w_workspace_bytes<TileF2x3>(const Problem&);
+template int64_t winograd_bwd_w_workspace_bytes<TileF4x3>(const Problem&);
+template void winograd_bwd_w<TileF2x3>(const Problem&, const ConvArgs&);
+template void winograd_bwd_w<TileF4x3>(const Problem&, const ConvArgs&);
+
+}  // namespace convlab
