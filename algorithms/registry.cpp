@@ -6,8 +6,11 @@ namespace convlab {
 std::unique_ptr<Algorithm> make_naive();
 std::unique_ptr<Algorithm> make_im2col_gemm();
 std::unique_ptr<Algorithm> make_im2col_gemm_fullconv();
+std::unique_ptr<Algorithm> make_stride_view();
 std::unique_ptr<Algorithm> make_winograd_f2x3();
 std::unique_ptr<Algorithm> make_winograd_f4x3();
+std::unique_ptr<Algorithm> make_onednn();
+std::unique_ptr<Algorithm> make_onednn_blocked();
 std::unique_ptr<Algorithm> make_reference();
 
 const std::vector<std::unique_ptr<Algorithm>>& registry() {
@@ -16,8 +19,11 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_naive());
         list.push_back(make_im2col_gemm());
         list.push_back(make_im2col_gemm_fullconv());
+        list.push_back(make_stride_view());
         list.push_back(make_winograd_f2x3());
         list.push_back(make_winograd_f4x3());
+        list.push_back(make_onednn());
+        list.push_back(make_onednn_blocked());
         list.push_back(make_reference());  // last, as in oneDNN's list
         return list;
     }();

@@ -1,0 +1,274 @@
+// stride_view: convolution as a contraction of a zero-copy strided window view
+// of the input (numpy's as_strided, algorithms/transforms/window_view.hpp) with
+// the weights, tensordot style, without materialising a column matrix.
+//
+//   fwd:   y[n][oc][oh][ow] = b[oc] + Σ_(c,kh,kw) w[oc][c][kh][kw] · view[n][c][oh][ow][kh][kw]
+//   bwd_w: dw[oc][c][kh][kw] = Σ_(n,oh,ow) dy[n][oc][oh][ow] · view[n][c][oh][ow][kh][kw]
+//   bwd_d: rot180 full convolution (transforms/full_conv.hpp) run through this forward.
+//
+// Padding: the input is copied once into a zero-bordered buffer in the
+// workspace, and the view lies over that (over x itself when no padding is
+// positive: 1x1 layers, "valid" convolutions). The alternative, splitting each
+// output row into an interior part (all taps in bounds, a pure view) and
+// border parts, saves that copy but puts a bounds branch or a second kernel in
+// every tile; the copy costs O(input) against the contraction's
+// O(input · oc · kh · kw / stride²), so the simple, branch-free kernel wins.
+//
+// The kernel: a tile of OCB output channels × OWB consecutive outputs of one
+// output row is held in registers while the loop runs over (c, kh, kw); at
+// each tap one strided row of the view (contiguous when sw == 1, so it
+// vectorises into plain loads) is multiplied by OCB broadcast weights and
+// accumulated, an AXPY per output channel. Tiles are independent, so OpenMP
+// runs over (n, group, oc block, output row) with no reduction at all.
+// Why not cblas_sgemm on view slices: for fixed (kh, kw) and sw == 1 a view
+// row slice [c][ow] is a matrix with leading dimension H·W and could feed a
+// GEMM, but the weights would need repacking to [kh][kw][oc][c], each GEMM is
+// only ow columns wide, and sw > 1 has no BLAS form at all (BLAS needs unit
+// stride in one dimension); the one hand kernel covers every stride.
+//
+// bwd_w contracts the same view over (n, oh, ow) instead: each work item owns
+// OCB whole dw elements and sums them in a fixed order, so results are
+// bit-identical on repeat and do not depend on the thread count.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/phase_times.hpp"
+#include "algorithms/transforms/full_conv.hpp"
+#include "algorithms/transforms/window_view.hpp"
+
+namespace convlab {
+
+namespace {
+
+constexpr int oc_block = 4;  // output channels per tile: one broadcast weight each per tap
+
+// One forward tile: OCB output channels × OWB outputs of one output row.
+struct ForwardTile {
+    const float* window;  // view at (n, first channel of the group, oh, first output of the tile, 0, 0)
+    const WindowView* view;
+    int64_t icg, kh, kw;
+    const float* w;     // weights of the tile's first output channel
+    const float* bias;  // bias of the tile's first output channel, or null
+    float* y;           // y at (n, first output channel, oh, first output)
+    int64_t y_channel_stride;
+};
+
+// SW is the stride along ow when it is known at compile time (1: contiguous
+// rows), 0 when it is only known at run time.
+template <int OCB, int OWB, int SW>
+void forward_tile(const ForwardTile& t) {
+    const int64_t step = SW > 0 ? SW : t.view->stride[WindowView::ow];
+    const int64_t c_stride = t.view->stride[WindowView::c];
+    const int64_t kh_stride = t.view->stride[WindowView::kh], kw_stride = t.view->stride[WindowView::kw];
+    const int64_t taps = t.icg * t.kh * t.kw;
+    float acc[OCB][OWB];
+    for (int o = 0; o < OCB; ++o)
+        for (int j = 0; j < OWB; ++j) acc[o][j] = t.bias ? t.bias[o] : 0.0f;
+    int64_t k = 0;  // (c, kh, kw) flattened, the weights' own order
+    for (int64_t c = 0; c < t.icg; ++c)
+        for (int64_t i = 0; i < t.kh; ++i)
+            for (int64_t j = 0; j < t.kw; ++j, ++k) {
+                const float* row = t.window + c * c_stride + i * kh_stride + j * kw_stride;
+                for (int o = 0; o < OCB; ++o) {
+                    const float weight = t.w[o * taps + k];
+                    for (int x = 0; x < OWB; ++x) acc[o][x] = std::fma(weight, row[x * step], acc[o][x]);
+                }
+            }
+    for (int o = 0; o < OCB; ++o)
+        for (int x = 0; x < OWB; ++x) t.y[o * t.y_channel_stride + x] = acc[o][x];
+}
+
+// Covers an output row of `ow` outputs with tiles of width OWB <= ow. The last
+// tile is shifted back to end at ow rather than cut short, so every tile runs
+// the full-width kernel; the overlapping outputs are computed twice with the
+// same arithmetic and stored with the same values.
+template <int OCB, int OWB, int SW>
+void forward_row_in_tiles(ForwardTile t, int64_t ow) {
+    const int64_t step = t.view->stride[WindowView::ow];
+    for (int64_t start = 0;; start += OWB) {
+        start = std::min(start, ow - OWB);
+        ForwardTile tile = t;
+        tile.window += start * step;
+        tile.y += start;
+        forward_tile<OCB, OWB, SW>(tile);
+        if (start + OWB >= ow) break;
+    }
+}
+
+template <int OCB, int SW>
+void forward_row(const ForwardTile& t, int64_t ow) {
+    if (ow >= 32) return forward_row_in_tiles<OCB, 32, SW>(t, ow);
+    if (ow >= 16) return forward_row_in_tiles<OCB, 16, SW>(t, ow);
+    if (ow >= 8) return forward_row_in_tiles<OCB, 8, SW>(t, ow);
+    if (ow >= 4) return forward_row_in_tiles<OCB, 4, SW>(t, ow);
+    if (ow >= 2) return forward_row_in_tiles<OCB, 2, SW>(t, ow);
+    forward_row_in_tiles<OCB, 1, SW>(t, ow);
+}
+
+template <int SW>
+void forward_row_of_channels(const ForwardTile& t, int64_t channels, int64_t ow) {
+    switch (channels) {
+        case 4: return forward_row<4, SW>(t, ow);
+        case 3: return forward_row<3, SW>(t, ow);
+        case 2: return forward_row<2, SW>(t, ow);
+        default: return forward_row<1, SW>(t, ow);
+    }
+}
+static_assert(oc_block == 4, "forward_row_of_channels dispatches channel counts 1..4");
+
+void contract_forward(const Problem& p, const WindowView& view, const float* w, const float* b, float* y) {
+    const int64_t icg = p.icg(), ocg = p.ocg();
+    const int64_t blocks = (ocg + oc_block - 1) / oc_block;  // oc blocks per group
+#pragma omp parallel for collapse(3) schedule(static)
+    for (int64_t n = 0; n < p.mb; ++n)
+        for (int64_t group_block = 0; group_block < p.g * blocks; ++group_block)
+            for (int64_t oh = 0; oh < p.oh; ++oh) {
+                const int64_t group = group_block / blocks;
+                const int64_t oc0 = group * ocg + group_block % blocks * oc_block;
+                const int64_t channels = std::min<int64_t>(oc_block, (group + 1) * ocg - oc0);
+                ForwardTile t;
+                t.window = view.at(n, group * icg, oh, 0, 0, 0);
+                t.view = &view;
+                t.icg = icg, t.kh = p.kh, t.kw = p.kw;
+                t.w = w + oc0 * icg * p.kh * p.kw;
+                t.bias = b ? b + oc0 : nullptr;
+                t.y = y + ((n * p.oc + oc0) * p.oh + oh) * p.ow;
+                t.y_channel_stride = p.oh * p.ow;
+                if (p.sw == 1)
+                    forward_row_of_channels<1>(t, channels, p.ow);
+                else
+                    forward_row_of_channels<0>(t, channels, p.ow);
+            }
+}
+
+int64_t forward_workspace_bytes(const Problem& p) { return padded_input(p).elems * int64_t(sizeof(float)); }
+
+// The view over x: over the padded copy in `workspace` when padding is
+// needed, over x itself otherwise.
+WindowView view_of_input(const Problem& p, const float* x, std::byte* workspace, PhaseTimes* phases) {
+    if (!padded_input(p).needs_copy) return window_view(p, x);
+    PhaseScope scope(phases, "pad");
+    float* padded = reinterpret_cast<float*>(workspace);
+    pad_input(p, x, padded);
+    return window_view(p, padded);
+}
+
+void stride_view_forward(const Problem& p, const ConvArgs& a) {
+    const WindowView view = view_of_input(p, a.x, a.workspace, a.phases);
+    PhaseScope scope(a.phases, "contract");
+    contract_forward(p, view, a.w, a.b, a.y);
+}
+
+// dw[oc0 + o][c][i][j] for o < OCB: the view at taps (i, j) of channel c
+// contracted with dy over (n, oh, ow). Lanes of partial sums run along ow and
+// are added up in a fixed order at the end: deterministic.
+template <int OCB, int SW>
+void weight_grad_taps(const Problem& p, const WindowView& view, const float* dy, int64_t oc0, int64_t c,
+                      int64_t i, int64_t j, float* out, int64_t out_stride) {
+    constexpr int lanes = 16;
+    const int64_t step = SW > 0 ? SW : p.sw;
+    const int64_t plane = p.oh * p.ow;
+    float acc[OCB][lanes] = {};
+    float tail[OCB] = {};
+    for (int64_t n = 0; n < p.mb; ++n)
+        for (int64_t oh = 0; oh < p.oh; ++oh) {
+            const float* row = view.at(n, c, oh, 0, i, j);
+            const float* d = dy + ((n * p.oc + oc0) * p.oh + oh) * p.ow;
+            int64_t x = 0;
+            for (; x + lanes <= p.ow; x += lanes)
+                for (int o = 0; o < OCB; ++o)
+                    for (int l = 0; l < lanes; ++l)
+                        acc[o][l] = std::fma(d[o * plane + x + l], row[(x + l) * step], acc[o][l]);
+            for (; x < p.ow; ++x)
+                for (int o = 0; o < OCB; ++o) tail[o] = std::fma(d[o * plane + x], row[x * step], tail[o]);
+        }
+    for (int o = 0; o < OCB; ++o) {
+        float sum = tail[o];
+        for (int l = 0; l < lanes; ++l) sum += acc[o][l];
+        out[o * out_stride] = sum;
+    }
+}
+
+template <int SW>
+void weight_grad_taps_of_channels(int64_t channels, const Problem& p, const WindowView& view, const float* dy,
+                                  int64_t oc0, int64_t c, int64_t i, int64_t j, float* out, int64_t out_stride) {
+    switch (channels) {
+        case 4: return weight_grad_taps<4, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
+        case 3: return weight_grad_taps<3, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
+        case 2: return weight_grad_taps<2, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
+        default: return weight_grad_taps<1, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
+    }
+}
+
+void contract_weight_grad(const Problem& p, const WindowView& view, const float* dy, float* dw) {
+    const int64_t icg = p.icg(), ocg = p.ocg();
+    const int64_t blocks = (ocg + oc_block - 1) / oc_block;
+    const int64_t taps = p.kh * p.kw;
+    const int64_t items = p.g * blocks * icg * taps;
+#pragma omp parallel for schedule(static)
+    for (int64_t item = 0; item < items; ++item) {
+        const int64_t tap = item % taps, c = item / taps % icg;
+        const int64_t group_block = item / taps / icg, group = group_block / blocks;
+        const int64_t oc0 = group * ocg + group_block % blocks * oc_block;
+        const int64_t channels = std::min<int64_t>(oc_block, (group + 1) * ocg - oc0);
+        const int64_t i = tap / p.kw, j = tap % p.kw;
+        float* out = dw + ((oc0 * icg + c) * p.kh + i) * p.kw + j;
+        if (p.sw == 1)
+            weight_grad_taps_of_channels<1>(channels, p, view, dy, oc0, group * icg + c, i, j, out, icg * taps);
+        else
+            weight_grad_taps_of_channels<0>(channels, p, view, dy, oc0, group * icg + c, i, j, out, icg * taps);
+    }
+}
+
+void bias_grad(const Problem& p, const float* dy, float* db) {
+    const int64_t plane = p.oh * p.ow;
+#pragma omp parallel for schedule(static)
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
+        float sum = 0.0f;
+        for (int64_t n = 0; n < p.mb; ++n)
+            for (int64_t o = 0; o < plane; ++o) sum += dy[(n * p.oc + oc) * plane + o];
+        db[oc] = sum;
+    }
+}
+
+void stride_view_weight_grad(const Problem& p, const ConvArgs& a) {
+    const WindowView view = view_of_input(p, a.x, a.workspace, a.phases);
+    PhaseScope scope(a.phases, "contract");
+    contract_weight_grad(p, view, a.dy, a.dw);
+    if (a.db) bias_grad(p, a.dy, a.db);
+}
+
+class StrideView final : public Algorithm {
+public:
+    std::string_view name() const override { return "stride_view"; }
+    std::string_view description() const override {
+        return "zero-copy strided window view (numpy as_strided) contracted with the weights; "
+               "bwd_d by rot180 full convolution, bwd_w through the same view";
+    }
+    std::string decline_reason(const Problem&, Direction) const override { return {}; }
+
+    int64_t workspace_bytes(const Problem& p, Direction d) const override {
+        if (d == Direction::bwd_d) return full_conv_workspace_bytes(p, forward_workspace_bytes(full_conv(p).forward));
+        return forward_workspace_bytes(p);
+    }
+
+    void run(const Problem& p, Direction d, const ConvArgs& a) const override {
+        switch (d) {
+            case Direction::fwd: return stride_view_forward(p, a);
+            case Direction::bwd_d:
+                return backward_data_by_full_conv(p, a, [](const Problem& forward, const ConvArgs& args) {
+                    stride_view_forward(forward, args);
+                });
+            case Direction::bwd_w: return stride_view_weight_grad(p, a);
+        }
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Algorithm> make_stride_view() { return std::make_unique<StrideView>(); }
+
+}  // namespace convlab
