@@ -39,6 +39,7 @@ struct BenchCommandOptions {
     std::string threads, repetitions = "5", min_time = "0.1", budget_gflop = "2", check_mb;
     std::string csv, json;
     bool resume = false;
+    bool threads_given = false;  // --threads "" is an error, not the default
 };
 
 volatile std::sig_atomic_t interrupted = 0;
@@ -104,7 +105,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     settings.budget_gflop = parse_positive_double("--budget-gflop", o.budget_gflop);
     if (!o.check_mb.empty()) settings.check_mb = parse_positive_int("--check-mb", o.check_mb);
     const std::vector<int> thread_counts =
-        o.threads.empty() ? std::vector<int>{int(std::max(1u, std::thread::hardware_concurrency()))}
+        !o.threads_given ? std::vector<int>{int(std::max(1u, std::thread::hardware_concurrency()))}
                           : parse_thread_list(o.threads);
     initialize_google_benchmark(benchmark_passthrough(extras));
 
@@ -198,8 +199,9 @@ void add_bench_command(CLI::App& app, int& status) {
                  "extra --benchmark_* flags go to Google Benchmark");
     auto options = std::make_shared<BenchCommandOptions>();
     add_selection_options(*command, options->selection);
-    command->add_option("--threads", options->threads, "comma list of thread counts, e.g. 1,2 (default: all cores)")
-        ->type_name("LIST");
+    CLI::Option* threads = command->add_option("--threads", options->threads,
+                                               "comma list of thread counts, e.g. 1,2 (default: all cores)");
+    threads->type_name("LIST");
     command->add_option("--repetitions", options->repetitions, "repetitions of each benchmark (default 5)")
         ->type_name("N");
     command->add_option("--min-time", options->min_time, "minimum seconds per repetition (default 0.1)")
@@ -215,7 +217,10 @@ void add_bench_command(CLI::App& app, int& status) {
         ->type_name("N");
     command->add_flag("--resume", options->resume, "keep the rows already in the CSV and run only the others");
     command->allow_extras();
-    command->callback([options, command, &status] { status = bench(*options, command->remaining()); });
+    command->callback([options, command, threads, &status] {
+        options->threads_given = threads->count() > 0;
+        status = bench(*options, command->remaining());
+    });
 }
 
 }  // namespace convlab

@@ -18,7 +18,7 @@ PROBLEM = "mb1ic4ih8oc4kh3ph1"
 COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop",
            "time_ms_median", "time_ms_min", "gflops_median", "workspace_bytes", "max_abs_err", "max_rel_err",
            "status", "reason", "implementation"]
-QUICK = ["--repetitions", "2", "--min-time", "0.01", "--threads", "1"]
+QUICK = ["--repetitions", "2", "--min-time", "0.01"]
 
 
 def convlab(*args):
@@ -39,8 +39,9 @@ class Bench(unittest.TestCase):
     def tearDown(self):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def bench(self, *extra, algos=("naive", "reference")):
-        args = ["bench", "--problem", PROBLEM, "--dir", "fwd", *QUICK, "--csv", self.csv, *extra]
+    def bench(self, *extra, algos=("naive", "reference"), threads="1", direction="fwd"):
+        args = ["bench", "--problem", PROBLEM, "--dir", direction, "--threads", threads, *QUICK, "--csv", self.csv,
+                *extra]
         for algo in algos:
             args += ["--algo", algo]
         return convlab(*args)
@@ -109,9 +110,33 @@ class Bench(unittest.TestCase):
             self.assertEqual(row["reason"], "over budget (1.84e-05 GFLOP > 1e-05)")
             self.assertEqual(row["time_ms_median"], "")
 
+    def test_plot_writes_figures_and_summary(self):
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            self.skipTest("matplotlib not installed")
+        result = self.bench(threads="1,2", direction="bwd_d", algos=["naive", "im2col_gemm", "im2col_gemm_fullconv"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        plot = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts", "plot.py")
+        result = subprocess.run([sys.executable, plot, self.csv], capture_output=True, text=True, timeout=300)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        for name in ("gflops_bwd_d.png", "bwd_d_methods.png", "time_vs_workspace.png", "thread_scaling.png"):
+            with open(os.path.join(self.tmp, name), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", name)
+        with open(os.path.join(self.tmp, "SUMMARY.md")) as f:
+            summary = f.read()
+        for heading in ("## Machine", "## Speed per direction", "## Winner per layer", "## Accuracy", "## Targets"):
+            self.assertIn(heading, summary)
+        self.assertIn("| im2col_gemm_fullconv | 1 |", summary)  # bwd_d speed table: one layer passed
+        self.assertEqual([f for f in os.listdir(self.tmp) if f.startswith(".")], [])  # no temporaries left
+
     def test_bad_values_are_usage_errors(self):
-        for extra in (["--threads", "0"], ["--threads", "1,x"], ["--threads", "1,1"], ["--repetitions", "0"],
-                      ["--min-time", "-1"], ["--budget-gflop", "zero"], ["--benchmark_out=x.json"], ["--bogus"]):
+        for threads in ("0", "1,x", "1,1", ""):
+            result = self.bench(threads=threads)
+            self.assertEqual(result.returncode, 2, (threads, result.stderr))
+            self.assertTrue(result.stderr.startswith("convlab: error:"), result.stderr)
+        for extra in (["--repetitions", "0"], ["--min-time", "-1"], ["--budget-gflop", "zero"], ["--check-mb", "0"],
+                      ["--benchmark_out=x.json"], ["--bogus"]):
             result = self.bench(*extra)
             self.assertEqual(result.returncode, 2, (extra, result.stderr))
             self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)

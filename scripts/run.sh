@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The main job: installs what is missing, builds convlab (Release) in build/,
+# benchmarks every registered algorithm in all three directions over the
+# ResNet-50 layers at minibatch 8 on all cores, and plots the result.
+#
+#   scripts/run.sh              a fresh run (about 15-20 minutes on 2 cores)
+#   scripts/run.sh --resume     carry on after an interruption (Ctrl-C stops cleanly)
+#
+# Extra arguments go to `convlab bench`. Output: results/resnet_50.csv (tidy,
+# one row per algorithm x direction x layer), results/resnet_50.json (Google
+# Benchmark's raw JSON), results/resnet_50.meta.json (machine, libraries,
+# commit), results/*.png and results/SUMMARY.md.
+#
+# Settings, chosen to finish within 20 minutes on a 2-core machine:
+#   --repetitions 3 --min-time 0.05   median and min of 3 repetitions, each at
+#                                     least 50 ms (a ResNet-50 layer at mb 8 takes
+#                                     ~20-400 ms a call, so most repetitions are 1-3 calls)
+#   --check-mb 2                      the correctness check runs each layer at mb 2
+#                                     (the double-precision reference at mb 8 would
+#                                     take most of the budget); the CSV says so (check_mb)
+#   --budget-gflop 0.5                naive and reference (seconds a call at mb 8)
+#                                     are skipped with the reason on every layer
+# OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed so OpenBLAS picks its kernel
+# for this CPU itself; the metadata records what it chose.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+# The Debian python3 has matplotlib and numpy (setup.sh); one found first on
+# PATH (pyenv, a virtualenv) may not.
+python_for_plots() {
+    if [[ -x /usr/bin/python3 ]]; then echo /usr/bin/python3; else command -v python3; fi
+}
+
+scripts/setup.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$(nproc)" --target convlab
+
+mkdir -p results
+start=$(date +%s)
+status=0
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench \
+    --batch resnet_50 --mb 8 --threads "$(nproc)" \
+    --repetitions 3 --min-time 0.05 --check-mb 2 --budget-gflop 0.5 \
+    --csv results/resnet_50.csv "$@" || status=$?
+echo "run.sh: bench took $(( $(date +%s) - start ))s (exit status $status)"
+
+# 1: a check FAILED (the rows say which); 130: interrupted. Both still plot what is there.
+if [[ $status -ne 0 && $status -ne 1 && $status -ne 130 ]]; then
+    exit "$status"
+fi
+"$(python_for_plots)" scripts/plot.py results/resnet_50.csv
+
+cat <<EOF
+run.sh: results in $root/results/
+  resnet_50.csv        tidy results, one row per algorithm x direction x layer
+  resnet_50.json       Google Benchmark's raw JSON
+  resnet_50.meta.json  machine, compiler, OpenBLAS/oneDNN, commit, command line
+  SUMMARY.md           geometric means, winners per layer, accuracy, targets
+  *.png                plots
+EOF
+exit "$status"
