@@ -242,10 +242,19 @@ std::string shape_literal(const std::vector<int64_t>& dims) {
     return text + (dims.size() == 1 ? ",)" : ")");
 }
 
+// 'path' for messages. (Built by appending: "'" + string trips a false
+// -Wrestrict warning in GCC 12.)
+std::string quoted(const std::filesystem::path& path) {
+    std::string text(1, '\'');
+    text += path.string();
+    text += '\'';
+    return text;
+}
+
 }  // namespace
 
 Tensor read_npy(const std::filesystem::path& path) {
-    const std::string name = "'" + path.string() + "'";
+    const std::string name = quoted(path);
     std::error_code error;
     const auto status = std::filesystem::status(path, error);
     if (!std::filesystem::exists(status)) throw NpyError(name + ": no such file");
@@ -261,7 +270,7 @@ Tensor read_npy(const std::filesystem::path& path) {
 }
 
 void write_npy(const std::filesystem::path& path, const Tensor& tensor) {
-    const std::string name = "'" + path.string() + "'";
+    const std::string name = quoted(path);
     // A default-constructed Tensor has no dims and no data: it is not a 0-d array.
     if (tensor.data() == nullptr || tensor.size() != element_count(tensor.dims()))
         throw NpyError(name + ": cannot write an empty (default-constructed) tensor");

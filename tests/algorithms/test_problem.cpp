@@ -235,6 +235,8 @@ TEST_CASE("Problem::parse rejects values whose derived sizes overflow 64 bits", 
     // Found by fuzz/fuzz_descriptor: pw = INT64_MAX was accepted, and then
     // pw_right() = (ow-1)*sw - iw + extent - pw overflowed (UBSan).
     CHECK_THROWS_AS(Problem::parse("ic3ih49iw84350oc32ow821kh2kw21pw9223372036854775807"), ProblemError);
+    // (ow-1)*sw = 71 * 2049638230412172400 overflows in pw_right().
+    CHECK_THROWS_AS(Problem::parse("ic3ih227iw227oc48oh110ow72kh5kw5sh2sw2049638230412172400dh1dw2"), ProblemError);
     CHECK_THROWS_AS(Problem::parse("ic1ih1oc1kh1sh9223372036854775807oh3"), ProblemError);
 }
 
