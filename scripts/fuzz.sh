@@ -38,6 +38,7 @@ for target in "${targets[@]}"; do
     corpus="$out/corpus/$target"         # grows from run to run; the committed seeds stay small
     artifacts="$out/artifacts/$target/"
     scratch="$out/tmp/$target"           # the targets' temporary files (TMPDIR)
+    rm -rf "$artifacts"                  # only this run's findings
     mkdir -p "$corpus" "$artifacts" "$scratch"
     cp -n "$root/fuzz/corpus/$target/"* "$corpus/" 2>/dev/null || true
     echo "== $target: ${seconds}s"
