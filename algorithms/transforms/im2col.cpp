@@ -26,14 +26,15 @@ constexpr int64_t parallel_threshold = 1 << 15;
 
 }  // namespace
 
-void im2col(const Problem& p, const float* x, int64_t oh_begin, int64_t oh_end, float* col) {
+void im2col(const Problem& p, const float* x, int64_t oh_begin, int64_t oh_end, float* col, int64_t ld) {
     const int64_t rows = oh_end - oh_begin, n = im2col_cols(p, rows);
+    if (ld == 0) ld = n;
     const int64_t ih = p.ih, iw = p.iw, ow = p.ow, sw = p.sw;
 #pragma omp parallel for if (im2col_rows(p) * n > parallel_threshold)
     for (int64_t c = 0; c < p.icg(); ++c)
         for (int64_t i = 0; i < p.kh; ++i)
             for (int64_t j = 0; j < p.kw; ++j) {
-                float* dst = col + ((c * p.kh + i) * p.kw + j) * n;
+                float* dst = col + ((c * p.kh + i) * p.kw + j) * ld;
                 const int64_t w_offset = j * (p.dw + 1) - p.pw;
                 const ValidRange valid = valid_range(w_offset, sw, iw, ow);
                 for (int64_t oh = oh_begin; oh < oh_end; ++oh, dst += ow) {

@@ -24,7 +24,9 @@ inline int64_t im2col_cols(const Problem& p, int64_t rows) { return rows * p.ow;
 
 // Writes every element of col (zeros for padding; no pre-filling needed).
 // `x` points at the group's first input channel of one image (icg planes).
-void im2col(const Problem& p, const float* x, int64_t oh_begin, int64_t oh_end, float* col);
+// `ld` is the distance between col rows, N when 0; a larger one lets several
+// images' columns sit side by side in one matrix.
+void im2col(const Problem& p, const float* x, int64_t oh_begin, int64_t oh_end, float* col, int64_t ld = 0);
 
 // The adjoint: dx[c][h][w] += every col element im2col would have copied from
 // there. `dx` points at the group's first channel of one image; it is added

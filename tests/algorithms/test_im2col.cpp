@@ -71,7 +71,15 @@ TEST_CASE("im2col matches the loop definition, whole images and blocks of rows",
         std::vector<float> col(static_cast<size_t>(im2col_rows(p) * im2col_cols(p, end - begin)),
                                std::numeric_limits<float>::quiet_NaN());
         im2col(p, x_group, begin, end, col.data());
-        REQUIRE(col == loop_im2col(p, x_group, begin, end));
+        const std::vector<float> expected = loop_im2col(p, x_group, begin, end);
+        REQUIRE(col == expected);
+        // With a row distance ld > N (images side by side): the same rows, the gaps untouched.
+        const int64_t n = im2col_cols(p, end - begin), ld = n + 3;
+        std::vector<float> wide(static_cast<size_t>(im2col_rows(p) * ld), -7.0f);
+        im2col(p, x_group, begin, end, wide.data(), ld);
+        for (int64_t r = 0; r < im2col_rows(p); ++r)
+            for (int64_t e = 0; e < ld; ++e)
+                REQUIRE(wide[size_t(r * ld + e)] == (e < n ? expected[size_t(r * n + e)] : -7.0f));
     }
 }
 

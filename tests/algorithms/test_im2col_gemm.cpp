@@ -52,6 +52,7 @@ const char* const chosen[] = {
     "g4mb3ic64ih33oc8kh3sh2ph1",        // groups and stride
     "mb2ic3ih23oc5oh9kh7sh2ph3",        // conv1-like, negative bottom padding
     "g2mb1ic4ih12oc6kh3dh1sh3ph4",      // dilation, padding beyond the extent, one image
+    "g2mb5ic8ih7oc6kh3ph1",             // 7x7: several images per GEMM, an uneven split
 };
 
 }  // namespace
