@@ -211,8 +211,15 @@ std::string Problem::str() const {
         s += w;
     else
         s += h + w;
-    if (!name.empty() || weight != 1)
-        s += weight != 1 ? fmt::format("n\"{}*{}\"", name, weight) : fmt::format("n\"{}\"", name);
+    // The weight is written when it is not 1, and also when the name itself
+    // ends in "*digits", which would otherwise be read back as a weight.
+    size_t star = name.rfind('*');
+    bool name_looks_weighted = star != std::string::npos && star + 1 < name.size() &&
+                               name.find_first_not_of("0123456789", star + 1) == std::string::npos;
+    if (weight != 1 || name_looks_weighted)
+        s += fmt::format("n\"{}*{}\"", name, weight);
+    else if (!name.empty())
+        s += fmt::format("n\"{}\"", name);
     return s;
 }
 
