@@ -5,9 +5,12 @@
 //   [  8/120] FAILED   foo    bwd_d  integer pass: ...; worst dx[0,1,3,2] got 7 expected 8  mb2...
 //
 // The descriptor comes last so it can be pasted back into --problem. Lines are
-// flushed as they come, with the case's time, so a long run shows progress.
+// flushed as they come, with the case's time (the first algorithm of a problem
+// and direction includes computing the reference), so a long run shows
+// progress; on a terminal the case being run is shown while it runs.
 // Exit status 0 when nothing failed, 1 otherwise.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -41,12 +44,14 @@ struct Tally {
     int64_t counts[4] = {0, 0, 0, 0};  // by Status
     int64_t done = 0, total = 0;
     size_t name_width = 0;
+    bool interactive = false;
 
     void line(Status s, std::string_view algorithm, std::string_view direction, const std::string& detail,
               const std::string& descriptor, double seconds) {
         ++counts[int(s)];
         ++done;
         const int digits = int(std::to_string(total).size());
+        if (interactive) fmt::print(stderr, "\33[2K");  // erase the "running" line
         fmt::print("[{:>{}}/{}] {:<11} {:<{}} {:<5}  {}  {}", done, digits, total, to_string(s), algorithm, name_width,
                    direction, detail, descriptor);
         if (seconds >= 0) fmt::print("  ({:.2f}s)", seconds);
@@ -91,7 +96,11 @@ int validate(const ValidateOptions& o) {
     if (o.selection.algorithms.empty())
         std::erase(algorithms, &reference_algorithm());
 
+    // On a terminal, the case being run is shown while it runs (the first
+    // algorithm of a problem also pays for the reference, which can be long).
+    const bool interactive = ::isatty(STDERR_FILENO) && ::isatty(STDOUT_FILENO);
     Tally tally;
+    tally.interactive = interactive;
     for (const auto* a : algorithms) tally.name_width = std::max(tally.name_width, a->name().size());
     tally.name_width = std::max<size_t>(tally.name_width, 1);
     for (const auto& selected : problems)
@@ -107,6 +116,9 @@ int validate(const ValidateOptions& o) {
         // and direction is computed once for all algorithms.
         for (Direction d : directions) {
             for (const Algorithm* algorithm : algorithms) {
+                if (interactive)  // what is running now, overwritten by its result line
+                    fmt::print(stderr, "[{}/{}] running {} {} {} ...\r", tally.done + 1, tally.total,
+                               algorithm->name(), to_string(d), entry.problem.str());
                 const auto start = std::chrono::steady_clock::now();
                 const Verdict v = checked(*algorithm, entry.problem, d, o.seed);
                 const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -18,7 +18,8 @@ namespace {
 template <class Damage>
 class Broken final : public Algorithm {
 public:
-    Broken(Damage damage, bool exact = true) : damage_(damage), exact_(exact) {}
+    Broken(Damage damage, bool exact = true, bool mixes = false) : damage_(damage), exact_(exact), mixes_(mixes) {}
+    bool mixes_neighbours() const override { return mixes_; }
     std::string_view name() const override { return "broken"; }
     std::string_view description() const override { return "the reference, damaged"; }
     std::string decline_reason(const Problem&, Direction) const override { return {}; }
@@ -37,7 +38,7 @@ public:
 
 private:
     Damage damage_;
-    bool exact_;
+    bool exact_, mixes_;
 };
 
 class Declines final : public Algorithm {
@@ -115,6 +116,23 @@ TEST_CASE("an element off by a whole term fails the real pass's tolerance too", 
     const Verdict v = check(off, small, Direction::bwd_d);
     CHECK(v.status == Status::failed);
     CHECK(v.reason.find("exceed tolerance") != std::string::npos);
+}
+
+TEST_CASE("an algorithm that mixes neighbours is judged on the scale of the element's plane", "[check]") {
+    // The last output column lies wholly in the right padding (iw7, ow8, kw3,
+    // pw0): its own sum of |terms| is the bias alone, while a Winograd tile
+    // around it carries the rounding noise of its neighbours' terms.
+    const Problem p = Problem::parse("mb1ic16ih8oc2kh3ph1iw7ow8kw3pw0");
+    REQUIRE(p.pw_right() == 3);
+    const int64_t target = flat(p.y_dims(), {0, 1, 5, 7});
+    auto noise = [target](float* out, int64_t, float) { out[target] += 1e-4f; };
+    const Verdict element_wise = check(Broken(noise, false, false), p, Direction::fwd);
+    CHECK(element_wise.status == Status::failed);
+    CHECK(element_wise.worst.rfind("y[0,1,5,7] got ", 0) == 0);
+    const Verdict plane_wise = check(Broken(noise, false, true), p, Direction::fwd);
+    INFO(plane_wise.reason << " " << plane_wise.worst);
+    CHECK(plane_wise.status == Status::passed);
+    CHECK(plane_wise.max_rel_err > 0);
 }
 
 TEST_CASE("an algorithm that writes zeros fails as mostly zeros", "[check]") {
