@@ -1,0 +1,112 @@
+// onednn: the external baseline as a user with NCHW tensors would call it
+// without any layout work: oneDNN 2.6 is handed the caller's plain memory
+// (nchw activations, oihw / goihw weights, x bias) and picks whichever of its
+// implementations accepts plain layouts ("gemm:jit", "jit:avx512_core" for
+// the first-layer shapes, the reference "ref:any" otherwise);
+// Primitive::implementation() names the one it picked.
+//
+// All oneDNN set-up (primitive descriptors, the primitive, memory objects
+// without buffers) happens in prepare(); execute() only points the memory
+// objects at the caller's buffers and the workspace, runs and waits. The
+// workspace holds oneDNN's scratchpad (scratchpad_mode::user, so
+// workspace_bytes is the whole memory the call needs) and an oc-float bias
+// stand-in: the primitive always has a bias (fwd) and a bias diff (bwd_w),
+// and when the caller passes none, a zero bias or a throwaway db is used.
+//
+// Exactness: oneDNN's fp32 kernels accumulate products in fp32, and direct
+// (not Winograd) convolution is requested, so on the checker's small-integer
+// data every partial sum is an exact integer and the results match the
+// reference bit for bit. MEASUREMENT PENDING
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "algorithms/onednn_common.hpp"
+#include "algorithms/phase_times.hpp"
+
+namespace convlab {
+
+namespace {
+
+// Workspace: [scratchpad][bias stand-in], each region 64-byte aligned.
+int64_t plain_workspace_bytes(const Problem& p, const dnnl::primitive_desc& pd) {
+    return align64(scratchpad_bytes(pd)) + align64(p.oc * int64_t(sizeof(float)));
+}
+
+class PlainPrimitive final : public Primitive {
+public:
+    PlainPrimitive(const Problem& p, Direction d)
+        : pd_(onednn_conv_pd(p, d, OnednnLayout::plain)),
+          conv_(pd_),
+          operands_(onednn_operands(p, d)),
+          bias_offset_(align64(scratchpad_bytes(pd_))),
+          bias_elems_(p.oc) {
+        for (const OnednnOperand& op : operands_) {
+            if (pd_.query_md(dnnl::query::exec_arg_md, op.arg) != op.user)
+                throw std::logic_error("onednn: oneDNN changed a plain layout it was given");
+            args_[op.arg] = dnnl::memory(op.user, onednn_engine(), DNNL_MEMORY_NONE);
+        }
+        if (scratchpad_bytes(pd_) > 0)
+            args_[DNNL_ARG_SCRATCHPAD] = dnnl::memory(pd_.scratchpad_desc(), onednn_engine(), DNNL_MEMORY_NONE);
+    }
+
+    void execute(const ConvArgs& a) const override {
+        for (const OnednnOperand& op : operands_) {
+            void* pointer = user_pointer(a, op.arg);
+            if (!pointer && op.is_bias) pointer = bias_stand_in(a, op.output);
+            args_.at(op.arg).set_data_handle(pointer);
+        }
+        if (auto it = args_.find(DNNL_ARG_SCRATCHPAD); it != args_.end()) it->second.set_data_handle(a.workspace);
+        PhaseScope scope(a.phases, "conv");
+        conv_.execute(onednn_stream(), args_);
+        onednn_stream().wait();
+    }
+
+    std::string implementation() const override { return pd_.impl_info_str(); }
+
+private:
+    // A zero bias (fwd) or a throwaway bias diff (bwd_w) in the workspace.
+    float* bias_stand_in(const ConvArgs& a, bool output) const {
+        float* bias = reinterpret_cast<float*>(a.workspace + bias_offset_);
+        if (!output) std::fill(bias, bias + bias_elems_, 0.0f);
+        return bias;
+    }
+
+    dnnl::primitive_desc pd_;
+    dnnl::primitive conv_;
+    std::vector<OnednnOperand> operands_;
+    // Memory objects created once; execute() only changes their data handles
+    // (which is why a primitive must not be executed by two threads at once).
+    std::unordered_map<int, dnnl::memory> args_;
+    int64_t bias_offset_, bias_elems_;
+};
+
+class Onednn final : public Algorithm {
+public:
+    std::string_view name() const override { return "onednn"; }
+    std::string_view description() const override {
+        return "oneDNN 2.6 direct convolution on the caller's plain NCHW/OIHW tensors (external baseline)";
+    }
+    std::string decline_reason(const Problem& p, Direction d) const override {
+        return onednn_decline_reason(name(), p, d, OnednnLayout::plain);
+    }
+    int64_t workspace_bytes(const Problem& p, Direction d) const override {
+        if (!decline_reason(p, d).empty()) return 0;
+        return plain_workspace_bytes(p, onednn_conv_pd(p, d, OnednnLayout::plain));
+    }
+    bool exact_on_integers() const override { return true; }
+    double tolerance() const override { return 1e-5; }
+
+    std::unique_ptr<Primitive> prepare(const Problem& p, Direction d) const override {
+        return std::make_unique<PlainPrimitive>(p, d);
+    }
+    void run(const Problem& p, Direction d, const ConvArgs& args) const override { prepare(p, d)->execute(args); }
+};
+
+}  // namespace
+
+std::unique_ptr<Algorithm> make_onednn() { return std::make_unique<Onednn>(); }
+
+}  // namespace convlab
