@@ -3,6 +3,7 @@
 # test: the Catch2 unit tests and the command-line tests, through ctest.
 #
 #   scripts/test.sh
+#   CONVLAB_BUILD_DIR=build-mine scripts/test.sh   # another build directory
 #
 # Each step is a function, so further builds (sanitizers, fuzzing) can be
 # added beside build_and_test_release and called from main.
@@ -40,7 +41,7 @@ run_tests() {
 }
 
 build_and_test_release() {
-    local build_dir="$root/build"
+    local build_dir="${CONVLAB_BUILD_DIR:-$root/build}"
     configure "$build_dir" Release
     build "$build_dir"
     run_tests "$build_dir"
