@@ -19,7 +19,7 @@
 // each tap one strided row of the view (contiguous when sw == 1, so it
 // vectorises into plain loads) is multiplied by OCB broadcast weights and
 // accumulated, an AXPY per output channel. Tiles are independent, so OpenMP
-// runs over (n, group, oc block, output row) with no reduction at all.
+// runs over (n, output row, group, oc block) with no reduction at all.
 // Why not cblas_sgemm on view slices: for fixed (kh, kw) and sw == 1 a view
 // row slice [c][ow] is a matrix with leading dimension H·W and could feed a
 // GEMM, but the weights would need repacking to [kh][kw][oc][c], each GEMM is
@@ -27,11 +27,12 @@
 // stride in one dimension); the one hand kernel covers every stride.
 //
 // bwd_w contracts the same view over (n, oh, ow) instead: each work item owns
-// OCB whole dw elements and sums them in a fixed order, so results are
+// a block of whole dw elements and sums them in a fixed order, so results are
 // bit-identical on repeat and do not depend on the thread count.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "algorithms/algorithm.hpp"
@@ -43,7 +44,10 @@ namespace convlab {
 
 namespace {
 
-constexpr int oc_block = 4;  // output channels per tile: one broadcast weight each per tap
+// Output channels per work item of the forward pass (split into tiles of
+// 16, 8, 4, 2, 1) and per work item of the weight gradient.
+constexpr int forward_oc_block = 16;
+constexpr int oc_block = 4;
 
 // One forward tile: OCB output channels × OWB outputs of one output row.
 struct ForwardTile {
@@ -56,26 +60,94 @@ struct ForwardTile {
     int64_t y_channel_stride;
 };
 
-// SW is the stride along ow when it is known at compile time (1: contiguous
-// rows), 0 when it is only known at run time.
+// L floats in one vector register (the GCC/Clang vector extension; L = 16 is
+// one AVX-512 register, L = 8 one AVX register): the kernel says which loop
+// is vectorised, along ow, rather than leaving it to the compiler (which,
+// left alone, vectorised across output channels with gathered weights).
+template <int L>
+struct VectorOf;
+template <>
+struct VectorOf<8> {
+    using type = float __attribute__((vector_size(8 * sizeof(float))));
+};
+template <>
+struct VectorOf<16> {
+    using type = float __attribute__((vector_size(16 * sizeof(float))));
+};
+template <int L>
+using Lanes = typename VectorOf<L>::type;
+
+// The inputs of L consecutive outputs from one view row: a plain load when
+// the stride along ow is 1, two loads and a shuffle when it is 2, gathered
+// otherwise. SW is that stride when known at compile time, 0 when only
+// `step` knows it.
+template <int L, int SW>
+Lanes<L> load_view_lanes(const float* row, int64_t step) {
+    Lanes<L> v, low, high;
+    if constexpr (SW == 1) {
+        std::memcpy(&v, row, sizeof v);
+    } else if constexpr (SW == 2) {
+        // Elements 0, 2, ..., 2L-2: the even lanes of row[0, L) and the odd
+        // lanes of row[L-1, 2L-1), so nothing past the last element used is read.
+        std::memcpy(&low, row, sizeof low);
+        std::memcpy(&high, row + L - 1, sizeof high);
+        if constexpr (L == 16)
+            v = __builtin_shufflevector(low, high, 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31);
+        else
+            v = __builtin_shufflevector(low, high, 0, 2, 4, 6, 9, 11, 13, 15);
+    } else {
+        for (int l = 0; l < L; ++l) v[l] = row[l * step];
+    }
+    return v;
+}
+
+// A tile of OCB output channels × OWB outputs held in registers across the
+// whole (c, kh, kw) loop: at each tap V = OWB / L vectors of inputs, OCB
+// broadcast weights, OCB × V fused multiply-adds.
 template <int OCB, int OWB, int SW>
 void forward_tile(const ForwardTile& t) {
-    const int64_t step = SW > 0 ? SW : t.view->stride[WindowView::ow];
+    constexpr int L = OWB >= 16 ? 16 : 8;
+    static_assert(OWB % L == 0);
+    constexpr int V = OWB / L;
+    const int64_t step = t.view->stride[WindowView::ow];
     const int64_t c_stride = t.view->stride[WindowView::c];
     const int64_t kh_stride = t.view->stride[WindowView::kh], kw_stride = t.view->stride[WindowView::kw];
     const int64_t taps = t.icg * t.kh * t.kw;
-    float acc[OCB][OWB];
+    Lanes<L> acc[OCB][V];
     for (int o = 0; o < OCB; ++o)
-        for (int j = 0; j < OWB; ++j) acc[o][j] = t.bias ? t.bias[o] : 0.0f;
+        for (int v = 0; v < V; ++v) acc[o][v] = Lanes<L>{} + (t.bias ? t.bias[o] : 0.0f);
     int64_t k = 0;  // (c, kh, kw) flattened, the weights' own order
     for (int64_t c = 0; c < t.icg; ++c)
         for (int64_t i = 0; i < t.kh; ++i)
             for (int64_t j = 0; j < t.kw; ++j, ++k) {
                 const float* row = t.window + c * c_stride + i * kh_stride + j * kw_stride;
+                Lanes<L> in[V];
+                for (int v = 0; v < V; ++v) in[v] = load_view_lanes<L, SW>(row + v * L * step, step);
                 for (int o = 0; o < OCB; ++o) {
                     const float weight = t.w[o * taps + k];
-                    for (int x = 0; x < OWB; ++x) acc[o][x] = std::fma(weight, row[x * step], acc[o][x]);
+                    for (int v = 0; v < V; ++v) acc[o][v] += weight * in[v];
                 }
+            }
+    for (int o = 0; o < OCB; ++o)
+        for (int v = 0; v < V; ++v) std::memcpy(t.y + o * t.y_channel_stride + v * L, &acc[o][v], sizeof acc[o][v]);
+}
+
+// Rows narrower than 8 outputs (7x7 layers): the same loops, one output at a time.
+template <int OCB, int OWB>
+void forward_tile_narrow(const ForwardTile& t) {
+    const int64_t step = t.view->stride[WindowView::ow];
+    const int64_t taps = t.icg * t.kh * t.kw;
+    float acc[OCB][OWB];
+    for (int o = 0; o < OCB; ++o)
+        for (int x = 0; x < OWB; ++x) acc[o][x] = t.bias ? t.bias[o] : 0.0f;
+    int64_t k = 0;
+    for (int64_t c = 0; c < t.icg; ++c)
+        for (int64_t i = 0; i < t.kh; ++i)
+            for (int64_t j = 0; j < t.kw; ++j, ++k) {
+                const float* row = t.window + c * t.view->stride[WindowView::c] + i * t.view->stride[WindowView::kh] +
+                                   j * t.view->stride[WindowView::kw];
+                for (int o = 0; o < OCB; ++o)
+                    for (int x = 0; x < OWB; ++x) acc[o][x] += t.w[o * taps + k] * row[x * step];
             }
     for (int o = 0; o < OCB; ++o)
         for (int x = 0; x < OWB; ++x) t.y[o * t.y_channel_stride + x] = acc[o][x];
@@ -93,14 +165,20 @@ void forward_row_in_tiles(ForwardTile t, int64_t ow) {
         ForwardTile tile = t;
         tile.window += start * step;
         tile.y += start;
-        forward_tile<OCB, OWB, SW>(tile);
+        if constexpr (OWB >= 8)
+            forward_tile<OCB, OWB, SW>(tile);
+        else
+            forward_tile_narrow<OCB, OWB>(tile);
         if (start + OWB >= ow) break;
     }
 }
 
+// Tiles hold at most 16 vector accumulators (of the 32 registers AVX-512
+// provides), leaving room for the inputs: 16 channels x 16 outputs, or 8 x 32.
 template <int OCB, int SW>
 void forward_row(const ForwardTile& t, int64_t ow) {
-    if (ow >= 32) return forward_row_in_tiles<OCB, 32, SW>(t, ow);
+    if constexpr (OCB <= 8)
+        if (ow >= 32) return forward_row_in_tiles<OCB, 32, SW>(t, ow);
     if (ow >= 16) return forward_row_in_tiles<OCB, 16, SW>(t, ow);
     if (ow >= 8) return forward_row_in_tiles<OCB, 8, SW>(t, ow);
     if (ow >= 4) return forward_row_in_tiles<OCB, 4, SW>(t, ow);
@@ -108,27 +186,46 @@ void forward_row(const ForwardTile& t, int64_t ow) {
     forward_row_in_tiles<OCB, 1, SW>(t, ow);
 }
 
+// One output row of `channels` output channels, in tiles of 16, 8, 4, 2 and 1
+// channels; 16-channel tiles only where the row is too short for 32-wide ones.
 template <int SW>
-void forward_row_of_channels(const ForwardTile& t, int64_t channels, int64_t ow) {
-    switch (channels) {
-        case 4: return forward_row<4, SW>(t, ow);
-        case 3: return forward_row<3, SW>(t, ow);
-        case 2: return forward_row<2, SW>(t, ow);
-        default: return forward_row<1, SW>(t, ow);
+void forward_row_of_channels(ForwardTile t, int64_t channels, int64_t ow) {
+    const int64_t taps = t.icg * t.kh * t.kw;
+    while (channels > 0) {
+        const int64_t tile = channels >= 16 && ow < 32 ? 16
+                             : channels >= 8         ? 8
+                             : channels >= 4         ? 4
+                             : channels >= 2         ? 2
+                                                     : 1;
+        switch (tile) {
+            case 16: forward_row<16, SW>(t, ow); break;
+            case 8: forward_row<8, SW>(t, ow); break;
+            case 4: forward_row<4, SW>(t, ow); break;
+            case 2: forward_row<2, SW>(t, ow); break;
+            default: forward_row<1, SW>(t, ow); break;
+        }
+        t.w += tile * taps;
+        if (t.bias) t.bias += tile;
+        t.y += tile * t.y_channel_stride;
+        channels -= tile;
     }
 }
-static_assert(oc_block == 4, "forward_row_of_channels dispatches channel counts 1..4");
+static_assert(forward_oc_block == 16, "forward_row_of_channels splits blocks of up to 16 channels");
 
 void contract_forward(const Problem& p, const WindowView& view, const float* w, const float* b, float* y) {
     const int64_t icg = p.icg(), ocg = p.ocg();
-    const int64_t blocks = (ocg + oc_block - 1) / oc_block;  // oc blocks per group
+    const int64_t blocks = (ocg + forward_oc_block - 1) / forward_oc_block;  // oc blocks per group
+    // Output channel blocks innermost: consecutive tiles of one thread read the
+    // same few input rows (kept in cache) while the weights, reused by every
+    // row, stream from L2. With rows innermost instead, a 1x1 layer with many
+    // channels re-reads its whole input from memory once per channel block.
 #pragma omp parallel for collapse(3) schedule(static)
     for (int64_t n = 0; n < p.mb; ++n)
-        for (int64_t group_block = 0; group_block < p.g * blocks; ++group_block)
-            for (int64_t oh = 0; oh < p.oh; ++oh) {
+        for (int64_t oh = 0; oh < p.oh; ++oh)
+            for (int64_t group_block = 0; group_block < p.g * blocks; ++group_block) {
                 const int64_t group = group_block / blocks;
-                const int64_t oc0 = group * ocg + group_block % blocks * oc_block;
-                const int64_t channels = std::min<int64_t>(oc_block, (group + 1) * ocg - oc0);
+                const int64_t oc0 = group * ocg + group_block % blocks * forward_oc_block;
+                const int64_t channels = std::min<int64_t>(forward_oc_block, (group + 1) * ocg - oc0);
                 ForwardTile t;
                 t.window = view.at(n, group * icg, oh, 0, 0, 0);
                 t.view = &view;
@@ -137,10 +234,11 @@ void contract_forward(const Problem& p, const WindowView& view, const float* w, 
                 t.bias = b ? b + oc0 : nullptr;
                 t.y = y + ((n * p.oc + oc0) * p.oh + oh) * p.ow;
                 t.y_channel_stride = p.oh * p.ow;
-                if (p.sw == 1)
-                    forward_row_of_channels<1>(t, channels, p.ow);
-                else
-                    forward_row_of_channels<0>(t, channels, p.ow);
+                switch (p.sw) {
+                    case 1: forward_row_of_channels<1>(t, channels, p.ow); break;
+                    case 2: forward_row_of_channels<2>(t, channels, p.ow); break;
+                    default: forward_row_of_channels<0>(t, channels, p.ow); break;
+                }
             }
 }
 
@@ -162,64 +260,82 @@ void stride_view_forward(const Problem& p, const ConvArgs& a) {
     contract_forward(p, view, a.w, a.b, a.y);
 }
 
-// dw[oc0 + o][c][i][j] for o < OCB: the view at taps (i, j) of channel c
-// contracted with dy over (n, oh, ow). Lanes of partial sums run along ow and
-// are added up in a fixed order at the end: deterministic.
+// (channel, tap) pairs per weight-gradient work item: the item's rows of dy
+// are read from memory once per (n, oh) and reused from L1 by every pair of
+// the chunk (all nine taps of a 3x3 kernel, nine channels of a 1x1 one).
+constexpr int tap_chunk = 9;
+
+// dw[oc0 + o][k] for o < OCB and k = (c, kh, kw) flattened within the group
+// in [k0, k0 + count): the view at channel c and those taps contracted with
+// dy over (n, oh, ow). Lanes of
+// partial sums run along ow and are added up in a fixed order at the end:
+// deterministic, and independent of the thread count.
 template <int OCB, int SW>
-void weight_grad_taps(const Problem& p, const WindowView& view, const float* dy, int64_t oc0, int64_t c,
-                      int64_t i, int64_t j, float* out, int64_t out_stride) {
-    constexpr int lanes = 16;
-    const int64_t step = SW > 0 ? SW : p.sw;
-    const int64_t plane = p.oh * p.ow;
-    float acc[OCB][lanes] = {};
-    float tail[OCB] = {};
+void weight_grad_taps(const Problem& p, const WindowView& view, const float* dy, int64_t oc0, int64_t c0,
+                      int64_t k0, int64_t count, float* out, int64_t out_stride) {
+    constexpr int L = 16;
+    const int64_t step = p.sw;
+    const int64_t plane = p.oh * p.ow, taps = p.kh * p.kw;
+    Lanes<L> acc[OCB][tap_chunk] = {};
+    float tail[OCB][tap_chunk] = {};
     for (int64_t n = 0; n < p.mb; ++n)
         for (int64_t oh = 0; oh < p.oh; ++oh) {
-            const float* row = view.at(n, c, oh, 0, i, j);
             const float* d = dy + ((n * p.oc + oc0) * p.oh + oh) * p.ow;
-            int64_t x = 0;
-            for (; x + lanes <= p.ow; x += lanes)
-                for (int o = 0; o < OCB; ++o)
-                    for (int l = 0; l < lanes; ++l)
-                        acc[o][l] = std::fma(d[o * plane + x + l], row[(x + l) * step], acc[o][l]);
-            for (; x < p.ow; ++x)
-                for (int o = 0; o < OCB; ++o) tail[o] = std::fma(d[o * plane + x], row[x * step], tail[o]);
+            for (int64_t t = 0; t < count; ++t) {
+                const int64_t k = k0 + t, tap = k % taps;
+                const float* row = view.at(n, c0 + k / taps, oh, 0, tap / p.kw, tap % p.kw);
+                int64_t x = 0;
+                for (; x + L <= p.ow; x += L) {
+                    const Lanes<L> in = load_view_lanes<L, SW>(row + x * step, step);
+                    for (int o = 0; o < OCB; ++o) {
+                        Lanes<L> grad;
+                        std::memcpy(&grad, d + o * plane + x, sizeof grad);
+                        acc[o][t] += grad * in;
+                    }
+                }
+                for (; x < p.ow; ++x)
+                    for (int o = 0; o < OCB; ++o) tail[o][t] = std::fma(d[o * plane + x], row[x * step], tail[o][t]);
+            }
         }
-    for (int o = 0; o < OCB; ++o) {
-        float sum = tail[o];
-        for (int l = 0; l < lanes; ++l) sum += acc[o][l];
-        out[o * out_stride] = sum;
-    }
+    for (int o = 0; o < OCB; ++o)
+        for (int64_t t = 0; t < count; ++t) {
+            float sum = tail[o][t];
+            for (int l = 0; l < L; ++l) sum += acc[o][t][l];
+            out[o * out_stride + t] = sum;
+        }
 }
 
 template <int SW>
 void weight_grad_taps_of_channels(int64_t channels, const Problem& p, const WindowView& view, const float* dy,
-                                  int64_t oc0, int64_t c, int64_t i, int64_t j, float* out, int64_t out_stride) {
+                                  int64_t oc0, int64_t c0, int64_t k0, int64_t count, float* out,
+                                  int64_t out_stride) {
     switch (channels) {
-        case 4: return weight_grad_taps<4, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
-        case 3: return weight_grad_taps<3, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
-        case 2: return weight_grad_taps<2, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
-        default: return weight_grad_taps<1, SW>(p, view, dy, oc0, c, i, j, out, out_stride);
+        case 4: return weight_grad_taps<4, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
+        case 3: return weight_grad_taps<3, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
+        case 2: return weight_grad_taps<2, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
+        default: return weight_grad_taps<1, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
     }
 }
 
+// Work items (group, oc block, chunk of (channel, tap) pairs), each owning whole dw elements.
 void contract_weight_grad(const Problem& p, const WindowView& view, const float* dy, float* dw) {
     const int64_t icg = p.icg(), ocg = p.ocg();
     const int64_t blocks = (ocg + oc_block - 1) / oc_block;
-    const int64_t taps = p.kh * p.kw;
-    const int64_t items = p.g * blocks * icg * taps;
+    const int64_t pairs = icg * p.kh * p.kw, chunks = (pairs + tap_chunk - 1) / tap_chunk;
+    const int64_t items = p.g * blocks * chunks;
 #pragma omp parallel for schedule(static)
     for (int64_t item = 0; item < items; ++item) {
-        const int64_t tap = item % taps, c = item / taps % icg;
-        const int64_t group_block = item / taps / icg, group = group_block / blocks;
+        const int64_t chunk = item % chunks, group_block = item / chunks, group = group_block / blocks;
         const int64_t oc0 = group * ocg + group_block % blocks * oc_block;
         const int64_t channels = std::min<int64_t>(oc_block, (group + 1) * ocg - oc0);
-        const int64_t i = tap / p.kw, j = tap % p.kw;
-        float* out = dw + ((oc0 * icg + c) * p.kh + i) * p.kw + j;
-        if (p.sw == 1)
-            weight_grad_taps_of_channels<1>(channels, p, view, dy, oc0, group * icg + c, i, j, out, icg * taps);
-        else
-            weight_grad_taps_of_channels<0>(channels, p, view, dy, oc0, group * icg + c, i, j, out, icg * taps);
+        const int64_t k0 = chunk * tap_chunk, count = std::min<int64_t>(tap_chunk, pairs - k0);
+        float* out = dw + oc0 * pairs + k0;  // dw[oc][c][kh][kw] is dw[oc][k]
+        const int64_t c0 = group * icg;
+        switch (p.sw) {
+            case 1: weight_grad_taps_of_channels<1>(channels, p, view, dy, oc0, c0, k0, count, out, pairs); break;
+            case 2: weight_grad_taps_of_channels<2>(channels, p, view, dy, oc0, c0, k0, count, out, pairs); break;
+            default: weight_grad_taps_of_channels<0>(channels, p, view, dy, oc0, c0, k0, count, out, pairs); break;
+        }
     }
 }
 

@@ -52,6 +52,9 @@ TEST_CASE("stride_view agrees with the reference on chosen problems", "[stride_v
         "mb3ic3iw40oc5ow19kw4sw2pw1dw1",                  // 1-D with stride and dilation
         "mb2ic3ih1iw1oc4oh3ow3kh1kw1ph1pw1",              // 1x1 input with padding
         "mb2ic16ih14iw14oc20oh7ow7kh1kw1sh2sw2ph0pw0",     // 1x1 stride 2 (a view over x, no copy)
+        "mb2ic5ih9iw23oc18oh9ow23kh3kw3ph1pw1",           // 16-channel tiles, 16-wide tiles overlapping
+        "mb1ic3ih6iw40oc19oh4ow40kh3kw3ph0pw1",           // 32-wide tiles overlapping, channels 8+8+2+1
+        "mb1ic3ih5iw70oc8oh2ow34kh1kw2sh2sw2ph0pw0",      // stride 2 through the shuffled loads, 32 wide
         "mb1ic1ih1iw1oc1oh1ow1kh1kw1");                   // the smallest problem
     const Problem p = Problem::parse(descriptor);
     check_all_directions(p, 11);
