@@ -31,11 +31,12 @@ constexpr int64_t bwd_w_block = 256;
 template <class Tile>
 struct BwdWPlan {
     static constexpr int64_t A2 = Tile::alpha * Tile::alpha;
-    int64_t nb, blocks, dw_bytes, v_bytes, u_bytes;
+    int64_t groups_per_block, blocks, nb, dw_bytes, v_bytes, u_bytes;
     explicit BwdWPlan(const Problem& p) {
         const TileGrid grid(p, Tile::m);
-        nb = std::min(bwd_w_block, round_up(grid.count, winograd_lanes));
-        blocks = ceil_div(grid.count, nb);
+        groups_per_block = std::min(bwd_w_block / winograd_lanes, grid.group_count);
+        blocks = ceil_div(grid.group_count, groups_per_block);
+        nb = groups_per_block * winograd_lanes;
         dw_bytes = aligned_float_bytes(A2 * p.oc * p.icg());
         v_bytes = aligned_float_bytes(A2 * p.ic * nb);
         u_bytes = aligned_float_bytes(A2 * p.oc * nb);
@@ -46,30 +47,31 @@ struct BwdWPlan {
 // V[xi][c][k] = (B^T xwindow B)[xi] and Udy[xi][o][k] = (A dyblock A^T)[xi]
 // for the block's tiles, all channels.
 template <class Tile>
-void transform_block(const Problem& p, const TileGrid& grid, const float* x, const float* dy, int64_t first,
-                     int64_t count, int64_t nb, float* V, float* Udy) {
+void transform_block(const Problem& p, const TileGrid& grid, const float* x, const float* dy, int64_t q0, int64_t q1,
+                     int64_t nb, float* V, float* Udy) {
     constexpr int A = Tile::alpha, Mo = Tile::m, L = winograd_lanes;
     static constexpr auto A_matrix = transposed(Tile::AT);  // alpha x m
-    const int64_t lane_groups = ceil_div(count, L);
+    const int64_t first = grid.first_tile(q0);
+    // Lane groups run in parallel here, so each stores only its own tiles' columns.
 #pragma omp for schedule(static)
-    for (int64_t lg = 0; lg < lane_groups; ++lg) {
-        const int64_t k0 = lg * L;
-        const LaneTiles t = lane_tiles(grid, first + k0, count - k0);
+    for (int64_t q = q0; q < q1; ++q) {
+        const LaneGroup t = lane_group(grid, q);
+        const int64_t column = grid.first_tile(q) - first;
         for (int64_t c = 0; c < p.ic; ++c) {
             float d[A][A][L], v[A][A][L];
-            gather_windows<A, L>(x, p.ic, c, p.ih, p.iw, p.ph, p.pw, t, d);
+            gather_windows<A, Mo, L>(x, p.ic, c, p.ih, p.iw, p.ph, p.pw, t, d);
             sandwich(Tile::BT, d, v);
             for (int i = 0; i < A; ++i)
                 for (int j = 0; j < A; ++j)
-                    for (int l = 0; l < L; ++l) V[((i * A + j) * p.ic + c) * nb + k0 + l] = v[i][j][l];
+                    for (int l = 0; l < t.count; ++l) V[((i * A + j) * p.ic + c) * nb + column + l] = v[i][j][l];
         }
         for (int64_t o = 0; o < p.oc; ++o) {
             float e[Mo][Mo][L], u[A][A][L];
-            gather_windows<Mo, L>(dy, p.oc, o, p.oh, p.ow, 0, 0, t, e);
+            gather_windows<Mo, Mo, L>(dy, p.oc, o, p.oh, p.ow, 0, 0, t, e);
             sandwich(A_matrix, e, u);
             for (int i = 0; i < A; ++i)
                 for (int j = 0; j < A; ++j)
-                    for (int l = 0; l < L; ++l) Udy[((i * A + j) * p.oc + o) * nb + k0 + l] = u[i][j][l];
+                    for (int l = 0; l < t.count; ++l) Udy[((i * A + j) * p.oc + o) * nb + column + l] = u[i][j][l];
         }
     }
 }
@@ -127,10 +129,12 @@ void winograd_bwd_w(const Problem& p, const ConvArgs& a) {
 #pragma omp parallel num_threads(std::max(1, max_threads()))
     {
         for (int64_t block = 0; block < plan.blocks; ++block) {
-            const int64_t first = block * nb, count = std::min(nb, grid.count - first);
+            const int64_t q0 = block * plan.groups_per_block;
+            const int64_t q1 = std::min(q0 + plan.groups_per_block, grid.group_count);
+            const int64_t count = grid.first_tile(q1) - grid.first_tile(q0);
             {
                 PhaseScope scope(a.phases, "input_transform");
-                transform_block<Tile>(p, grid, a.x, a.dy, first, count, nb, V, Udy);
+                transform_block<Tile>(p, grid, a.x, a.dy, q0, q1, nb, V, Udy);
             }
             PhaseScope scope(a.phases, "gemm");
 #pragma omp for schedule(static)

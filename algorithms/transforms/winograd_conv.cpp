@@ -31,23 +31,24 @@ namespace {
 // Per-thread working set of V and M the block size aims for: half of this
 // machine's 2 MiB L2 per core, leaving room for the filter panel OpenBLAS packs.
 constexpr int64_t block_budget_bytes = 1 << 20;
-constexpr int64_t min_block = 32, max_block = 512;
+constexpr int64_t min_block = 128, max_block = 512;
 
 template <class Tile>
 struct FwdPlan {
     static constexpr int64_t A2 = Tile::alpha * Tile::alpha;
-    int64_t threads, nb, blocks;
+    int64_t threads, groups_per_block, blocks, nb;  // nb: GEMM columns a block can hold
     int64_t u_bytes, v_bytes, m_bytes;
 
     explicit FwdPlan(const Problem& p) {
         const TileGrid grid(p, Tile::m);
         threads = std::max(1, max_threads());
         const int64_t per_tile_bytes = A2 * (p.icg() + p.ocg()) * int64_t(sizeof(float));
-        nb = std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block, max_block);
-        // Enough blocks for every thread, in whole lane groups.
-        nb = std::min(nb, ceil_div(grid.count, threads));
-        nb = round_up(std::max<int64_t>(nb, 1), winograd_lanes);
-        blocks = ceil_div(grid.count, nb);
+        const int64_t tiles = std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block, max_block);
+        // Whole lane groups, and enough blocks for every thread.
+        const int64_t tiles_per_group = std::max<int64_t>(grid.count / grid.group_count, 1);
+        groups_per_block = std::min({std::max<int64_t>(tiles / tiles_per_group, 1), ceil_div(grid.group_count, threads), max_block});
+        blocks = ceil_div(grid.group_count, groups_per_block);
+        nb = groups_per_block * winograd_lanes;
         u_bytes = aligned_float_bytes(A2 * p.oc * p.icg());
         v_bytes = aligned_float_bytes(A2 * p.icg() * nb);
         m_bytes = aligned_float_bytes(A2 * p.ocg() * nb);
@@ -76,21 +77,56 @@ void filter_transform(const Problem& p, const float* w, float* U) {
         }
 }
 
-// V[xi][c][k] for the block's tiles first .. first + count and the group's channels.
+// The lane groups q0 .. q1 of a block and the GEMM column of each one's first
+// tile, computed once per block.
+struct BlockGroups {
+    LaneGroup group[max_block];
+    int64_t column[max_block];
+    int64_t size = 0;
+    BlockGroups(const TileGrid& grid, int64_t q0, int64_t q1) : size(q1 - q0) {
+        for (int64_t q = q0; q < q1; ++q)
+            group[q - q0] = lane_group(grid, q), column[q - q0] = grid.first_tile(q) - grid.first_tile(q0);
+    }
+};
+
+// Asks for the input rows the block reads of one channel (per image it
+// covers), so the next channel's rows arrive while this one is transformed:
+// the block visits every channel plane for a few rows only, too briefly for
+// the hardware prefetcher to lock on.
+inline void prefetch_block_input(const Problem& p, const BlockGroups& b, const float* x, int64_t channel) {
+    const LaneGroup& first = b.group[0];
+    const LaneGroup& last = b.group[b.size - 1];
+    const int64_t plane = p.ih * p.iw;
+    for (int64_t n = first.n; n <= last.n; ++n) {
+        const int64_t top = n == first.n ? std::max<int64_t>(first.oy - p.ph, 0) : 0;
+        const int64_t bottom = n == last.n ? std::min<int64_t>(last.oy - p.ph + TileF4x3::alpha, p.ih) : p.ih;
+        const float* begin = x + (n * p.ic + channel) * plane + top * p.iw;
+        const float* end = x + (n * p.ic + channel) * plane + bottom * p.iw;
+        for (const float* q = begin; q < end; q += 64 / sizeof(float)) __builtin_prefetch(q);
+    }
+}
+
+// V[xi][c][k] for the block's tiles (GEMM column k) and the group's input
+// channels. Channel-outer, so each input plane is read as one stream. Each
+// lane group stores all 16 lanes; the lanes beyond its tiles are overwritten
+// by the next lane group or lie beyond the GEMM's columns.
 template <class Tile>
-void input_transform(const Problem& p, const TileGrid& grid, const float* x, int64_t group, int64_t first,
-                     int64_t count, int64_t nb, float* V) {
+void input_transform(const Problem& p, const BlockGroups& b, const float* x, int64_t group, int64_t nb, float* V) {
     constexpr int A = Tile::alpha, L = winograd_lanes;
     const int64_t icg = p.icg();
-    for (int64_t k0 = 0; k0 < count; k0 += L) {
-        const LaneTiles t = lane_tiles(grid, first + k0, count - k0);
-        for (int64_t c = 0; c < icg; ++c) {
+    WindowRows<A, Tile::m, L> rows[2];  // lane group k reads rows[k % 2], staged while k - 1 was transformed
+    for (int64_t c = 0; c < icg; ++c) {
+        const int64_t channel = group * icg + c;
+        if (c + 1 < icg) prefetch_block_input(p, b, x, channel + 1);
+        rows[0].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[0]);
+        for (int64_t k = 0; k < b.size; ++k) {
+            if (k + 1 < b.size) rows[(k + 1) % 2].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[k + 1]);
             float d[A][A][L], v[A][A][L];
-            gather_windows<A, L>(x, p.ic, group * icg + c, p.ih, p.iw, p.ph, p.pw, t, d);
+            rows[k % 2].load(d);
             sandwich(Tile::BT, d, v);
             for (int i = 0; i < A; ++i)
                 for (int j = 0; j < A; ++j) {
-                    float* dst = V + ((i * A + j) * icg + c) * nb + k0;
+                    float* dst = V + ((i * A + j) * icg + c) * nb + b.column[k];
 #pragma omp simd
                     for (int l = 0; l < L; ++l) dst[l] = v[i][j][l];
                 }
@@ -100,23 +136,22 @@ void input_transform(const Problem& p, const TileGrid& grid, const float* x, int
 
 // y for the block's tiles from M[xi][o][k]: A^T M A plus bias.
 template <class Tile>
-void output_transform(const Problem& p, const TileGrid& grid, const float* Mt, const float* bias, int64_t group,
-                      int64_t first, int64_t count, int64_t nb, float* y) {
+void output_transform(const Problem& p, const BlockGroups& b, const float* Mt, const float* bias, int64_t group,
+                      int64_t nb, float* y) {
     constexpr int A = Tile::alpha, Mo = Tile::m, L = winograd_lanes;
     const int64_t ocg = p.ocg();
-    for (int64_t k0 = 0; k0 < count; k0 += L) {
-        const LaneTiles t = lane_tiles(grid, first + k0, count - k0);
-        for (int64_t o = 0; o < ocg; ++o) {
+    for (int64_t o = 0; o < ocg; ++o) {
+        const int64_t oc = group * ocg + o;
+        for (int64_t k = 0; k < b.size; ++k) {
             float m[A][A][L], out[Mo][Mo][L];
             for (int i = 0; i < A; ++i)
                 for (int j = 0; j < A; ++j) {
-                    const float* src = Mt + ((i * A + j) * ocg + o) * nb + k0;
+                    const float* src = Mt + ((i * A + j) * ocg + o) * nb + b.column[k];
 #pragma omp simd
                     for (int l = 0; l < L; ++l) m[i][j][l] = src[l];
                 }
             sandwich(Tile::AT, m, out);
-            const int64_t oc = group * ocg + o;
-            scatter_blocks<Mo, L>(out, bias ? bias[oc] : 0.0f, y, p.oc, oc, p.oh, p.ow, t);
+            scatter_blocks<Mo, L>(out, bias ? bias[oc] : 0.0f, y, p.oc, oc, p.oh, p.ow, b.group[k]);
         }
     }
 }
@@ -146,11 +181,14 @@ void winograd_fwd(const Problem& p, const ConvArgs& a) {
         float* Mt = reinterpret_cast<float*>(mine + plan.v_bytes);
 #pragma omp for schedule(static)
         for (int64_t block = 0; block < plan.blocks; ++block) {
-            const int64_t first = block * nb, count = std::min(nb, grid.count - first);
+            const int64_t q0 = block * plan.groups_per_block;
+            const int64_t q1 = std::min(q0 + plan.groups_per_block, grid.group_count);
+            const int64_t count = grid.first_tile(q1) - grid.first_tile(q0);
+            const BlockGroups groups(grid, q0, q1);
             for (int64_t group = 0; group < p.g; ++group) {
                 {
                     PhaseScope scope(a.phases, "input_transform");
-                    input_transform<Tile>(p, grid, a.x, group, first, count, nb, V);
+                    input_transform<Tile>(p, groups, a.x, group, nb, V);
                 }
                 {
                     PhaseScope scope(a.phases, "gemm");
@@ -160,7 +198,7 @@ void winograd_fwd(const Problem& p, const ConvArgs& a) {
                                     Mt + xi * ocg * nb, int(nb));
                 }
                 PhaseScope scope(a.phases, "output_transform");
-                output_transform<Tile>(p, grid, Mt, a.b, group, first, count, nb, a.y);
+                output_transform<Tile>(p, groups, Mt, a.b, group, nb, a.y);
             }
         }
     }

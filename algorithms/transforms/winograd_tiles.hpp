@@ -4,7 +4,9 @@
 //
 // Output tiles are m x m, laid out over all images in (n, tile row, tile
 // column) order; the tile at output (oy, ox) reads the input window starting
-// at (oy - ph, ox - pw). Anything outside a plane reads as zero (padding, and
+// at (oy - ph, ox - pw). A lane group is up to 16 consecutive tiles of one
+// tile row, so lane l's window starts m * l elements into the same input rows:
+// the gather is a strided load from a row (vectorised), not a scalar gather. Anything outside a plane reads as zero (padding, and
 // tiles hanging over the bottom/right edge); outputs beyond oh / ow are not
 // written. That covers any top/left padding, any bottom/right padding
 // (negative too: those input rows are simply never needed) and any size.
@@ -17,8 +19,8 @@
 
 namespace convlab {
 
-// Lanes of one transform call: 16 floats, one AVX-512 register.
-inline constexpr int winograd_lanes = 16;
+// Lanes of one transform call: 8 floats, one AVX2 register (what g++ picks on AVX-512 machines too).
+inline constexpr int winograd_lanes = 8;
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -26,72 +28,136 @@ inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
 inline int64_t aligned_float_bytes(int64_t floats) { return round_up(floats * int64_t(sizeof(float)), 64); }
 
 struct TileGrid {
-    int64_t m = 0, rows = 0, cols = 0, per_image = 0, count = 0;
+    int64_t m = 0, rows = 0, cols = 0, count = 0;
+    int64_t groups_per_row = 0, group_count = 0;  // lane groups
     TileGrid(const Problem& p, int64_t tile)
-        : m(tile), rows(ceil_div(p.oh, tile)), cols(ceil_div(p.ow, tile)), per_image(rows * cols),
-          count(p.mb * rows * cols) {}
-};
-
-// The tiles of one lane group: image and top-left output position per lane;
-// lanes at and beyond `valid` hold no tile.
-struct LaneTiles {
-    int64_t n[winograd_lanes], oy[winograd_lanes], ox[winograd_lanes];
-    int valid = 0;
-};
-
-inline LaneTiles lane_tiles(const TileGrid& grid, int64_t first, int64_t count) {
-    LaneTiles t;
-    t.valid = int(std::min<int64_t>(count, winograd_lanes));
-    for (int l = 0; l < t.valid; ++l) {
-        const int64_t tile = first + l, within = tile % grid.per_image;
-        t.n[l] = tile / grid.per_image;
-        t.oy[l] = within / grid.cols * grid.m;
-        t.ox[l] = within % grid.cols * grid.m;
+        : m(tile), rows(ceil_div(p.oh, tile)), cols(ceil_div(p.ow, tile)), count(p.mb * rows * cols),
+          groups_per_row(ceil_div(cols, winograd_lanes)), group_count(p.mb * rows * groups_per_row) {}
+    // Index of the first tile of lane group q (q == group_count gives count).
+    int64_t first_tile(int64_t q) const {
+        return q / groups_per_row * cols + q % groups_per_row * winograd_lanes;
     }
+};
+
+// Up to 16 consecutive tiles of one tile row: image n, top-left output (oy, ox)
+// of the first; lanes at and beyond `count` hold no tile.
+struct LaneGroup {
+    int64_t n = 0, oy = 0, ox = 0, count = 0;
+};
+
+inline LaneGroup lane_group(const TileGrid& grid, int64_t q) {
+    const int64_t tile_row = q / grid.groups_per_row, segment = q % grid.groups_per_row;
+    LaneGroup t;
+    t.n = tile_row / grid.rows;
+    t.oy = tile_row % grid.rows * grid.m;
+    t.ox = segment * winograd_lanes * grid.m;
+    t.count = std::min<int64_t>(winograd_lanes, grid.cols - segment * winograd_lanes);
     return t;
 }
 
-// d[i][j][l] = plane(lane l)[oy - top + i][ox - left + j], zero outside the
-// h x w plane and in lanes without a tile. Plane of lane l: channel c of image
-// n[l] in an NCHW tensor with `channels` channels.
-template <int K, int L>
-inline void gather_windows(const float* data, int64_t channels, int64_t c, int64_t h, int64_t w, int64_t top,
-                           int64_t left, const LaneTiles& t, float (&d)[K][K][L]) {
-    for (int l = 0; l < L; ++l) {
-        if (l >= t.valid) {
-            for (int i = 0; i < K; ++i)
-                for (int j = 0; j < K; ++j) d[i][j][l] = 0.0f;
-            continue;
-        }
-        const int64_t y0 = t.oy[l] - top, x0 = t.ox[l] - left;
-        const float* plane = data + (t.n[l] * channels + c) * h * w;
-        if (y0 >= 0 && x0 >= 0 && y0 + K <= h && x0 + K <= w) {
-            const float* src = plane + y0 * w + x0;
-            for (int i = 0; i < K; ++i)
-                for (int j = 0; j < K; ++j) d[i][j][l] = src[i * w + j];
-            continue;
-        }
-        for (int i = 0; i < K; ++i) {
-            const int64_t y = y0 + i;
-            const bool row_inside = y >= 0 && y < h;
-            for (int j = 0; j < K; ++j) {
-                const int64_t x = x0 + j;
-                d[i][j][l] = row_inside && x >= 0 && x < w ? plane[y * w + x] : 0.0f;
-            }
-        }
+// p[S * l] for l < 8 as one vector: S contiguous vector loads and shuffles
+// (what a strided load compiles to, but producing one register).
+typedef float lane_vector __attribute__((vector_size(32)));
+typedef int lane_index __attribute__((vector_size(32)));
+static_assert(sizeof(lane_vector) == winograd_lanes * sizeof(float));
+
+inline lane_vector load_lanes(const float* p) {
+    lane_vector v;
+    __builtin_memcpy(&v, p, sizeof v);
+    return v;
+}
+
+template <int S>
+inline lane_vector strided_lanes(const float* p) {
+    static_assert(S == 1 || S == 2 || S == 4, "tile strides of 1, 2 or 4");
+    if constexpr (S == 1) {
+        return load_lanes(p);
+    } else if constexpr (S == 2) {
+        return __builtin_shuffle(load_lanes(p), load_lanes(p + 8), lane_index{0, 2, 4, 6, 8, 10, 12, 14});
+    } else {
+        const lane_index quarter{0, 4, 8, 12, 0, 4, 8, 12};
+        const lane_vector low = __builtin_shuffle(load_lanes(p), load_lanes(p + 8), quarter);
+        const lane_vector high = __builtin_shuffle(load_lanes(p + 16), load_lanes(p + 24), quarter);
+        return __builtin_shuffle(low, high, lane_index{0, 1, 2, 3, 8, 9, 10, 11});
     }
 }
 
-// plane(lane l)[oy + i][ox + j] = o[i][j][l] (+ bias) for the positions inside
-// the h x w output plane; positions beyond it are dropped.
+// The K input rows a lane group's windows read, each `span` elements from
+// column ox - left: pointers straight into the plane (channel c
+// of image n of an NCHW tensor with `channels` h x w channels) when the span
+// lies inside it, else copies into `padded` with zeros outside the plane.
+template <int K, int S, int L>
+struct WindowRows {
+    // Elements the loads touch: S * (L - 1) + K used, and the vector loads of
+    // strided_lanes reach S - 1 beyond (never read past the plane for them).
+    static constexpr int span = S * L + K - 1;
+    const float* row[K];
+    float padded[K][span];
+
+    void stage(const float* data, int64_t channels, int64_t c, int64_t h, int64_t w, int64_t top, int64_t left,
+               const LaneGroup& t) {
+        const float* plane = data + (t.n * channels + c) * h * w;
+        const int64_t x0 = t.ox - left;
+        const bool columns_inside = x0 >= 0 && x0 + span <= w;
+        for (int i = 0; i < K; ++i) {
+            const int64_t y = t.oy - top + i;
+            if (y >= 0 && y < h && columns_inside) {
+                row[i] = plane + y * w + x0;
+                continue;
+            }
+            const bool row_inside = y >= 0 && y < h;
+            const float* src = plane + (row_inside ? y : 0) * w;
+#pragma omp simd
+            for (int k = 0; k < span; ++k) {
+                const int64_t x = x0 + k;
+                padded[i][k] = row_inside && x >= 0 && x < w ? src[x] : 0.0f;
+            }
+            row[i] = padded[i];
+        }
+    }
+
+    // d[i][j][l] = row i, element S * l + j: the K x K windows of the L lanes.
+    // Each d[i][j] is written as one whole vector: the transform then reads it
+    // back whole, which store forwarding serves (narrower pieces would stall).
+    void load(float (&d)[K][K][L]) const {
+        for (int i = 0; i < K; ++i)
+            for (int j = 0; j < K; ++j) {
+                const lane_vector v = strided_lanes<S>(row[i] + j);
+                __builtin_memcpy(d[i][j], &v, sizeof v);
+            }
+    }
+};
+
+// Stage and load at once. A vector load right after the scalar-sized stores
+// of a padded row stalls (no store forwarding), so the hot forward loop
+// stages one lane group ahead instead (winograd_conv.cpp).
+template <int K, int S, int L>
+inline void gather_windows(const float* data, int64_t channels, int64_t c, int64_t h, int64_t w, int64_t top,
+                           int64_t left, const LaneGroup& t, float (&d)[K][K][L]) {
+    WindowRows<K, S, L> rows;
+    rows.stage(data, channels, c, h, w, top, left, t);
+    rows.load(d);
+}
+
+// plane[oy + i][ox + K * l + j] = o[i][j][l] + bias for the lanes below count
+// and the positions inside the h x w plane (channel c of image n); the rest of
+// each tile, hanging over the bottom or right edge, is dropped.
 template <int K, int L>
 inline void scatter_blocks(const float (&o)[K][K][L], float bias, float* data, int64_t channels, int64_t c, int64_t h,
-                           int64_t w, const LaneTiles& t) {
-    for (int l = 0; l < t.valid; ++l) {
-        float* plane = data + (t.n[l] * channels + c) * h * w;
-        const int64_t rows = std::min<int64_t>(K, h - t.oy[l]), cols = std::min<int64_t>(K, w - t.ox[l]);
-        for (int64_t i = 0; i < rows; ++i)
-            for (int64_t j = 0; j < cols; ++j) plane[(t.oy[l] + i) * w + t.ox[l] + j] = o[i][j][l] + bias;
+                           int64_t w, const LaneGroup& t) {
+    float* plane = data + (t.n * channels + c) * h * w;
+    const int64_t rows = std::min<int64_t>(K, h - t.oy), columns = std::min<int64_t>(K * t.count, w - t.ox);
+    // Straight into the output: staging the interleaved row in a buffer and
+    // copying it would reload narrow stores as wide vectors (a store-forwarding stall).
+    for (int64_t i = 0; i < rows; ++i) {
+        float* dst = plane + (t.oy + i) * w + t.ox;
+        if (columns == K * L) {
+#pragma omp simd
+            for (int l = 0; l < L; ++l)
+                for (int j = 0; j < K; ++j) dst[K * l + j] = o[i][j][l] + bias;
+        } else {
+            for (int64_t k = 0; k < columns; ++k) dst[k] = o[i][k % K][k / K] + bias;
+        }
     }
 }
 
