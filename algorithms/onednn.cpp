@@ -1,9 +1,10 @@
 // onednn: the external baseline as a user with NCHW tensors would call it
 // without any layout work: oneDNN 2.6 is handed the caller's plain memory
 // (nchw activations, oihw / goihw weights, x bias) and picks whichever of its
-// implementations accepts plain layouts ("gemm:jit", "jit:avx512_core" for
-// the first-layer shapes, the reference "ref:any" otherwise);
-// Primitive::implementation() names the one it picked.
+// implementations accepts plain layouts; Primitive::implementation() names it.
+// On the AVX-512 machine measured that was "x64:gemm:jit" (im2col + oneDNN's
+// own GEMM) for every preset, random problem and ResNet-50 layer, in all
+// three directions.
 //
 // All oneDNN set-up (primitive descriptors, the primitive, memory objects
 // without buffers) happens in prepare(); execute() only points the memory
@@ -16,7 +17,17 @@
 // Exactness: oneDNN's fp32 kernels accumulate products in fp32, and direct
 // (not Winograd) convolution is requested, so on the checker's small-integer
 // data every partial sum is an exact integer and the results match the
-// reference bit for bit. MEASUREMENT PENDING
+// reference bit for bit. Measured (harness check, both algorithms, all three
+// directions): no integer mismatch on the 22 presets, 100 random problems and
+// the 20 ResNet-50 layers at mb 2, nor on three ResNet-50 layers at mb 16.
+//
+// tolerance(): the largest relative error (|got - ref| / sum |terms|) on
+// real-valued data over those same runs was 3.8e-7 (onednn_blocked, conv1 at
+// mb 16; onednn's own worst 3.1e-7), a few fp32 roundings, and it did not grow
+// with the reduction length (bwd_w at mb 16 sums 50,176 terms per element and
+// stayed at 1.5e-7: oneDNN splits long sums into blocks). 1e-5 keeps a 25x
+// margin over that for shapes not measured; a wrong tap or index gives errors
+// of order 1e-2 and more on this measure.
 #include <algorithm>
 #include <stdexcept>
 #include <string>

@@ -57,6 +57,12 @@ std::string onednn_geometry_limit(const Problem& p) {
     return {};
 }
 
+dnnl::primitive_attr onednn_user_scratchpad() {
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    return attr;
+}
+
 namespace {
 
 // Descs the primitive is asked for: the caller's plain ones, or format_tag::any.
@@ -70,12 +76,6 @@ ConvDescs conv_descs(const Problem& p, OnednnLayout layout) {
     return {any(plain_x_desc(p)), any(plain_w_desc(p)), any(plain_b_desc(p)), any(plain_y_desc(p))};
 }
 
-dnnl::primitive_attr user_scratchpad() {
-    dnnl::primitive_attr attr;
-    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
-    return attr;
-}
-
 // convolution_direct, not convolution_auto: auto may resolve to oneDNN's
 // Winograd on 3x3 layers, which changes the arithmetic (not exact on integers,
 // larger error) and makes the baseline's family depend on the shape; direct
@@ -87,7 +87,7 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Problem& p, const Con
     const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, conv_algorithm, m.x, m.w, m.b, m.y,
                                                onednn_strides(p), onednn_dilates(p), onednn_padding_l(p),
                                                onednn_padding_r(p));
-    return {desc, user_scratchpad(), onednn_engine()};
+    return {desc, onednn_user_scratchpad(), onednn_engine()};
 }
 
 }  // namespace
@@ -101,13 +101,13 @@ dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout 
             const dnnl::convolution_backward_data::desc desc(conv_algorithm, m.x, m.w, m.y, onednn_strides(p),
                                                              onednn_dilates(p), onednn_padding_l(p),
                                                              onednn_padding_r(p));
-            return dnnl::convolution_backward_data::primitive_desc(desc, user_scratchpad(), onednn_engine(), fwd);
+            return dnnl::convolution_backward_data::primitive_desc(desc, onednn_user_scratchpad(), onednn_engine(), fwd);
         }
         case Direction::bwd_w: {
             const dnnl::convolution_backward_weights::desc desc(conv_algorithm, m.x, m.w, m.b, m.y,
                                                                 onednn_strides(p), onednn_dilates(p),
                                                                 onednn_padding_l(p), onednn_padding_r(p));
-            return dnnl::convolution_backward_weights::primitive_desc(desc, user_scratchpad(), onednn_engine(), fwd);
+            return dnnl::convolution_backward_weights::primitive_desc(desc, onednn_user_scratchpad(), onednn_engine(), fwd);
         }
     }
     throw std::logic_error("onednn_conv_pd: unknown direction");

@@ -63,6 +63,9 @@ std::string onednn_geometry_limit(const Problem& p);
 // declines.
 dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout);
 
+// Attributes with scratchpad_mode::user: the primitive's scratchpad is memory
+// convlab passes (in its workspace), so workspace_bytes() is all it needs.
+dnnl::primitive_attr onednn_user_scratchpad();
 // The primitive's scratchpad size in bytes.
 int64_t scratchpad_bytes(const dnnl::primitive_desc_base& pd);
 
