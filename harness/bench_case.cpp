@@ -107,6 +107,8 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
                                   int threads, const CaseSettings& settings, BenchSession& session) {
     const Problem& p = selected.entry.problem;
     ResultRow row = case_identity(selected, algorithm.name(), d, threads);
+    // First: oneDNN sizes its scratchpad (our workspace) for the thread count.
+    set_threads(threads);
     if (std::string why = over_budget_reason(algorithm.name(), p, settings.budget_gflop); !why.empty())
         return skipped(row, why);
     if (std::string why = algorithm.decline_reason(p, d); !why.empty()) return skipped(row, why);
@@ -116,7 +118,6 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     } catch (const UsageError& e) {
         return skipped(row, e.what());
     }
-    set_threads(threads);
 
     // The check first, so its verdict lands in the same row as the times.
     Problem checked_problem = p;

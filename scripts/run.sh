@@ -3,7 +3,8 @@
 # benchmarks every registered algorithm in all three directions over the
 # ResNet-50 layers at minibatch 8 on all cores, and plots the result.
 #
-#   scripts/run.sh              a fresh run (about 15-20 minutes on 2 cores)
+#   scripts/run.sh              a fresh run (the bench took 13.5 minutes on this 2-core
+#                               machine while others were using it, plus setup, build, plots)
 #   scripts/run.sh --resume     carry on after an interruption (Ctrl-C stops cleanly)
 #
 # Extra arguments go to `convlab bench`. Output: results/resnet_50.csv (tidy,
@@ -18,8 +19,9 @@
 #   --check-mb 2                      the correctness check runs each layer at mb 2
 #                                     (the double-precision reference at mb 8 would
 #                                     take most of the budget); the CSV says so (check_mb)
-#   --budget-gflop 0.5                naive and reference (seconds a call at mb 8)
-#                                     are skipped with the reason on every layer
+#   --budget-gflop 0.5                naive and reference (0.2-0.5 GFLOP/s) run only on
+#                                     the 4 layers of at most 0.5 GFLOP at mb 8, and are
+#                                     skipped with the reason on the others
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed so OpenBLAS picks its kernel
 # for this CPU itself; the metadata records what it chose.
 set -euo pipefail

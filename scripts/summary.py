@@ -101,6 +101,30 @@ def accuracy_section(res):
             + table(["algorithm", *DIRECTIONS], rows) + "\n")
 
 
+def phases_section(res):
+    rows = []
+    for a in res.algorithms:
+        for d in DIRECTIONS:
+            mine = [r for r in res.passed if r["algorithm"] == a and r["direction"] == d
+                    and int(r["threads"]) == res.main_threads]
+            totals = {}
+            for r in mine:
+                for column, value in r.items():
+                    if column.startswith("phase_") and column.endswith("_ms") and number(value) is not None:
+                        phase = column[len("phase_"):-len("_ms")]
+                        totals[phase] = totals.get(phase, 0) + number(value)
+            if totals:
+                timed = sum(number(r["time_ms_median"]) for r in mine)
+                ordered = sorted(totals.items(), key=lambda kv: -kv[1])
+                rows.append((a, d, ", ".join(f"{name} {100 * ms / timed:.0f}%" for name, ms in ordered)))
+    if not rows:
+        return ""
+    return ("## Phases\n\nTime in each phase as a share of the median time, summed over layers. Phases are measured "
+            "in separate untimed calls after the timing (the timed calls carry no phase clocks), and a phase that "
+            "runs on several threads adds up every thread's time, so shares may exceed 100%.\n\n"
+            + table(["algorithm", "direction", "phase shares"], rows) + "\n")
+
+
 def target(name, value, threshold, at_least=True, detail=""):
     if value is None:
         return (name, "not measured", threshold, "not measured")
@@ -151,5 +175,5 @@ def summary_markdown(res, meta, csv_path, plots):
     parts = [f"# convlab benchmark summary\n\nFrom `{csv_path}`: {len(res.rows)} rows ({tally}). "
              f"Plots: {', '.join(plots) or 'none'}.\n",
              machine_section(meta), speed_section(res), winners_section(res), accuracy_section(res),
-             targets_section(res)]
+             phases_section(res), targets_section(res)]
     return "\n".join(parts)
