@@ -62,6 +62,20 @@ inline void check_declines(const Algorithm& algorithm) {
         }
 }
 
+// A tighter line than tolerance() on a layer-like problem (padding 1, 32
+// channels): tolerance() must cover edge elements whose own terms are tiny
+// (see the algorithms' comments), but here every element has many terms, so
+// a dropped or doubled term would show far above `bound`.
+inline void check_accuracy_on_a_layer(const Algorithm& algorithm, double bound) {
+    const Problem p = Problem::parse("mb1ic32ih16oc32kh3ph1");
+    for (Direction d : all_directions) {
+        INFO(to_string(d));
+        const Verdict v = check(algorithm, p, d, 11);
+        CHECK(v.status == Status::passed);
+        CHECK(v.max_rel_err < bound);
+    }
+}
+
 // Two runs on the same data give the same bits, in every direction.
 inline void check_repeatable(const Algorithm& algorithm, const std::string& descriptor) {
     const Problem p = Problem::parse(descriptor);
