@@ -93,13 +93,14 @@ struct BlockGroups {
 // covers), so the next channel's rows arrive while this one is transformed:
 // the block visits every channel plane for a few rows only, too briefly for
 // the hardware prefetcher to lock on.
-inline void prefetch_block_input(const Problem& p, const BlockGroups& b, const float* x, int64_t channel) {
+template <class Tile>
+void prefetch_block_input(const Problem& p, const BlockGroups& b, const float* x, int64_t channel) {
     const LaneGroup& first = b.group[0];
     const LaneGroup& last = b.group[b.size - 1];
     const int64_t plane = p.ih * p.iw;
     for (int64_t n = first.n; n <= last.n; ++n) {
         const int64_t top = n == first.n ? std::max<int64_t>(first.oy - p.ph, 0) : 0;
-        const int64_t bottom = n == last.n ? std::min<int64_t>(last.oy - p.ph + TileF4x3::alpha, p.ih) : p.ih;
+        const int64_t bottom = n == last.n ? std::min<int64_t>(last.oy - p.ph + Tile::alpha, p.ih) : p.ih;
         const float* begin = x + (n * p.ic + channel) * plane + top * p.iw;
         const float* end = x + (n * p.ic + channel) * plane + bottom * p.iw;
         for (const float* q = begin; q < end; q += 64 / sizeof(float)) __builtin_prefetch(q);
@@ -117,7 +118,7 @@ void input_transform(const Problem& p, const BlockGroups& b, const float* x, int
     WindowRows<A, Tile::m, L> rows[2];  // lane group k reads rows[k % 2], staged while k - 1 was transformed
     for (int64_t c = 0; c < icg; ++c) {
         const int64_t channel = group * icg + c;
-        if (c + 1 < icg) prefetch_block_input(p, b, x, channel + 1);
+        if (c + 1 < icg) prefetch_block_input<Tile>(p, b, x, channel + 1);
         rows[0].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[0]);
         for (int64_t k = 0; k < b.size; ++k) {
             if (k + 1 < b.size) rows[(k + 1) % 2].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[k + 1]);
