@@ -8,6 +8,12 @@
 // flushed as they come, with the case's time (the first algorithm of a problem
 // and direction includes computing the reference), so a long run shows
 // progress; on a terminal the case being run is shown while it runs.
+//
+// Before any case runs, every selected case is checked to fit in memory with
+// the checker's copies: a case that cannot is refused (exit status 2, bytes
+// needed and available) rather than failing halfway through a long run.
+// Ctrl-C stops after the case running, prints the summary of the cases done
+// and exits with 130; a second Ctrl-C stops at once.
 // Exit status 0 when nothing failed, 1 otherwise.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -17,12 +23,14 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
 #include "algorithms/registry.hpp"
 #include "harness/check.hpp"
 #include "harness/commands.hpp"
+#include "harness/interrupt.hpp"
 #include "harness/memory_guard.hpp"
 #include "harness/selection.hpp"
 
@@ -69,20 +77,27 @@ std::string detail_of(const Verdict& v) {
 }
 
 Verdict checked(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed) {
-    Verdict v;
-    try {
-        ensure_fits_in_memory(algorithm, p, d, checker_copies);
-    } catch (const UsageError& e) {
-        v.status = Status::skipped;
-        v.reason = e.what();
-        return v;
-    }
     try {
         return check(algorithm, p, d, seed);
     } catch (const std::exception& e) {  // an algorithm that throws fails; the run goes on
+        Verdict v;
         v.status = Status::failed;
         v.reason = fmt::format("threw: {}", e.what());
         return v;
+    }
+}
+
+// Throws UsageError naming the first case whose tensors, the checker's copies
+// and the algorithm's workspace do not fit in the memory available. Declined
+// cases allocate nothing and are not asked.
+void ensure_every_case_fits(const std::vector<SelectedProblem>& problems,
+                            const std::vector<const Algorithm*>& algorithms, const std::vector<Direction>& directions) {
+    for (const auto& selected : problems) {
+        if (selected.entry.unsupported) continue;
+        for (Direction d : directions)
+            for (const Algorithm* algorithm : algorithms)
+                if (algorithm->decline_reason(selected.entry.problem, d).empty())
+                    ensure_fits_in_memory(*algorithm, selected.entry.problem, d, checker_copies);
     }
 }
 
@@ -95,6 +110,8 @@ int validate(const ValidateOptions& o) {
     // against itself only when asked for by name.
     if (o.selection.algorithms.empty())
         std::erase(algorithms, &reference_algorithm());
+    ensure_every_case_fits(problems, algorithms, directions);
+    const InterruptGuard interrupt;
 
     // On a terminal, the case being run is shown while it runs (the first
     // algorithm of a problem also pays for the reference, which can be long).
@@ -107,6 +124,7 @@ int validate(const ValidateOptions& o) {
         tally.total += selected.entry.unsupported ? 1 : int64_t(algorithms.size() * directions.size());
 
     for (const auto& selected : problems) {
+        if (interrupt.requested()) break;
         const ShapeEntry& entry = selected.entry;
         if (entry.unsupported) {
             tally.line(Status::unsupported, "-", "-", entry.reason, entry.descriptor, -1);
@@ -116,6 +134,7 @@ int validate(const ValidateOptions& o) {
         // and direction is computed once for all algorithms.
         for (Direction d : directions) {
             for (const Algorithm* algorithm : algorithms) {
+                if (interrupt.requested()) break;
                 if (interactive)  // what is running now, overwritten by its result line
                     fmt::print(stderr, "[{}/{}] running {} {} {} ...\r", tally.done + 1, tally.total,
                                algorithm->name(), to_string(d), entry.problem.str());
@@ -130,6 +149,12 @@ int validate(const ValidateOptions& o) {
     const auto& n = tally.counts;
     fmt::print("{} passed, {} failed, {} skipped, {} unsupported\n", n[int(Status::passed)], n[int(Status::failed)],
                n[int(Status::skipped)], n[int(Status::unsupported)]);
+    std::fflush(stdout);
+    if (interrupt.requested()) {
+        if (interactive) fmt::print(stderr, "\33[2K");  // erase the "running" line
+        fmt::print(stderr, "convlab: interrupted after {} of {} cases\n", tally.done, tally.total);
+        return interrupted_exit_status;
+    }
     return n[int(Status::failed)] > 0 ? 1 : 0;
 }
 

@@ -4,7 +4,9 @@ statuses and one-line messages for bad usage and bad input.
 Run: python3 test_cli.py PATH/TO/convlab   (ctest does so; numpy required)
 """
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -238,6 +240,31 @@ class Commands(unittest.TestCase):
         result = convlab("validate", "--problem", SMALL, "--algo", "naive", "--dir", "fwd", "--mb", "3")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("mb3ic3", result.stdout)
+
+
+class Interrupt(unittest.TestCase):
+    def test_ctrl_c_stops_validate_after_the_running_case_with_the_summary(self):
+        # 40 problems x 3 directions of naive, far longer than the signal takes to arrive.
+        cases = 40 * 3
+        args = [CONVLAB, "validate", "--algo", "naive"]
+        for _ in range(40):
+            args += ["--problem", "mb2ic32ih32oc32kh3ph1"]
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            first = process.stdout.readline()  # one case done: the run is under way
+            self.assertIn(" PASSED ", first)
+            process.send_signal(signal.SIGINT)
+            rest, stderr = process.communicate(timeout=120)
+        finally:
+            if process.poll() is None:
+                process.kill()
+        lines = [first] + rest.splitlines()
+        self.assertEqual(process.returncode, 130, stderr)
+        done = sum(" PASSED " in line for line in lines)
+        self.assertGreaterEqual(done, 1)
+        self.assertLess(done, cases, "the run was not interrupted")
+        self.assertEqual(lines[-1], f"{done} passed, 0 failed, 0 skipped, 0 unsupported")
+        self.assertRegex(stderr, re.compile(f"^convlab: interrupted after {done} of {cases} cases$", re.M))
 
 
 if __name__ == "__main__":
