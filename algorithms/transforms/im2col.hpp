@@ -31,6 +31,7 @@ void im2col(const Problem& p, const float* x, int64_t oh_begin, int64_t oh_end, 
 // The adjoint: dx[c][h][w] += every col element im2col would have copied from
 // there. `dx` points at the group's first channel of one image; it is added
 // to, never overwritten, so the blocks of one image can be scattered in turn.
-void col2im_add(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx);
+// `ld` is the distance between col rows as in im2col.
+void col2im_add(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx, int64_t ld = 0);
 
 }  // namespace convlab

@@ -83,7 +83,7 @@ TEST_CASE("im2col matches the loop definition, whole images and blocks of rows",
     }
 }
 
-TEST_CASE("im2col and col2im_add are adjoint, whole and in blocks", "[im2col]") {
+TEST_CASE("im2col and col2im_add are adjoint, whole, in blocks and with a row distance", "[im2col]") {
     const uint64_t seed = testing::test_seed(12);
     testing::RandomProblems problems(seed);
     std::mt19937_64 rng(seed);
@@ -118,5 +118,15 @@ TEST_CASE("im2col and col2im_add are adjoint, whole and in blocks", "[im2col]") 
         // Float rounding of dx = base + the scattered terms only; a scatter with =
         // or a missed element is off by the size of a term.
         REQUIRE(std::abs(lhs - rhs) <= 1e-5 * (scale + 1));
+
+        // From rows a distance ld > N apart (images side by side): the same sums,
+        // the same order, so bit for bit the whole-image scatter of c.
+        const int64_t ld = cols + 5;
+        std::vector<float> wide(static_cast<size_t>(rows * ld), std::numeric_limits<float>::quiet_NaN());
+        for (int64_t r = 0; r < rows; ++r) std::copy_n(c.begin() + r * cols, cols, wide.begin() + r * ld);
+        std::vector<float> compact_dx = base, wide_dx = base;
+        col2im_add(p, c.data(), 0, p.oh, compact_dx.data());
+        col2im_add(p, wide.data(), 0, p.oh, wide_dx.data(), ld);
+        REQUIRE(wide_dx == compact_dx);
     }
 }

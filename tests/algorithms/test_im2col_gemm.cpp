@@ -53,6 +53,8 @@ const char* const chosen[] = {
     "mb2ic3ih23oc5oh9kh7sh2ph3",        // conv1-like, negative bottom padding
     "g2mb1ic4ih12oc6kh3dh1sh3ph4",      // dilation, padding beyond the extent, one image
     "g2mb5ic8ih7oc6kh3ph1",             // 7x7: several images per GEMM, an uneven split
+    "g2mb7ic16ih7oc24kh1ph0",           // 7x7 1x1 direct: several images per GEMM, dx copied out
+    "mb6ic8ih14oc16oh7kh1sh2ph0",       // strided 1x1 onto a 7x7 plane: batched im2col
 };
 
 }  // namespace
@@ -131,7 +133,7 @@ TEST_CASE("im2col_gemm writes nothing past the workspace it reports", "[im2col_g
 TEST_CASE("im2col_gemm bwd_w repeats bit for bit at one thread count", "[im2col_gemm]") {
     const Algorithm& gemm = algorithm("im2col_gemm");
     with_threads(2, [&] {
-        for (const char* descriptor : {"mb5ic16ih14oc24kh3ph1", "mb4ic32ih9oc16kh1ph0"}) {
+        for (const char* descriptor : {"mb5ic16ih14oc24kh3ph1", "mb4ic32ih9oc16kh1ph0", "mb7ic16ih7oc24kh3ph1"}) {
             const Problem p = Problem::parse(descriptor);
             INFO(p.str());
             ConvTensors first = make_tensors(p, Direction::bwd_w, Fill::reals, 9);
