@@ -26,18 +26,19 @@ public:
 
     // Not exact: G holds 1/6, 1/12 and 1/24, which fp32 cannot represent.
     bool exact_on_integers() const override { return false; }
-    // Measured (check(), max over both passes, |got - ref| / sum |terms|):
-    //   ResNet-50 3x3 layers res2a..res5a_branch2b at mb 2: fwd <= 2.1e-6,
-    //   bwd_d <= 2.5e-6, bwd_w <= 1.9e-6 (about 10x F(2,3));
-    //   1500 random Winograd-shaped cases (tests/random_problem.hpp, seed 99):
-    //   median 1.0e-6, p99 6.9e-5, max 1.9e-3.
-    // The tail: an element with few or tiny terms of its own (heavy padding,
-    // a zero sum on integer data) still receives the rounding error of its
-    // whole 6x6 tile, amplified by B^T's 4s and 5s and A^T's 8s: the error
-    // scales with the tile's magnitude, which this per-element measure does
-    // not see. 1e-2 is 5x the worst case seen; on interior elements of real
-    // layers the error is ~1e-6 (the tests hold that tighter line separately).
-    double tolerance() const override { return 1e-2; }
+    // Measured with check() (max over both passes of |got - ref| divided by
+    // the largest sum of |terms| in the element's plane, since the transforms
+    // spread rounding across a tile; see harness/check.cpp), 600 random
+    // Winograd-shaped problems per direction (tests/random_problem.hpp, seed 99):
+    //   fwd median 7.0e-7, p99 2.9e-6, max 5.6e-6; bwd_d max 3.5e-6;
+    //   bwd_w max 2.2e-6 -- about 20x F(2,3), from B^T's 4s and 5s and A^T's 8s.
+    // 5e-5 is 9x the worst seen.
+    double tolerance() const override { return 5e-5; }
+
+    // The tile transforms mix neighbouring values: a NaN or Inf input spreads
+    // to every output of the tiles it touches, and rounding error spreads
+    // across a tile (the checker scales errors by the plane's largest element).
+    bool mixes_neighbours() const override { return true; }
 
     void run(const Problem& p, Direction d, const ConvArgs& args) const override {
         winograd_run<TileF4x3>(p, d, args);
