@@ -1,0 +1,59 @@
+// The pieces im2col_gemm's driver (algorithms/im2col_gemm.cpp) puts together:
+// the plan that sizes column blocks and workspace slices, and each direction's
+// im2col / GEMM / col2im steps, for one image (im2col_gemm_steps.cpp) or for
+// several small-plane images side by side (im2col_gemm_batched.cpp). Kept apart
+// so the driver reads as the image loop and the threading alone.
+#pragma once
+
+#include <cblas.h>
+
+#include <cstdint>
+
+#include "algorithms/phase_times.hpp"
+#include "algorithms/problem.hpp"
+
+namespace convlab::im2col_gemm {
+
+struct Plan {
+    bool direct = false;         // input_is_column: no im2col, no workspace for columns
+    int64_t k = 0;               // rows of the column matrix: icg * kh * kw
+    int64_t rows_per_block = 0;  // output rows per column block
+    int64_t block_bytes = 0;     // one thread's column block, 64-byte aligned
+    int slices = 1;              // workspace slices: threads when images run in parallel, else 1
+    int64_t images_per_block = 1;  // images whose columns share one GEMM
+    int64_t slice_bytes = 0;  // one thread's columns (+ an ocg x columns matrix when images_per_block > 1)
+    bool images_in_parallel() const { return slices > 1; }
+};
+
+// The same plan at workspace_bytes() and at run time: omp_get_max_threads() both times.
+Plan make_plan(const Problem& p);
+
+inline int64_t aligned_bytes(int64_t floats) { return (floats * int64_t(sizeof(float)) + 63) / 64 * 64; }
+
+inline void sgemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const float* a, int64_t lda,
+                  const float* b, int64_t ldb, float beta, float* c, int64_t ldc) {
+    cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans, trans_b ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), 1.0f, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc));
+}
+
+// One image (every pointer at that image; w, b and dw whole), in blocks of
+// plan.rows_per_block output rows, with `col` one thread's workspace slice.
+void forward_image(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
+                   float* col, PhaseTimes* phases);
+void backward_data_image(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
+                         float* col, PhaseTimes* phases);
+// dw = (accumulate ? dw : 0) + this image's weight gradient.
+void backward_weights_image(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
+                            bool accumulate, float* col, PhaseTimes* phases);
+
+// `images` consecutive images (pointers at the first) with their columns side
+// by side in one GEMM per group: for output planes too small for a GEMM of one image.
+void forward_batch(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
+                   int64_t images, float* col, PhaseTimes* phases);
+void backward_data_batch(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
+                         int64_t images, float* col, PhaseTimes* phases);
+// dw = (accumulate ? dw : 0) + dy_g * im2col(x)_g^T over the images side by side.
+void backward_weights_batch(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
+                            int64_t images, bool accumulate, float* col, PhaseTimes* phases);
+
+}  // namespace convlab::im2col_gemm
