@@ -28,9 +28,11 @@
 //
 // bwd_w contracts the same view over (n, oh, ow) instead: each work item owns
 // a block of whole dw elements and sums them in a fixed order, so results are
-// bit-identical on repeat and do not depend on the thread count.
+// bit-identical on repeat and do not depend on the thread count. That kernel
+// is in transforms/stride_view_bwd_w.cpp, the vector loads both kernels share
+// in transforms/view_lanes.hpp; this file holds the forward kernel and the
+// Algorithm.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -38,6 +40,8 @@
 #include "algorithms/algorithm.hpp"
 #include "algorithms/phase_times.hpp"
 #include "algorithms/transforms/full_conv.hpp"
+#include "algorithms/transforms/stride_view_bwd_w.hpp"
+#include "algorithms/transforms/view_lanes.hpp"
 #include "algorithms/transforms/window_view.hpp"
 
 namespace convlab {
@@ -45,9 +49,8 @@ namespace convlab {
 namespace {
 
 // Output channels per work item of the forward pass (split into tiles of
-// 16, 8, 4, 2, 1) and per work item of the weight gradient.
+// 16, 8, 4, 2, 1).
 constexpr int forward_oc_block = 16;
-constexpr int oc_block = 4;
 
 // One forward tile: OCB output channels × OWB outputs of one output row.
 struct ForwardTile {
@@ -59,47 +62,6 @@ struct ForwardTile {
     float* y;           // y at (n, first output channel, oh, first output)
     int64_t y_channel_stride;
 };
-
-// L floats in one vector register (the GCC/Clang vector extension; L = 16 is
-// one AVX-512 register, L = 8 one AVX register): the kernel says which loop
-// is vectorised, along ow, rather than leaving it to the compiler (which,
-// left alone, vectorised across output channels with gathered weights).
-template <int L>
-struct VectorOf;
-template <>
-struct VectorOf<8> {
-    using type = float __attribute__((vector_size(8 * sizeof(float))));
-};
-template <>
-struct VectorOf<16> {
-    using type = float __attribute__((vector_size(16 * sizeof(float))));
-};
-template <int L>
-using Lanes = typename VectorOf<L>::type;
-
-// The inputs of L consecutive outputs from one view row: a plain load when
-// the stride along ow is 1, two loads and a shuffle when it is 2, gathered
-// otherwise. SW is that stride when known at compile time, 0 when only
-// `step` knows it.
-template <int L, int SW>
-Lanes<L> load_view_lanes(const float* row, int64_t step) {
-    Lanes<L> v, low, high;
-    if constexpr (SW == 1) {
-        std::memcpy(&v, row, sizeof v);
-    } else if constexpr (SW == 2) {
-        // Elements 0, 2, ..., 2L-2: the even lanes of row[0, L) and the odd
-        // lanes of row[L-1, 2L-1), so nothing past the last element used is read.
-        std::memcpy(&low, row, sizeof low);
-        std::memcpy(&high, row + L - 1, sizeof high);
-        if constexpr (L == 16)
-            v = __builtin_shufflevector(low, high, 0, 2, 4, 6, 8, 10, 12, 14, 17, 19, 21, 23, 25, 27, 29, 31);
-        else
-            v = __builtin_shufflevector(low, high, 0, 2, 4, 6, 9, 11, 13, 15);
-    } else {
-        for (int l = 0; l < L; ++l) v[l] = row[l * step];
-    }
-    return v;
-}
 
 // A tile of OCB output channels × OWB outputs held in registers across the
 // whole (c, kh, kw) loop: at each tap V = OWB / L vectors of inputs, OCB
@@ -260,85 +222,6 @@ void stride_view_forward(const Problem& p, const ConvArgs& a) {
     contract_forward(p, view, a.w, a.b, a.y);
 }
 
-// (channel, tap) pairs per weight-gradient work item: the item's rows of dy
-// are read from memory once per (n, oh) and reused from L1 by every pair of
-// the chunk (all nine taps of a 3x3 kernel, nine channels of a 1x1 one).
-constexpr int tap_chunk = 9;
-
-// dw[oc0 + o][k] for o < OCB and k = (c, kh, kw) flattened within the group
-// in [k0, k0 + count): the view at channel c and those taps contracted with
-// dy over (n, oh, ow). Lanes of
-// partial sums run along ow and are added up in a fixed order at the end:
-// deterministic, and independent of the thread count.
-template <int OCB, int SW>
-void weight_grad_taps(const Problem& p, const WindowView& view, const float* dy, int64_t oc0, int64_t c0,
-                      int64_t k0, int64_t count, float* out, int64_t out_stride) {
-    constexpr int L = 16;
-    const int64_t step = p.sw;
-    const int64_t plane = p.oh * p.ow, taps = p.kh * p.kw;
-    Lanes<L> acc[OCB][tap_chunk] = {};
-    float tail[OCB][tap_chunk] = {};
-    for (int64_t n = 0; n < p.mb; ++n)
-        for (int64_t oh = 0; oh < p.oh; ++oh) {
-            const float* d = dy + ((n * p.oc + oc0) * p.oh + oh) * p.ow;
-            for (int64_t t = 0; t < count; ++t) {
-                const int64_t k = k0 + t, tap = k % taps;
-                const float* row = view.at(n, c0 + k / taps, oh, 0, tap / p.kw, tap % p.kw);
-                int64_t x = 0;
-                for (; x + L <= p.ow; x += L) {
-                    const Lanes<L> in = load_view_lanes<L, SW>(row + x * step, step);
-                    for (int o = 0; o < OCB; ++o) {
-                        Lanes<L> grad;
-                        std::memcpy(&grad, d + o * plane + x, sizeof grad);
-                        acc[o][t] += grad * in;
-                    }
-                }
-                for (; x < p.ow; ++x)
-                    for (int o = 0; o < OCB; ++o) tail[o][t] = std::fma(d[o * plane + x], row[x * step], tail[o][t]);
-            }
-        }
-    for (int o = 0; o < OCB; ++o)
-        for (int64_t t = 0; t < count; ++t) {
-            float sum = tail[o][t];
-            for (int l = 0; l < L; ++l) sum += acc[o][t][l];
-            out[o * out_stride + t] = sum;
-        }
-}
-
-template <int SW>
-void weight_grad_taps_of_channels(int64_t channels, const Problem& p, const WindowView& view, const float* dy,
-                                  int64_t oc0, int64_t c0, int64_t k0, int64_t count, float* out,
-                                  int64_t out_stride) {
-    switch (channels) {
-        case 4: return weight_grad_taps<4, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
-        case 3: return weight_grad_taps<3, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
-        case 2: return weight_grad_taps<2, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
-        default: return weight_grad_taps<1, SW>(p, view, dy, oc0, c0, k0, count, out, out_stride);
-    }
-}
-
-// Work items (group, oc block, chunk of (channel, tap) pairs), each owning whole dw elements.
-void contract_weight_grad(const Problem& p, const WindowView& view, const float* dy, float* dw) {
-    const int64_t icg = p.icg(), ocg = p.ocg();
-    const int64_t blocks = (ocg + oc_block - 1) / oc_block;
-    const int64_t pairs = icg * p.kh * p.kw, chunks = (pairs + tap_chunk - 1) / tap_chunk;
-    const int64_t items = p.g * blocks * chunks;
-#pragma omp parallel for schedule(static)
-    for (int64_t item = 0; item < items; ++item) {
-        const int64_t chunk = item % chunks, group_block = item / chunks, group = group_block / blocks;
-        const int64_t oc0 = group * ocg + group_block % blocks * oc_block;
-        const int64_t channels = std::min<int64_t>(oc_block, (group + 1) * ocg - oc0);
-        const int64_t k0 = chunk * tap_chunk, count = std::min<int64_t>(tap_chunk, pairs - k0);
-        float* out = dw + oc0 * pairs + k0;  // dw[oc][c][kh][kw] is dw[oc][k]
-        const int64_t c0 = group * icg;
-        switch (p.sw) {
-            case 1: weight_grad_taps_of_channels<1>(channels, p, view, dy, oc0, c0, k0, count, out, pairs); break;
-            case 2: weight_grad_taps_of_channels<2>(channels, p, view, dy, oc0, c0, k0, count, out, pairs); break;
-            default: weight_grad_taps_of_channels<0>(channels, p, view, dy, oc0, c0, k0, count, out, pairs); break;
-        }
-    }
-}
-
 void bias_grad(const Problem& p, const float* dy, float* db) {
     const int64_t plane = p.oh * p.ow;
 #pragma omp parallel for schedule(static)
@@ -353,7 +236,7 @@ void bias_grad(const Problem& p, const float* dy, float* db) {
 void stride_view_weight_grad(const Problem& p, const ConvArgs& a) {
     const WindowView view = view_of_input(p, a.x, a.workspace, a.phases);
     PhaseScope scope(a.phases, "contract");
-    contract_weight_grad(p, view, a.dy, a.dw);
+    stride_view_contract_weight_grad(p, view, a.dy, a.dw);
     if (a.db) bias_grad(p, a.dy, a.db);
 }
 
