@@ -231,10 +231,11 @@ class CommandLine(BadInput):
             with self.subTest(command=name):
                 self.assert_refused(args + ["--threads", "0"], "--threads", "0")
 
-    def test_negative_minibatch(self):
+    def test_negative_or_zero_minibatch(self):
         for name in ("validate", "bench"):
-            with self.subTest(command=name):
-                self.assert_refused(self.commands()[name] + ["--mb", "-1"], "--mb", "-1")
+            for value in ("-1", "0"):
+                with self.subTest(command=name, mb=value):
+                    self.assert_refused(self.commands()[name] + ["--mb", value], "--mb", value)
 
     def test_unknown_algorithm(self):
         for name, args in self.commands(algo="no_such_algo").items():
@@ -248,6 +249,25 @@ class CommandLine(BadInput):
 
     def test_unknown_subcommand(self):
         self.assert_refused(["frobnicate"], "frobnicate")
+
+    def test_no_subcommand(self):
+        self.assert_refused([], "subcommand")
+
+    def test_no_problem_selected(self):
+        for args in (["validate", "--algo", "naive"], ["bench", "--algo", "naive", "--csv", self.path("b.csv")]):
+            with self.subTest(command=args[0]):
+                self.assert_refused(args, "--problem", "--batch")
+
+    def test_missing_required_option(self):
+        self.assert_refused(["run", "--problem", SMALL, "--algo", "naive", "--dir", "fwd", "--in", self.tmp], "--out")
+
+    def test_declined_problem(self):
+        # winograd_f2x3 computes only 3x3 stride-1 kernels: run names it, the
+        # direction, the problem and the reason, rather than computing something else.
+        line = self.assert_refused(["run", "--problem", "mb1ic2ih9oc2kh2sh2", "--algo", "winograd_f2x3", "--dir",
+                                    "fwd", "--in", self.tmp, "--out", self.path("out")],
+                                   "winograd_f2x3", "does not run", "fwd", "mb1ic2")
+        self.assertRegex(line, r"mb1ic2\S*: \S", "no reason given")
 
     def test_non_numeric_value(self):
         self.assert_refused(self.commands()["validate"] + ["--seed", "many"], "--seed")

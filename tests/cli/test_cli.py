@@ -1,5 +1,6 @@
-"""Command-line tests of convlab: golden cases through `convlab run`, exit
-statuses and one-line messages for bad usage and bad input.
+"""Command-line tests of convlab: golden cases through `convlab run`, the
+commands' output, Ctrl-C during validate. Bad usage and bad input (exit status
+2, one line on stderr) are tests/cli/test_bad_input.py.
 
 Run: python3 test_cli.py PATH/TO/convlab   (ctest does so; numpy required)
 """
@@ -117,89 +118,6 @@ class GoldenCases(Scratch):
         b = np.load(os.path.join(GOLDEN, case, "b.npy"))
         expected = np.load(os.path.join(GOLDEN, case, "y.npy")) - b.reshape(1, -1, 1, 1)
         self.assertTrue(np.array_equal(np.load(os.path.join(out, "y.npy")), expected))
-
-
-class UsageErrors(Scratch):
-    """Bad usage and bad input: exit status 2 and one line on stderr."""
-
-    def assert_usage_error(self, args, *words):
-        result = convlab(*args)
-        self.assertEqual(result.returncode, 2, f"{args}: {result.stdout}{result.stderr}")
-        lines = result.stderr.splitlines()
-        self.assertEqual(len(lines), 1, f"{args}: stderr is not one line: {result.stderr!r}")
-        self.assertTrue(lines[0].startswith("convlab: error: "), lines[0])
-        for word in words:
-            self.assertIn(word, lines[0])
-
-    def run_args(self, inputs, problem=None, direction="fwd"):
-        return ["run", "--problem", problem or descriptor("grouped"), "--algo", "naive", "--dir", direction,
-                "--in", inputs, "--out", os.path.join(self.tmp, "out")]
-
-    def test_unknown_subcommand(self):
-        self.assert_usage_error(["frobnicate"], "frobnicate")
-
-    def test_no_subcommand(self):
-        self.assert_usage_error([])
-
-    def test_unknown_option(self):
-        self.assert_usage_error(["validate", "--problem", SMALL, "--bogus"], "--bogus")
-
-    def test_missing_value(self):
-        self.assert_usage_error(["validate", "--problem"], "--problem")
-
-    def test_unknown_algorithm_lists_the_known_ones(self):
-        self.assert_usage_error(["validate", "--problem", SMALL, "--algo", "nosuch"], "nosuch", "naive", "reference")
-        self.assert_usage_error(["run", "--problem", SMALL, "--algo", "nosuch", "--dir", "fwd",
-                                 "--in", self.tmp, "--out", self.tmp], "nosuch", "naive")
-
-    def test_unknown_direction(self):
-        self.assert_usage_error(["validate", "--problem", SMALL, "--dir", "sideways"], "sideways")
-
-    def test_zero_threads(self):
-        self.assert_usage_error(["validate", "--problem", SMALL, "--threads", "0"], "--threads")
-
-    def test_negative_minibatch(self):
-        self.assert_usage_error(["validate", "--problem", SMALL, "--mb", "-1"], "--mb")
-        self.assert_usage_error(["validate", "--problem", SMALL, "--mb", "0"], "--mb")
-
-    def test_no_problem_selected(self):
-        self.assert_usage_error(["validate", "--algo", "naive"], "--problem")
-
-    def test_bad_descriptor(self):
-        self.assert_usage_error(["validate", "--problem", "mb2ic3ih8oc4kh3qq7"], "mb2ic3ih8oc4kh3qq7")
-        self.assert_usage_error(self.run_args(self.tmp, problem="ic3oc5g2ih4kh1"), "ic3oc5g2ih4kh1")
-
-    def test_wrong_shaped_input(self):
-        inputs = self.inputs_from("grouped")
-        np.save(os.path.join(inputs, "x.npy"), np.zeros((2, 4, 7, 6), np.float32))
-        self.assert_usage_error(self.run_args(inputs), "x.npy", "(2, 4, 7, 6)", "(2, 4, 7, 7)")
-
-    def test_missing_input_file(self):
-        inputs = self.inputs_from("grouped")
-        os.remove(os.path.join(inputs, "dy.npy"))
-        self.assert_usage_error(self.run_args(inputs, direction="bwd_d"), "dy.npy")
-
-    def test_corrupt_npy(self):
-        inputs = self.inputs_from("grouped")
-        with open(os.path.join(inputs, "w.npy"), "r+b") as f:
-            f.truncate(100)  # header intact, data cut short
-        self.assert_usage_error(self.run_args(inputs), "w.npy")
-
-    def test_missing_shape_file(self):
-        self.assert_usage_error(["validate", "--batch", os.path.join(self.tmp, "no_such_shapes")], "no_such_shapes")
-
-    def test_declined_problem_is_an_error(self):
-        # The reference runs everything, so a decline needs a real restriction:
-        # find one among the registered algorithms, if any declines this problem.
-        problem = "mb1ic2ih9oc2kh2sh2dh1"
-        for algorithm in registered_algorithms():
-            result = convlab("run", "--problem", problem, "--algo", algorithm, "--dir", "fwd",
-                             "--in", self.inputs_from("grouped"), "--out", self.tmp)
-            if "does not run" in result.stderr:
-                self.assertEqual(result.returncode, 2)
-                self.assertEqual(len(result.stderr.splitlines()), 1)
-                return
-        self.skipTest("no registered algorithm declines " + problem)
 
 
 class Commands(unittest.TestCase):
