@@ -30,74 +30,77 @@ int64_t w_at(const Problem& p, int64_t oc, int64_t icg, int64_t kh, int64_t kw) 
 int64_t input_row(const Problem& p, int64_t o, int64_t k) { return o * p.sh - p.ph + k * (p.dh + 1); }
 int64_t input_col(const Problem& p, int64_t o, int64_t k) { return o * p.sw - p.pw + k * (p.dw + 1); }
 
+// The terms of output (n, oc, oh, ow): calls visit(x index, w index) for each
+// input channel of oc's group and kernel tap that reads inside the input, in
+// (icg, kh, kw) order. The forward pass sums along it and backward data
+// scatters along it, so the two share one index map and cannot disagree on it.
+template <class Visit>
+void for_each_tap(const Problem& p, int64_t n, int64_t oc, int64_t oh, int64_t ow, Visit visit) {
+    const int64_t group = oc / p.ocg();
+    for (int64_t icg = 0; icg < p.icg(); ++icg)
+        for (int64_t kh = 0; kh < p.kh; ++kh) {
+            const int64_t ih = input_row(p, oh, kh);
+            if (ih < 0 || ih >= p.ih) continue;
+            for (int64_t kw = 0; kw < p.kw; ++kw) {
+                const int64_t iw = input_col(p, ow, kw);
+                if (iw < 0 || iw >= p.iw) continue;
+                visit(x_at(p, n, group * p.icg() + icg, ih, iw), w_at(p, oc, icg, kh, kw));
+            }
+        }
+}
+
+// The same map from the weights' side, for the weight gradient: calls
+// visit(x index, y index) for each output (n, oh, ow) whose tap (kh, kw) of
+// input channel icg (within oc's group) reads inside the input, in (n, oh, ow) order.
+template <class Visit>
+void for_each_output_of_tap(const Problem& p, int64_t oc, int64_t icg, int64_t kh, int64_t kw, Visit visit) {
+    const int64_t ic = oc / p.ocg() * p.icg() + icg;
+    for (int64_t n = 0; n < p.mb; ++n)
+        for (int64_t oh = 0; oh < p.oh; ++oh) {
+            const int64_t ih = input_row(p, oh, kh);
+            if (ih < 0 || ih >= p.ih) continue;
+            for (int64_t ow = 0; ow < p.ow; ++ow) {
+                const int64_t iw = input_col(p, ow, kw);
+                if (iw < 0 || iw >= p.iw) continue;
+                visit(x_at(p, n, ic, ih, iw), y_at(p, n, oc, oh, ow));
+            }
+        }
+}
+
 }  // namespace
 
 void reference_fwd(const Problem& p, const double* x, const double* w, const double* b, double* y) {
     for (int64_t n = 0; n < p.mb; ++n)
-        for (int64_t oc = 0; oc < p.oc; ++oc) {
-            const int64_t group = oc / p.ocg();
+        for (int64_t oc = 0; oc < p.oc; ++oc)
             for (int64_t oh = 0; oh < p.oh; ++oh)
                 for (int64_t ow = 0; ow < p.ow; ++ow) {
                     double sum = b ? b[oc] : 0.0;
-                    for (int64_t icg = 0; icg < p.icg(); ++icg)
-                        for (int64_t kh = 0; kh < p.kh; ++kh) {
-                            const int64_t ih = input_row(p, oh, kh);
-                            if (ih < 0 || ih >= p.ih) continue;
-                            for (int64_t kw = 0; kw < p.kw; ++kw) {
-                                const int64_t iw = input_col(p, ow, kw);
-                                if (iw < 0 || iw >= p.iw) continue;
-                                const int64_t ic = group * p.icg() + icg;
-                                sum += x[x_at(p, n, ic, ih, iw)] * w[w_at(p, oc, icg, kh, kw)];
-                            }
-                        }
+                    for_each_tap(p, n, oc, oh, ow, [&](int64_t xi, int64_t wi) { sum += x[xi] * w[wi]; });
                     y[y_at(p, n, oc, oh, ow)] = sum;
                 }
-        }
 }
 
 // Scatters every output gradient back along the same taps the forward pass
-// read, so the two directions share one index map and cannot disagree on it.
+// read (for_each_tap).
 void reference_bwd_d(const Problem& p, const double* dy, const double* w, double* dx) {
     std::fill(dx, dx + p.x_elems(), 0.0);
     for (int64_t n = 0; n < p.mb; ++n)
-        for (int64_t oc = 0; oc < p.oc; ++oc) {
-            const int64_t group = oc / p.ocg();
+        for (int64_t oc = 0; oc < p.oc; ++oc)
             for (int64_t oh = 0; oh < p.oh; ++oh)
                 for (int64_t ow = 0; ow < p.ow; ++ow) {
                     const double g = dy[y_at(p, n, oc, oh, ow)];
-                    for (int64_t icg = 0; icg < p.icg(); ++icg)
-                        for (int64_t kh = 0; kh < p.kh; ++kh) {
-                            const int64_t ih = input_row(p, oh, kh);
-                            if (ih < 0 || ih >= p.ih) continue;
-                            for (int64_t kw = 0; kw < p.kw; ++kw) {
-                                const int64_t iw = input_col(p, ow, kw);
-                                if (iw < 0 || iw >= p.iw) continue;
-                                const int64_t ic = group * p.icg() + icg;
-                                dx[x_at(p, n, ic, ih, iw)] += g * w[w_at(p, oc, icg, kh, kw)];
-                            }
-                        }
+                    for_each_tap(p, n, oc, oh, ow, [&](int64_t xi, int64_t wi) { dx[xi] += g * w[wi]; });
                 }
-        }
 }
 
 void reference_bwd_w(const Problem& p, const double* x, const double* dy, double* dw, double* db) {
     for (int64_t oc = 0; oc < p.oc; ++oc) {
-        const int64_t group = oc / p.ocg();
         for (int64_t icg = 0; icg < p.icg(); ++icg)
             for (int64_t kh = 0; kh < p.kh; ++kh)
                 for (int64_t kw = 0; kw < p.kw; ++kw) {
                     double sum = 0.0;
-                    for (int64_t n = 0; n < p.mb; ++n)
-                        for (int64_t oh = 0; oh < p.oh; ++oh) {
-                            const int64_t ih = input_row(p, oh, kh);
-                            if (ih < 0 || ih >= p.ih) continue;
-                            for (int64_t ow = 0; ow < p.ow; ++ow) {
-                                const int64_t iw = input_col(p, ow, kw);
-                                if (iw < 0 || iw >= p.iw) continue;
-                                const int64_t ic = group * p.icg() + icg;
-                                sum += x[x_at(p, n, ic, ih, iw)] * dy[y_at(p, n, oc, oh, ow)];
-                            }
-                        }
+                    for_each_output_of_tap(p, oc, icg, kh, kw,
+                                           [&](int64_t xi, int64_t yi) { sum += x[xi] * dy[yi]; });
                     dw[w_at(p, oc, icg, kh, kw)] = sum;
                 }
         if (!db) continue;
