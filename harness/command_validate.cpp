@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 #include <unistd.h>
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <exception>
@@ -167,7 +168,18 @@ void add_validate_command(CLI::App& app, int& status) {
     auto options = std::make_shared<ValidateOptions>();
     add_selection_options(*command, options->selection);
     add_threads_option(*command, options->threads);
-    command->add_option("--seed", options->seed, "seed of the test data (default 1)")->type_name("S");
+    command->add_option("--seed", options->seed, "seed of the test data (default 1)")
+        ->type_name("S")
+        ->check(CLI::Validator(
+            [](std::string& text) {  // CLI11 would take -1 as 2^64 - 1, silently
+                uint64_t n = 0;
+                const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+                if (error == std::errc::result_out_of_range) return text + " overflows 64 bits";
+                if (error != std::errc() || end != text.data() + text.size())
+                    return "must be a whole number, at least 0, not " + text;
+                return std::string();
+            },
+            "S>=0"));
     command->callback([options, &status] { status = validate(*options); });
 }
 

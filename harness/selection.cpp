@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 
 #include "algorithms/registry.hpp"
@@ -52,8 +53,14 @@ void add_selection_options(CLI::App& command, Selection& selection) {
         ->type_name("N")
         ->check(CLI::Validator(
             [](std::string& text) {
+                // from_chars, not CLI11's conversion, which saturates a value
+                // past 64 bits to the largest one instead of refusing it.
                 int64_t n = 0;
-                return CLI::detail::lexical_cast(text, n) && n >= 1 ? std::string() : "must be at least 1, not " + text;
+                const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+                if (error == std::errc::result_out_of_range) return text + " overflows 64 bits";
+                if (error != std::errc() || end != text.data() + text.size() || n < 1)
+                    return "must be a whole number, at least 1, not " + text;
+                return std::string();
             },
             "N>=1"));
 }

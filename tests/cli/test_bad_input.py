@@ -270,7 +270,17 @@ class CommandLine(BadInput):
         self.assertRegex(line, r"mb1ic2\S*: \S", "no reason given")
 
     def test_non_numeric_value(self):
-        self.assert_refused(self.commands()["validate"] + ["--seed", "many"], "--seed")
+        self.assert_refused(self.commands()["validate"] + ["--seed", "many"], "--seed", "many")
+        self.assert_refused(self.commands()["validate"] + ["--mb", "1e3"], "--mb", "1e3")
+        self.assert_refused(self.commands()["validate"] + ["--threads", "1.5"], "--threads", "1.5")
+
+    def test_negative_seed(self):
+        self.assert_refused(self.commands()["validate"] + ["--seed", "-1"], "--seed", "-1")
+
+    def test_value_overflowing_64_bits(self):
+        too_big = "99999999999999999999"
+        self.assert_refused(self.commands()["validate"] + ["--mb", too_big], "--mb", too_big, "overflows 64 bits")
+        self.assert_refused(self.commands()["validate"] + ["--seed", too_big + "9"], "--seed", "overflows 64 bits")
 
 
 class SizeGuard(BadInput):
