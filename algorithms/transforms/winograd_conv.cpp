@@ -57,23 +57,52 @@ struct FwdPlan {
 };
 
 // U[xi][oc][icg] = (G w[oc][icg] G^T)[xi], in double (rounded once), eight
-// input channels at a time.
-template <class Tile>
-void filter_transform(const Problem& p, const float* w, float* U) {
+// input channels at a time. Full lane groups take a path with constant trip
+// counts, so the loads, the float conversion and the 16 (36) stores are whole
+// vectors: with runtime-length lane loops this transform cost a quarter of the
+// forward on 512-channel layers.
+template <class Tile, bool full>
+void filter_transform_lanes(const float* src, int lanes, int64_t plane, float* dst) {
     constexpr int A = Tile::alpha, L = 8;
-    const int64_t icg = p.icg(), plane = p.oc * icg;
-#pragma omp for schedule(static)
-    for (int64_t oc = 0; oc < p.oc; ++oc)
+    const int n = full ? L : lanes;
+    double g[3][3][L] = {}, u[A][A][L];
+    if constexpr (full) {
+        // Tap k of the eight filters is a stride-9 gather; each g[i][j] is
+        // then written whole (scalar stores read back as a vector would stall).
+        for (int k = 0; k < 9; ++k) {
+            const lane_vector taps = gather_lanes<9>(src + k);
+            for (int l = 0; l < L; ++l) g[k / 3][k % 3][l] = taps[l];
+        }
+    } else {
+        for (int l = 0; l < n; ++l)
+            for (int i = 0; i < 3; ++i)
+                for (int j = 0; j < 3; ++j) g[i][j][l] = src[(l * 3 + i) * 3 + j];
+    }
+    sandwich(Tile::G, g, u);
+    for (int i = 0; i < A; ++i)
+        for (int j = 0; j < A; ++j)
+#pragma omp simd
+            for (int l = 0; l < n; ++l) dst[(i * A + j) * plane + l] = float(u[i][j][l]);
+}
+
+// Output channels oc_begin .. oc_end into U[xi][oc - oc_begin][icg], whose
+// xi-planes are `plane` floats apart.
+template <class Tile>
+void filter_transform(const Problem& p, const float* w, int64_t oc_begin, int64_t oc_end, int64_t plane, float* U) {
+    constexpr int L = 8;
+    const int64_t icg = p.icg();
+    for (int64_t oc = oc_begin; oc < oc_end; ++oc)
         for (int64_t c0 = 0; c0 < icg; c0 += L) {
             const int lanes = int(std::min<int64_t>(L, icg - c0));
-            double g[3][3][L] = {}, u[A][A][L];
-            for (int l = 0; l < lanes; ++l)
-                for (int i = 0; i < 3; ++i)
-                    for (int j = 0; j < 3; ++j) g[i][j][l] = w[((oc * icg + c0 + l) * 3 + i) * 3 + j];
-            sandwich(Tile::G, g, u);
-            for (int i = 0; i < A; ++i)
-                for (int j = 0; j < A; ++j)
-                    for (int l = 0; l < lanes; ++l) U[(i * A + j) * plane + oc * icg + c0 + l] = float(u[i][j][l]);
+            const float* src = w + (oc * icg + c0) * 9;
+            float* dst = U + (oc - oc_begin) * icg + c0;
+            // The filters stream from memory and the gathers wait on them (the
+            // transform's hot spot): ask for the lines four lane groups ahead.
+            for (int k = 0; k < 9 * L * 4; k += 16) __builtin_prefetch(src + 4 * 9 * L + k);
+            if (lanes == L)
+                filter_transform_lanes<Tile, true>(src, L, plane, dst);
+            else
+                filter_transform_lanes<Tile, false>(src, lanes, plane, dst);
         }
 }
 
@@ -108,17 +137,18 @@ void prefetch_block_input(const Problem& p, const BlockGroups& b, const float* x
 }
 
 // V[xi][c][k] for the block's tiles (GEMM column k) and the group's input
-// channels. Channel-outer, so each input plane is read as one stream. Each
-// lane group stores all 16 lanes; the lanes beyond its tiles are overwritten
-// by the next lane group or lie beyond the GEMM's columns.
+// channels c_begin .. c_end. Channel-outer, so each input plane is read as
+// one stream. Each lane group stores all 8 lanes; the lanes beyond its tiles
+// are overwritten by the next lane group or lie beyond the GEMM's columns.
 template <class Tile>
-void input_transform(const Problem& p, const BlockGroups& b, const float* x, int64_t group, int64_t nb, float* V) {
+void input_transform(const Problem& p, const BlockGroups& b, const float* x, int64_t group, int64_t c_begin,
+                     int64_t c_end, int64_t nb, float* V) {
     constexpr int A = Tile::alpha, L = winograd_lanes;
     const int64_t icg = p.icg();
     WindowRows<A, Tile::m, L> rows[2];  // lane group k reads rows[k % 2], staged while k - 1 was transformed
-    for (int64_t c = 0; c < icg; ++c) {
+    for (int64_t c = c_begin; c < c_end; ++c) {
         const int64_t channel = group * icg + c;
-        if (c + 1 < icg) prefetch_block_input<Tile>(p, b, x, channel + 1);
+        if (c + 1 < c_end) prefetch_block_input<Tile>(p, b, x, channel + 1);
         rows[0].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[0]);
         for (int64_t k = 0; k < b.size; ++k) {
             if (k + 1 < b.size) rows[(k + 1) % 2].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[k + 1]);
@@ -135,19 +165,20 @@ void input_transform(const Problem& p, const BlockGroups& b, const float* x, int
     }
 }
 
-// y for the block's tiles from M[xi][o][k]: A^T M A plus bias.
+// y for the block's tiles and the group's output channels o_begin .. o_end
+// from M[xi][o - o_begin][k]: A^T M A plus bias.
 template <class Tile>
 void output_transform(const Problem& p, const BlockGroups& b, const float* Mt, const float* bias, int64_t group,
-                      int64_t nb, float* y) {
+                      int64_t o_begin, int64_t o_end, int64_t nb, float* y) {
     constexpr int A = Tile::alpha, Mo = Tile::m, L = winograd_lanes;
-    const int64_t ocg = p.ocg();
-    for (int64_t o = 0; o < ocg; ++o) {
+    const int64_t ocg = p.ocg(), rows = o_end - o_begin;
+    for (int64_t o = o_begin; o < o_end; ++o) {
         const int64_t oc = group * ocg + o;
         for (int64_t k = 0; k < b.size; ++k) {
             float m[A][A][L], out[Mo][Mo][L];
             for (int i = 0; i < A; ++i)
                 for (int j = 0; j < A; ++j) {
-                    const float* src = Mt + ((i * A + j) * ocg + o) * nb + b.column[k];
+                    const float* src = Mt + ((i * A + j) * rows + o - o_begin) * nb + b.column[k];
 #pragma omp simd
                     for (int l = 0; l < L; ++l) m[i][j][l] = src[l];
                 }
@@ -157,16 +188,94 @@ void output_transform(const Problem& p, const BlockGroups& b, const float* Mt, c
     }
 }
 
+// Few tiles and many channels (the 7x7 and 14x14 layers): the transformed
+// filters outweigh the transformed tiles (16 MB for F(2,3) at 512 channels)
+// and the tile-block loop would read them from memory once per block. So the
+// forward keeps every tile's V instead and streams the filters through once:
+// per block of output channels, G g G^T of just those filters (L2-sized), the
+// alpha^2 GEMMs [oc block x icg] . [icg x all tiles], and the output
+// transform. The block size does not depend on the thread count, and each
+// output element comes from one block, so results repeat bit for bit.
+constexpr int64_t filter_block_budget_bytes = 2 << 20;
+
+template <class Tile>
+struct FilterStreamPlan {
+    static constexpr int64_t A2 = Tile::alpha * Tile::alpha;
+    bool used = false;
+    int64_t threads, oc_block, oc_blocks, nb, u_bytes, v_bytes, m_bytes;
+
+    explicit FilterStreamPlan(const Problem& p) {
+        const TileGrid grid(p, Tile::m);
+        threads = std::max(1, max_threads());
+        nb = round_up(grid.count, winograd_lanes) + winograd_lanes;  // room for the last lane group's spare lanes
+        // Worth it when the tiles are fewer than the output channels (V is then
+        // smaller than U); one group only, and all lane groups in one BlockGroups.
+        used = p.g == 1 && grid.count <= p.oc && grid.group_count <= max_block;
+        const int64_t per_oc_bytes = A2 * p.icg() * int64_t(sizeof(float));
+        oc_block = std::clamp<int64_t>(filter_block_budget_bytes / per_oc_bytes / 16 * 16, 32, 128);
+        oc_block = std::min(oc_block, p.oc);
+        oc_blocks = ceil_div(p.oc, oc_block);
+        u_bytes = aligned_float_bytes(A2 * oc_block * p.icg());
+        v_bytes = aligned_float_bytes(A2 * p.icg() * nb);
+        m_bytes = aligned_float_bytes(A2 * oc_block * nb);
+    }
+    int64_t workspace_bytes() const { return v_bytes + threads * (u_bytes + m_bytes); }
+};
+
+template <class Tile>
+void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterStreamPlan<Tile>& plan) {
+    constexpr int64_t A2 = Tile::alpha * Tile::alpha;
+    const TileGrid grid(p, Tile::m);
+    const BlockGroups groups(grid, 0, grid.group_count);
+    const int64_t icg = p.icg(), nb = plan.nb;
+    float* V = reinterpret_cast<float*>(a.workspace);
+#pragma omp parallel num_threads(int(plan.threads))
+    {
+        {
+            PhaseScope scope(a.phases, "input_transform");
+            // Whole channels per thread: lane groups overlap in their spare lanes.
+            const int64_t threads = omp_get_num_threads(), me = omp_get_thread_num();
+            const int64_t per_thread = ceil_div(icg, threads);
+            const int64_t c_begin = std::min(icg, me * per_thread), c_end = std::min(icg, c_begin + per_thread);
+            input_transform<Tile>(p, groups, a.x, 0, c_begin, c_end, nb, V);
+#pragma omp barrier
+        }
+        std::byte* mine = a.workspace + plan.v_bytes + omp_get_thread_num() * (plan.u_bytes + plan.m_bytes);
+        float* U = reinterpret_cast<float*>(mine);
+        float* Mt = reinterpret_cast<float*>(mine + plan.u_bytes);
+#pragma omp for schedule(static)
+        for (int64_t block = 0; block < plan.oc_blocks; ++block) {
+            const int64_t o_begin = block * plan.oc_block, o_end = std::min(p.oc, o_begin + plan.oc_block);
+            const int64_t rows = o_end - o_begin;
+            {
+                PhaseScope scope(a.phases, "filter_transform");
+                filter_transform<Tile>(p, a.w, o_begin, o_end, rows * icg, U);
+            }
+            {
+                PhaseScope scope(a.phases, "gemm");
+                for (int64_t xi = 0; xi < A2; ++xi)
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rows), int(grid.count), int(icg), 1.0f,
+                                U + xi * rows * icg, int(icg), V + xi * icg * nb, int(nb), 0.0f, Mt + xi * rows * nb,
+                                int(nb));
+            }
+            PhaseScope scope(a.phases, "output_transform");
+            output_transform<Tile>(p, groups, Mt, a.b, 0, o_begin, o_end, nb, a.y);
+        }
+    }
+}
+
 }  // namespace
 
 template <class Tile>
 int64_t winograd_fwd_workspace_bytes(const Problem& p) {
-    return FwdPlan<Tile>(p).workspace_bytes();
+    const FilterStreamPlan<Tile> stream(p);
+    return stream.used ? stream.workspace_bytes() : FwdPlan<Tile>(p).workspace_bytes();
 }
 
 template <class Tile>
 void winograd_fwd(const Problem& p, const ConvArgs& a) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
+    if (const FilterStreamPlan<Tile> stream(p); stream.used) return fwd_by_filter_blocks<Tile>(p, a, stream);
     const FwdPlan<Tile> plan(p);
     const TileGrid grid(p, Tile::m);
     const int64_t icg = p.icg(), ocg = p.ocg(), nb = plan.nb;
@@ -175,7 +284,8 @@ void winograd_fwd(const Problem& p, const ConvArgs& a) {
     {
         {
             PhaseScope scope(a.phases, "filter_transform");
-            filter_transform<Tile>(p, a.w, U);  // ends with the barrier of its omp for
+#pragma omp for schedule(static)
+            for (int64_t oc = 0; oc < p.oc; ++oc) filter_transform<Tile>(p, a.w, oc, oc + 1, p.oc * icg, U + oc * icg);
         }
         std::byte* mine = a.workspace + plan.u_bytes + omp_get_thread_num() * (plan.v_bytes + plan.m_bytes);
         float* V = reinterpret_cast<float*>(mine);
@@ -189,7 +299,7 @@ void winograd_fwd(const Problem& p, const ConvArgs& a) {
             for (int64_t group = 0; group < p.g; ++group) {
                 {
                     PhaseScope scope(a.phases, "input_transform");
-                    input_transform<Tile>(p, groups, a.x, group, nb, V);
+                    input_transform<Tile>(p, groups, a.x, group, 0, icg, nb, V);
                 }
                 {
                     PhaseScope scope(a.phases, "gemm");
@@ -199,7 +309,7 @@ void winograd_fwd(const Problem& p, const ConvArgs& a) {
                                     Mt + xi * ocg * nb, int(nb));
                 }
                 PhaseScope scope(a.phases, "output_transform");
-                output_transform<Tile>(p, groups, Mt, a.b, group, nb, a.y);
+                output_transform<Tile>(p, groups, Mt, a.b, group, 0, ocg, nb, a.y);
             }
         }
     }

@@ -15,6 +15,10 @@
 #include <algorithm>
 #include <cstdint>
 
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
+
 #include "algorithms/problem.hpp"
 
 namespace convlab {
@@ -80,6 +84,19 @@ inline lane_vector strided_lanes(const float* p) {
         const lane_vector high = __builtin_shuffle(load_lanes(p + 16), load_lanes(p + 24), quarter);
         return __builtin_shuffle(low, high, lane_index{0, 1, 2, 3, 8, 9, 10, 11});
     }
+}
+
+// p[S * l] for l < 8 by one hardware gather where there is one.
+template <int S>
+inline lane_vector gather_lanes(const float* p) {
+#ifdef __AVX2__
+    const __m256i index = _mm256_setr_epi32(0, S, 2 * S, 3 * S, 4 * S, 5 * S, 6 * S, 7 * S);
+    return lane_vector(_mm256_i32gather_ps(p, index, sizeof(float)));
+#else
+    lane_vector v;
+    for (int l = 0; l < winograd_lanes; ++l) v[l] = p[S * l];
+    return v;
+#endif
 }
 
 // The K input rows a lane group's windows read, each `span` elements from

@@ -26,6 +26,7 @@ TEST_CASE("winograd_f4x3 declines other problems with its reason", "[winograd_f4
 
 TEST_CASE("winograd_f4x3 repeats bit for bit", "[winograd_f4x3]") {
     testing::check_repeatable(f4x3(), "g2mb3ic16ih19oc20kh3ph1");
+    testing::check_repeatable(f4x3(), "mb2ic37ih5oc200kh3ph1");  // the filter-streaming forward
 }
 
 TEST_CASE("winograd_f4x3 stays well inside its tolerance on a layer-like problem", "[winograd_f4x3]") {

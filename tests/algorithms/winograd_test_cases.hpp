@@ -31,6 +31,7 @@ inline const std::vector<std::string> winograd_problems = {
     "mb2ic1ih2iw5oc1kh3kw3ph1pw1",            // one channel, two rows
     "mb3ic8ih37oc8kh3ph1",                    // several tile blocks per thread
     "g2mb2ic34ih15oc18kh3ph1",                // channel counts not multiples of 16 per group
+    "mb2ic37ih5oc200kh3ph1",                  // fewer tiles than output channels: filters streamed in 2 oc blocks
 };
 
 inline const std::vector<std::string> non_winograd_problems = {
