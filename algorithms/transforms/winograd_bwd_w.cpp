@@ -44,35 +44,48 @@ struct BwdWPlan {
     int64_t workspace_bytes() const { return dw_bytes + v_bytes + u_bytes; }
 };
 
+// One channel plane's windows for the block's lane groups q0 .. q1:
+// dst[xi * xi_stride + k] = (M window M^T)[xi] for GEMM column k. Like the
+// forward's input transform: one plane read as a stream, the next lane group
+// staged while this one is transformed (a vector load right after the scalar
+// stores of a padded row would stall), whole 8-lane stores whose spare lanes
+// the next lane group overwrites (the last group's lie beyond the GEMM's
+// columns).
+template <class Tile, int K, int A>
+void transform_plane(const Matrix<A, K>& M, const TileGrid& grid, int64_t q0, int64_t q1, const float* data,
+                     int64_t channels, int64_t c, int64_t h, int64_t w, int64_t top, int64_t left, int64_t xi_stride,
+                     float* dst) {
+    constexpr int L = winograd_lanes;
+    const int64_t first = grid.first_tile(q0);
+    WindowRows<K, Tile::m, L> rows[2];
+    rows[0].stage(data, channels, c, h, w, top, left, lane_group(grid, q0));
+    for (int64_t q = q0; q < q1; ++q) {
+        if (q + 1 < q1) rows[(q + 1 - q0) % 2].stage(data, channels, c, h, w, top, left, lane_group(grid, q + 1));
+        float d[K][K][L], v[A][A][L];
+        rows[(q - q0) % 2].load(d);
+        sandwich(M, d, v);
+        float* out = dst + grid.first_tile(q) - first;
+        for (int i = 0; i < A; ++i)
+            for (int j = 0; j < A; ++j)
+#pragma omp simd
+                for (int l = 0; l < L; ++l) out[(i * A + j) * xi_stride + l] = v[i][j][l];
+    }
+}
+
 // V[xi][c][k] = (B^T xwindow B)[xi] and Udy[xi][o][k] = (A dyblock A^T)[xi]
-// for the block's tiles, all channels.
+// for the block's tiles, all channels; threads take whole channels (x's and
+// dy's in one index range), so no two write the same row.
 template <class Tile>
 void transform_block(const Problem& p, const TileGrid& grid, const float* x, const float* dy, int64_t q0, int64_t q1,
                      int64_t nb, float* V, float* Udy) {
-    constexpr int A = Tile::alpha, Mo = Tile::m, L = winograd_lanes;
     static constexpr auto A_matrix = transposed(Tile::AT);  // alpha x m
-    const int64_t first = grid.first_tile(q0);
-    // Lane groups run in parallel here, so each stores only its own tiles' columns.
 #pragma omp for schedule(static)
-    for (int64_t q = q0; q < q1; ++q) {
-        const LaneGroup t = lane_group(grid, q);
-        const int64_t column = grid.first_tile(q) - first;
-        for (int64_t c = 0; c < p.ic; ++c) {
-            float d[A][A][L], v[A][A][L];
-            gather_windows<A, Mo, L>(x, p.ic, c, p.ih, p.iw, p.ph, p.pw, t, d);
-            sandwich(Tile::BT, d, v);
-            for (int i = 0; i < A; ++i)
-                for (int j = 0; j < A; ++j)
-                    for (int l = 0; l < t.count; ++l) V[((i * A + j) * p.ic + c) * nb + column + l] = v[i][j][l];
-        }
-        for (int64_t o = 0; o < p.oc; ++o) {
-            float e[Mo][Mo][L], u[A][A][L];
-            gather_windows<Mo, Mo, L>(dy, p.oc, o, p.oh, p.ow, 0, 0, t, e);
-            sandwich(A_matrix, e, u);
-            for (int i = 0; i < A; ++i)
-                for (int j = 0; j < A; ++j)
-                    for (int l = 0; l < t.count; ++l) Udy[((i * A + j) * p.oc + o) * nb + column + l] = u[i][j][l];
-        }
+    for (int64_t c = 0; c < p.ic + p.oc; ++c) {
+        if (c < p.ic)
+            transform_plane<Tile>(Tile::BT, grid, q0, q1, x, p.ic, c, p.ih, p.iw, p.ph, p.pw, p.ic * nb, V + c * nb);
+        else
+            transform_plane<Tile>(A_matrix, grid, q0, q1, dy, p.oc, c - p.ic, p.oh, p.ow, 0, 0, p.oc * nb,
+                                  Udy + (c - p.ic) * nb);
     }
 }
 
