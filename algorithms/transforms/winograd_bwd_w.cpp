@@ -90,23 +90,38 @@ void transform_block(const Problem& p, const TileGrid& grid, const float* x, con
 }
 
 // dw[oc][c] = G^T dW[.][oc][c] G, in double, eight input channels at a time.
-template <class Tile>
-void output_transform(const Problem& p, const float* dW, float* dw) {
+// Full lane groups have constant trip counts, so the 16 (36) loads are whole
+// vectors (runtime-length lane loops made this a third of res5a's bwd_w).
+template <class Tile, bool full>
+void output_transform_lanes(const float* src, int lanes, int64_t plane, float* dst) {
     constexpr int A = Tile::alpha, L = 8;
     static constexpr auto GT = transposed(Tile::G);  // 3 x alpha
+    const int n = full ? L : lanes;
+    double m[A][A][L] = {}, taps[3][3][L];
+    for (int i = 0; i < A; ++i)
+        for (int j = 0; j < A; ++j)
+#pragma omp simd
+            for (int l = 0; l < n; ++l) m[i][j][l] = src[(i * A + j) * plane + l];
+    sandwich(GT, m, taps);
+    for (int l = 0; l < n; ++l)
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j) dst[(l * 3 + i) * 3 + j] = float(taps[i][j][l]);
+}
+
+template <class Tile>
+void output_transform(const Problem& p, const float* dW, float* dw) {
+    constexpr int L = 8;
     const int64_t icg = p.icg(), plane = p.oc * icg;
 #pragma omp for schedule(static)
     for (int64_t oc = 0; oc < p.oc; ++oc)
         for (int64_t c0 = 0; c0 < icg; c0 += L) {
             const int lanes = int(std::min<int64_t>(L, icg - c0));
-            double m[A][A][L] = {}, taps[3][3][L];
-            for (int i = 0; i < A; ++i)
-                for (int j = 0; j < A; ++j)
-                    for (int l = 0; l < lanes; ++l) m[i][j][l] = dW[(i * A + j) * plane + oc * icg + c0 + l];
-            sandwich(GT, m, taps);
-            for (int l = 0; l < lanes; ++l)
-                for (int i = 0; i < 3; ++i)
-                    for (int j = 0; j < 3; ++j) dw[((oc * icg + c0 + l) * 3 + i) * 3 + j] = float(taps[i][j][l]);
+            const float* src = dW + oc * icg + c0;
+            float* dst = dw + (oc * icg + c0) * 9;
+            if (lanes == L)
+                output_transform_lanes<Tile, true>(src, L, plane, dst);
+            else
+                output_transform_lanes<Tile, false>(src, lanes, plane, dst);
         }
 }
 
