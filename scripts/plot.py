@@ -176,23 +176,25 @@ def plot_thread_scaling(res, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("csv", help="a convlab bench CSV")
+    parser.add_argument("csv", nargs="+",
+                        help="convlab bench CSVs, read as one table (e.g. the main run and a 1-thread "
+                             "scaling run); the first one's .meta.json describes the machine")
     parser.add_argument("--out", help="output directory (default: the CSV's)")
     args = parser.parse_args()
-    out = args.out or os.path.dirname(os.path.abspath(args.csv))
+    out = args.out or os.path.dirname(os.path.abspath(args.csv[0]))
     os.makedirs(out, exist_ok=True)
-    meta_path = os.path.splitext(args.csv)[0] + ".meta.json"
+    meta_path = os.path.splitext(args.csv[0])[0] + ".meta.json"
     meta = {}
     if os.path.exists(meta_path):
         with open(meta_path) as f:
             meta = json.load(f)
 
-    res = Results(read_rows(args.csv))
+    res = Results([row for path in args.csv for row in read_rows(path)])
     written = []
     for plot in (plot_gflops, plot_speedup, plot_bwd_d_methods, plot_time_vs_workspace, plot_thread_scaling):
         written += plot(res, out)
     summary_path = os.path.join(out, "SUMMARY.md")
-    text = summary_markdown(res, meta, args.csv, [os.path.basename(p) for p in written])
+    text = summary_markdown(res, meta, " + ".join(f"`{os.path.relpath(p, out)}`" for p in args.csv), [os.path.basename(p) for p in written])
 
     def write_text(tmp):
         with open(tmp, "w") as f:

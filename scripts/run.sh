@@ -48,15 +48,30 @@ env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench \
     --csv results/resnet_50.csv "$@" || status=$?
 echo "run.sh: bench took $(( $(date +%s) - start ))s (exit status $status)"
 
+# Thread scaling (issue 5's 2-over-1-thread target): the two GEMM-heavy
+# forward algorithms again at 1 thread, into a CSV of their own that the plots
+# and SUMMARY.md read beside the main one.
+if [[ "$(nproc)" -gt 1 && ( $status -eq 0 || $status -eq 1 ) ]]; then
+    start=$(date +%s)
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench \
+        --batch resnet_50 --mb 8 --threads 1 --algo im2col_gemm --algo winograd_f2x3 --dir fwd \
+        --repetitions 3 --min-time 0.05 --check-mb 2 \
+        --csv results/resnet_50_1thread.csv "$@" || status=$?
+    echo "run.sh: 1-thread scaling bench took $(( $(date +%s) - start ))s (exit status $status)"
+fi
+
 # 1: a check FAILED (the rows say which); 130: interrupted. Both still plot what is there.
 if [[ $status -ne 0 && $status -ne 1 && $status -ne 130 ]]; then
     exit "$status"
 fi
-"$(python_for_plots)" scripts/plot.py results/resnet_50.csv
+scaling=()
+[[ -f results/resnet_50_1thread.csv ]] && scaling=(results/resnet_50_1thread.csv)
+"$(python_for_plots)" scripts/plot.py results/resnet_50.csv "${scaling[@]}"
 
 cat <<EOF
 run.sh: results in $root/results/
   resnet_50.csv        tidy results, one row per algorithm x direction x layer
+  resnet_50_1thread.csv  im2col_gemm and winograd_f2x3 fwd at 1 thread (thread scaling)
   resnet_50.json       Google Benchmark's raw JSON
   resnet_50.meta.json  machine, compiler, OpenBLAS/oneDNN, commit, command line
   SUMMARY.md           geometric means, winners per layer, accuracy, targets

@@ -172,7 +172,7 @@ def summary_markdown(res, meta, csv_path, plots):
     for r in res.rows:
         counts[r.get("status", "?")] = counts.get(r.get("status", "?"), 0) + 1
     tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-    parts = [f"# convlab benchmark summary\n\nFrom `{csv_path}`: {len(res.rows)} rows ({tally}). "
+    parts = [f"# convlab benchmark summary\n\nFrom {csv_path}: {len(res.rows)} rows ({tally}). "
              f"Plots: {', '.join(plots) or 'none'}.\n",
              machine_section(meta), speed_section(res), winners_section(res), accuracy_section(res),
              phases_section(res), targets_section(res)]
