@@ -1,6 +1,7 @@
 // Winograd forward (and backward data through it); see winograd_conv.hpp.
 //
-// Parallel over blocks of tiles, one block per thread at a time, with the
+// Parallel over blocks of tiles (dynamic: a busy machine deschedules threads),
+// one block per thread at a time, with the
 // OpenBLAS calls single-threaded inside the parallel region. A block's
 // transformed input V [alpha^2][icg][nb] and GEMM result M [alpha^2][ocg][nb]
 // are sized to stay in the core's L2 cache between the input transform, the
@@ -52,9 +53,13 @@ struct FwdPlan {
         threads = std::max(1, max_threads());
         const int64_t per_tile_bytes = A2 * (p.icg() + p.ocg()) * int64_t(sizeof(float));
         const int64_t tiles = std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block_tiles(p), max_block);
-        // Whole lane groups, and enough blocks for every thread.
+        // Whole lane groups, and with several threads at least two blocks per
+        // thread: blocks are handed out as threads come free, so on a busy
+        // machine a thread that loses its core holds up only part of its share.
         const int64_t tiles_per_group = std::max<int64_t>(grid.count / grid.group_count, 1);
-        groups_per_block = std::min({std::max<int64_t>(tiles / tiles_per_group, 1), ceil_div(grid.group_count, threads), max_block});
+        const int64_t blocks_wanted = threads == 1 ? 1 : 2 * threads;
+        groups_per_block = std::min({std::max<int64_t>(tiles / tiles_per_group, 1),
+                                     ceil_div(grid.group_count, blocks_wanted), max_block});
         blocks = ceil_div(grid.group_count, groups_per_block);
         nb = groups_per_block * winograd_lanes;
         u_bytes = aligned_float_bytes(A2 * p.oc * p.icg());
@@ -241,17 +246,17 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterStrea
     {
         {
             PhaseScope scope(a.phases, "input_transform");
-            // Whole channels per thread: lane groups overlap in their spare lanes.
-            const int64_t threads = omp_get_num_threads(), me = omp_get_thread_num();
-            const int64_t per_thread = ceil_div(icg, threads);
-            const int64_t c_begin = std::min(icg, me * per_thread), c_end = std::min(icg, c_begin + per_thread);
-            input_transform<Tile>(p, groups, a.x, 0, c_begin, c_end, nb, V);
-#pragma omp barrier
+            // Whole channels per task (lane groups overlap in their spare lanes),
+            // handed out as threads come free (see schedule below).
+            constexpr int64_t channels_per_task = 16;
+#pragma omp for schedule(dynamic)
+            for (int64_t c0 = 0; c0 < icg; c0 += channels_per_task)
+                input_transform<Tile>(p, groups, a.x, 0, c0, std::min(icg, c0 + channels_per_task), nb, V);
         }
         std::byte* mine = a.workspace + plan.v_bytes + omp_get_thread_num() * (plan.u_bytes + plan.m_bytes);
         float* U = reinterpret_cast<float*>(mine);
         float* Mt = reinterpret_cast<float*>(mine + plan.u_bytes);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
         for (int64_t block = 0; block < plan.oc_blocks; ++block) {
             const int64_t o_begin = block * plan.oc_block, o_end = std::min(p.oc, o_begin + plan.oc_block);
             const int64_t rows = o_end - o_begin;
@@ -298,7 +303,7 @@ void winograd_fwd(const Problem& p, const ConvArgs& a) {
         std::byte* mine = a.workspace + plan.u_bytes + omp_get_thread_num() * (plan.v_bytes + plan.m_bytes);
         float* V = reinterpret_cast<float*>(mine);
         float* Mt = reinterpret_cast<float*>(mine + plan.v_bytes);
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
         for (int64_t block = 0; block < plan.blocks; ++block) {
             const int64_t q0 = block * plan.groups_per_block;
             const int64_t q1 = std::min(q0 + plan.groups_per_block, grid.group_count);
