@@ -7,7 +7,7 @@
 
 using namespace convlab;
 
-TEST_CASE("--threads takes a comma list of distinct positive counts", "[bench_options]") {
+TEST_CASE("bench --threads takes a comma list of distinct positive counts", "[bench_options]") {
     CHECK(parse_thread_list("1") == std::vector<int>{1});
     CHECK(parse_thread_list("1,2,4") == std::vector<int>{1, 2, 4});
     CHECK(parse_thread_list("2,1") == std::vector<int>{2, 1});
