@@ -112,12 +112,14 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     if (std::string why = over_budget_reason(algorithm.name(), p, settings.budget_gflop); !why.empty())
         return skipped(row, why);
     if (std::string why = algorithm.decline_reason(p, d); !why.empty()) return skipped(row, why);
-    row["workspace_bytes"] = std::to_string(algorithm.workspace_bytes(p, d));
+    // The size guard before workspace_bytes(): it checks the tensors first, so
+    // no size is computed for a problem that could overflow it.
     try {
         ensure_fits_in_memory(algorithm, p, d, 1);
     } catch (const UsageError& e) {
         return skipped(row, e.what());
     }
+    row["workspace_bytes"] = std::to_string(algorithm.workspace_bytes(p, d));
 
     // The check first, so its verdict lands in the same row as the times.
     Problem checked_problem = p;

@@ -16,7 +16,6 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <csignal>
 #include <fstream>
 #include <cstdio>
 #include <memory>
@@ -29,6 +28,7 @@
 #include "harness/bench_options.hpp"
 #include "harness/commands.hpp"
 #include "harness/csv.hpp"
+#include "harness/interrupt.hpp"
 #include "harness/metadata.hpp"
 
 namespace convlab {
@@ -40,21 +40,6 @@ struct BenchCommandOptions {
     std::string csv, json;
     bool resume = false;
     bool threads_given = false;  // --threads "" is an error, not the default
-};
-
-volatile std::sig_atomic_t interrupted = 0;
-
-extern "C" void on_interrupt(int) {
-    interrupted = 1;
-    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C stops at once
-}
-
-// SIGINT sets `interrupted` while the run lasts.
-struct InterruptGuard {
-    using Handler = void (*)(int);
-    Handler previous;
-    InterruptGuard() : previous(std::signal(SIGINT, on_interrupt)) { interrupted = 0; }
-    ~InterruptGuard() { std::signal(SIGINT, previous); }
 };
 
 // Google Benchmark reads its own flags (display format, colour, ...) from an argv.
@@ -149,11 +134,11 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     write_json_file(meta, metadata);
 
     BenchSession session;
-    InterruptGuard guard;
+    InterruptGuard interrupt;
     const auto start = std::chrono::steady_clock::now();
     size_t finished = 0;
     for (const Case& c : cases) {
-        if (interrupted) break;
+        if (interrupt.requested()) break;
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const std::string eta = finished == 0 ? "estimating"
                                               : format_duration(elapsed / double(finished) *
@@ -174,6 +159,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     const nlohmann::json raw = merged_json(json, session.finish_json(), o.resume);
     if (!raw.is_null()) write_json_file(json, raw);
     metadata["benchmark_context"] = raw.is_null() ? nlohmann::json() : raw.value("context", nlohmann::json());
+    const bool interrupted = interrupt.requested();
     metadata["run"]["completed"] = !interrupted;
     metadata["run"]["cases_run"] = finished;
     metadata["run"]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -186,7 +172,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     if (interrupted) {
         std::fprintf(stderr, "convlab: interrupted after %zu of %zu cases; rerun with --resume to continue\n",
                      finished, cases.size());
-        return 130;
+        return interrupted_exit_status;
     }
     return failed > 0 ? 1 : 0;
 }
