@@ -39,6 +39,7 @@ def save_atomically(path, write):
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for reading
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
