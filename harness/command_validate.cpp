@@ -12,6 +12,9 @@
 // Before any case runs, every selected case is checked to fit in memory with
 // the checker's copies: a case that cannot is refused (exit status 2, bytes
 // needed and available) rather than failing halfway through a long run.
+// --budget-gflop G skips, with that reason, every case of a problem above G
+// GFLOP: the double reference is computed for each, and on the largest layers
+// of a shape set it dominates the run.
 // Ctrl-C stops after the case running, prints the summary of the cases done
 // and exits with 130; a second Ctrl-C stops at once.
 // Exit status 0 when nothing failed, 1 otherwise.
@@ -42,6 +45,7 @@ struct ValidateOptions {
     Selection selection;
     int threads = 0;
     uint64_t seed = 1;
+    double budget_gflop = 0;  // 0: no budget
 };
 
 // Float tensors the checker holds at once, counted in copies of one call's
@@ -131,6 +135,14 @@ int validate(const ValidateOptions& o) {
             tally.line(Status::unsupported, "-", "-", entry.reason, entry.descriptor, -1);
             continue;
         }
+        if (o.budget_gflop > 0 && entry.problem.flops() > o.budget_gflop * 1e9) {
+            const std::string why = fmt::format("over budget ({:.3g} GFLOP > {:.3g})", entry.problem.flops() / 1e9,
+                                                o.budget_gflop);
+            for (Direction d : directions)
+                for (const Algorithm* algorithm : algorithms)
+                    tally.line(Status::skipped, algorithm->name(), to_string(d), why, entry.problem.str(), -1);
+            continue;
+        }
         // Direction outside, algorithm inside: the reference of one problem
         // and direction is computed once for all algorithms.
         for (Direction d : directions) {
@@ -168,6 +180,10 @@ void add_validate_command(CLI::App& app, int& status) {
     auto options = std::make_shared<ValidateOptions>();
     add_selection_options(*command, options->selection);
     add_threads_option(*command, options->threads);
+    command->add_option("--budget-gflop", options->budget_gflop,
+                        "skip problems above this many GFLOP (over budget); default: no budget")
+        ->type_name("G")
+        ->check(CLI::PositiveNumber);
     command->add_option("--seed", options->seed, "seed of the test data (default 1)")
         ->type_name("S")
         ->check(CLI::Validator(
