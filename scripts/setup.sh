@@ -11,6 +11,7 @@ packages=(
     libbenchmark-dev         # timing
     catch2                   # tests (v2)
     libdnnl-dev              # oneDNN baseline
+    ocl-icd-opencl-dev       # dnnl-config.cmake requires OpenCL (only a Recommends of libdnnl-dev)
     libcli11-dev             # command line
     nlohmann-json3-dev       # JSON metadata and raw results
     libfmt-dev               # formatting
