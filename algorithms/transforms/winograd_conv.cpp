@@ -60,6 +60,11 @@ struct FwdPlan {
         const int64_t blocks_wanted = threads == 1 ? 1 : 2 * threads;
         groups_per_block = std::min({std::max<int64_t>(tiles / tiles_per_group, 1),
                                      ceil_div(grid.group_count, blocks_wanted), max_block});
+        // Then a whole number of blocks per thread, all of one size: with 13
+        // blocks on 2 threads (res2a at 128 columns) one thread ran 7 while
+        // the other waited through the last (measured: 10-15% of the forward).
+        blocks = round_up(ceil_div(grid.group_count, groups_per_block), threads);
+        groups_per_block = ceil_div(grid.group_count, blocks);
         blocks = ceil_div(grid.group_count, groups_per_block);
         nb = groups_per_block * winograd_lanes;
         u_bytes = aligned_float_bytes(A2 * p.oc * p.icg());
@@ -69,16 +74,18 @@ struct FwdPlan {
     int64_t workspace_bytes() const { return u_bytes + threads * (v_bytes + m_bytes); }
 };
 
-// U[xi][oc][icg] = (G w[oc][icg] G^T)[xi], in double (rounded once), eight
-// input channels at a time. Full lane groups take a path with constant trip
-// counts, so the loads, the float conversion and the 16 (36) stores are whole
-// vectors: with runtime-length lane loops this transform cost a quarter of the
+// U[xi][oc][icg] = (G w[oc][icg] G^T)[xi], in float, eight input channels
+// at a time. In double this transform took 40% of the forward of 512-channel
+// 7x7 layers (twice the vector operations, and the conversions); float adds
+// a few ulps to U, far inside each tile's tolerance (see winograd_f4x3.cpp).
+// Full lane groups take a path with constant trip counts, so the loads and
+// the 16 (36) stores are whole vectors: with runtime-length lane loops this transform cost a quarter of the
 // forward on 512-channel layers.
 template <class Tile, bool full>
 void filter_transform_lanes(const float* src, int lanes, int64_t plane, float* dst) {
     constexpr int A = Tile::alpha, L = 8;
     const int n = full ? L : lanes;
-    double g[3][3][L] = {}, u[A][A][L];
+    float g[3][3][L] = {}, u[A][A][L];
     if constexpr (full) {
         // Tap k of the eight filters is a stride-9 gather; each g[i][j] is
         // then written whole (scalar stores read back as a vector would stall).
@@ -95,7 +102,7 @@ void filter_transform_lanes(const float* src, int lanes, int64_t plane, float* d
     for (int i = 0; i < A; ++i)
         for (int j = 0; j < A; ++j)
 #pragma omp simd
-            for (int l = 0; l < n; ++l) dst[(i * A + j) * plane + l] = float(u[i][j][l]);
+            for (int l = 0; l < n; ++l) dst[(i * A + j) * plane + l] = u[i][j][l];
 }
 
 // Output channels oc_begin .. oc_end into U[xi][oc - oc_begin][icg], whose
