@@ -122,13 +122,16 @@ struct WindowRows {
                 row[i] = plane + y * w + x0;
                 continue;
             }
+            // Zeros, the part of the row inside the plane, zeros: three plain
+            // copies (an element-wise bounds test made staging the
+            // transform's hot spot, and nearly every lane group has a padded
+            // row or column).
             const bool row_inside = y >= 0 && y < h;
-            const float* src = plane + (row_inside ? y : 0) * w;
-#pragma omp simd
-            for (int k = 0; k < span; ++k) {
-                const int64_t x = x0 + k;
-                padded[i][k] = row_inside && x >= 0 && x < w ? src[x] : 0.0f;
-            }
+            const int64_t lo = row_inside ? std::clamp<int64_t>(-x0, 0, span) : span;
+            const int64_t hi = row_inside ? std::clamp<int64_t>(w - x0, lo, span) : span;
+            std::fill(padded[i], padded[i] + lo, 0.0f);
+            std::copy(plane + y * w + x0 + lo, plane + y * w + x0 + hi, padded[i] + lo);
+            std::fill(padded[i] + hi, padded[i] + span, 0.0f);
             row[i] = padded[i];
         }
     }
