@@ -89,7 +89,9 @@ void transform_block(const Problem& p, const TileGrid& grid, const float* x, con
     }
 }
 
-// dw[oc][c] = G^T dW[.][oc][c] G, in double, eight input channels at a time.
+// dw[oc][c] = G^T dW[.][oc][c] G, in float (dW is a float sum already; in
+// double this was half of F(4,3)'s bwd_w on 512-channel 7x7 layers), eight
+// input channels at a time.
 // Full lane groups have constant trip counts, so the 16 (36) loads are whole
 // vectors (runtime-length lane loops made this a third of res5a's bwd_w).
 template <class Tile, bool full>
@@ -97,7 +99,7 @@ void output_transform_lanes(const float* src, int lanes, int64_t plane, float* d
     constexpr int A = Tile::alpha, L = 8;
     static constexpr auto GT = transposed(Tile::G);  // 3 x alpha
     const int n = full ? L : lanes;
-    double m[A][A][L] = {}, taps[3][3][L];
+    float m[A][A][L] = {}, taps[3][3][L];
     for (int i = 0; i < A; ++i)
         for (int j = 0; j < A; ++j)
 #pragma omp simd
@@ -105,7 +107,7 @@ void output_transform_lanes(const float* src, int lanes, int64_t plane, float* d
     sandwich(GT, m, taps);
     for (int l = 0; l < n; ++l)
         for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 3; ++j) dst[(l * 3 + i) * 3 + j] = float(taps[i][j][l]);
+            for (int j = 0; j < 3; ++j) dst[(l * 3 + i) * 3 + j] = taps[i][j][l];
 }
 
 template <class Tile>
