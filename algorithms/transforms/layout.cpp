@@ -52,9 +52,13 @@ void crop_planes(const float* in, int64_t planes, int64_t h, int64_t w, int64_t 
 
 void rot180_weights(const float* w, int64_t g, int64_t ocg, int64_t icg, int64_t kh, int64_t kw, float* out) {
     const int64_t taps = kh * kw;
+    // Output-major, so the writes are one stream per thread and the reads
+    // gather; in the other order (and on one thread) this copy took 1.4 ms of
+    // a 7 ms Winograd bwd_d at 512 x 512 channels.
+#pragma omp parallel for collapse(2) schedule(static)
     for (int64_t gi = 0; gi < g; ++gi)
-        for (int64_t o = 0; o < ocg; ++o)
-            for (int64_t i = 0; i < icg; ++i) {
+        for (int64_t i = 0; i < icg; ++i)
+            for (int64_t o = 0; o < ocg; ++o) {
                 const float* src = w + ((gi * ocg + o) * icg + i) * taps;
                 float* dst = out + ((gi * icg + i) * ocg + o) * taps;
                 // Reversing the flattened kh*kw taps is the 180-degree rotation.
