@@ -19,6 +19,43 @@ ValidRange valid_range(int64_t offset, int64_t stride, int64_t size, int64_t cou
     return {std::min(begin, end), end};
 }
 
+// Stride 2 (ResNet's downsampling layers and its 7x7 stem) in whole vectors:
+// element-wise, the strided copy and above all the strided add were a fifth
+// of those layers' time. Eight lanes, as GCC's vector extensions give them
+// on any x86-64 target.
+typedef float lanes8 __attribute__((vector_size(32)));
+typedef int index8 __attribute__((vector_size(32)));
+
+lanes8 load8(const float* p) {
+    lanes8 v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+void store8(float* p, lanes8 v) { std::memcpy(p, &v, sizeof v); }
+
+// dst[o] = src[2 * o] for o < count; reads src[0 .. 2 * count - 2] only.
+void copy_even(const float* src, int64_t count, float* dst) {
+    int64_t o = 0;
+    for (; o + 8 < count; o += 8)
+        store8(dst + o, __builtin_shuffle(load8(src + 2 * o), load8(src + 2 * o + 8),
+                                          index8{0, 2, 4, 6, 8, 10, 12, 14}));
+    for (; o < count; ++o) dst[o] = src[2 * o];
+}
+
+// dst[2 * o] += src[o] for o < count; the odd elements between are read and
+// written back plus zero (unchanged but for -0, which becomes +0).
+void add_even(const float* src, int64_t count, float* dst) {
+    int64_t o = 0;
+    const lanes8 zero = {};
+    for (; o + 8 < count; o += 8) {
+        const lanes8 s = load8(src + o);
+        store8(dst + 2 * o, load8(dst + 2 * o) + __builtin_shuffle(s, zero, index8{0, 8, 1, 8, 2, 8, 3, 8}));
+        store8(dst + 2 * o + 8, load8(dst + 2 * o + 8) + __builtin_shuffle(s, zero, index8{4, 8, 5, 8, 6, 8, 7, 8}));
+    }
+    for (; o < count; ++o) dst[2 * o] += src[o];
+}
+
 // Enough work per channel to be worth threads; below it a parallel region
 // costs more than it saves. Inside a parallel region of the caller the
 // nested region is inactive and runs on the calling thread.
@@ -48,6 +85,8 @@ void im2col(const Problem& p, const float* x, int64_t oh_begin, int64_t oh_end, 
                     if (sw == 1 && valid.end > valid.begin)
                         std::memcpy(dst + valid.begin, src + valid.begin + w_offset,
                                     size_t(valid.end - valid.begin) * sizeof(float));
+                    else if (sw == 2)
+                        copy_even(src + 2 * valid.begin + w_offset, valid.end - valid.begin, dst + valid.begin);
                     else
                         for (int64_t o = valid.begin; o < valid.end; ++o) dst[o] = src[o * sw + w_offset];
                     std::fill(dst + valid.end, dst + ow, 0.0f);
@@ -74,6 +113,8 @@ void col2im_add(const Problem& p, const float* col, int64_t oh_begin, int64_t oh
                     float* dst = dx + (c * ih + h) * iw;
                     if (sw == 1)  // contiguous on both sides: a loop the compiler vectorises
                         for (int64_t o = valid.begin; o < valid.end; ++o) dst[o + w_offset] += src[o];
+                    else if (sw == 2)
+                        add_even(src + valid.begin, valid.end - valid.begin, dst + 2 * valid.begin + w_offset);
                     else
                         for (int64_t o = valid.begin; o < valid.end; ++o) dst[o * sw + w_offset] += src[o];
                 }
