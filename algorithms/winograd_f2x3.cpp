@@ -31,10 +31,11 @@ public:
     bool exact_on_integers() const override { return true; }
     // Measured with check() (max over both passes of |got - ref| divided by
     // the largest sum of |terms| in the element's plane, since the transforms
-    // spread rounding across a tile; see harness/check.cpp), 600 random
-    // Winograd-shaped problems per direction (tests/random_problem.hpp, seed 99):
-    //   fwd median 8.1e-8, max 2.1e-7; bwd_d max 2.7e-7; bwd_w max 1.9e-7
-    //   (im2col_gemm on ResNet-50 layers: <= 2.2e-7). 2e-6 is 7x the worst seen.
+    // spread rounding across a tile; see harness/check.cpp) by
+    // `build/tests/tolerance_survey winograd_f2x3`: 600 random Winograd-shaped
+    // problems per direction (tests/random_problem.hpp, seed 99):
+    //   fwd median 8.6e-8, max 1.7e-7; bwd_d max 2.3e-7; bwd_w max 2.2e-7
+    //   (im2col_gemm on the same problems: <= 1.9e-7). 2e-6 is 9x the worst seen.
     double tolerance() const override { return 2e-6; }
 
     // The tile transforms mix neighbouring values: a NaN or Inf input spreads
