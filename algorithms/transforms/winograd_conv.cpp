@@ -35,12 +35,19 @@ namespace {
 constexpr int64_t block_budget_bytes = 1 << 20;
 constexpr int64_t max_block = 512;
 
-// Fewest GEMM columns (tiles) per block: twice the channels, 128 to 256. The
-// budget alone gives 128 at 128 channels and up, where OpenBLAS runs the
-// [ocg x icg] . [icg x 128] products well below its peak; measured at mb 8,
-// 1 thread: 256 columns cut res3a's forward by ~15% and res4a's by ~5%, while
-// res2a (64 channels) is better at 128.
-inline int64_t min_block_tiles(const Problem& p) { return std::clamp<int64_t>(2 * p.icg(), 128, 256); }
+// Fewest GEMM columns (tiles) per block. F(2,3): twice the channels, 128 to
+// 256. The budget alone gives 128 at 128 channels and up, where OpenBLAS runs
+// the [ocg x icg] . [icg x 128] products well below its peak; measured at
+// mb 8, 1 thread: 256 columns cut res3a's forward by ~15% and res4a's by ~5%,
+// while res2a (64 channels) is better at 128. F(4,3): 64. Its V and M take
+// 36 rows per tile, not 16, and at 128 to 256 columns they left the L2:
+// 64 columns cut res2a's forward from 5.3 to 4.6 ms and res3a's from 4.4 to
+// 3.9 (2 threads, min of 3 interleaved runs, on a 1 MiB-L2 Zen 4), and
+// changed nothing on res4a and res5a.
+template <class Tile>
+int64_t min_block_tiles(const Problem& p) {
+    return Tile::alpha == 6 ? 64 : std::clamp<int64_t>(2 * p.icg(), 128, 256);
+}
 
 template <class Tile>
 struct FwdPlan {
@@ -52,7 +59,7 @@ struct FwdPlan {
         const TileGrid grid(p, Tile::m);
         threads = std::max(1, max_threads());
         const int64_t per_tile_bytes = A2 * (p.icg() + p.ocg()) * int64_t(sizeof(float));
-        const int64_t tiles = std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block_tiles(p), max_block);
+        const int64_t tiles = std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block_tiles<Tile>(p), max_block);
         // Whole lane groups, and with several threads at least two blocks per
         // thread: blocks are handed out as threads come free, so on a busy
         // machine a thread that loses its core holds up only part of its share.
@@ -60,18 +67,19 @@ struct FwdPlan {
         const int64_t blocks_wanted = threads == 1 ? 1 : 2 * threads;
         groups_per_block = std::min({std::max<int64_t>(tiles / tiles_per_group, 1),
                                      ceil_div(grid.group_count, blocks_wanted), max_block});
-        // Then a whole number of blocks per thread, all of one size: with 13
-        // blocks on 2 threads (res2a at 128 columns) one thread ran 7 while
-        // the other waited through the last (measured: 10-15% of the forward).
-        blocks = round_up(ceil_div(grid.group_count, groups_per_block), threads);
-        groups_per_block = ceil_div(grid.group_count, blocks);
-        blocks = ceil_div(grid.group_count, groups_per_block);
+        // Then a whole number of blocks per thread, their sizes differing by
+        // at most one lane group: with 13 blocks on 2 threads (res2a at 128
+        // columns) one thread ran 7 while the other waited through the last
+        // (measured: 10-15% of the forward).
+        blocks = std::min(round_up(ceil_div(grid.group_count, groups_per_block), threads), grid.group_count);
+        groups_per_block = ceil_div(grid.group_count, blocks);  // the largest block
         nb = groups_per_block * winograd_lanes;
         u_bytes = aligned_float_bytes(A2 * p.oc * p.icg());
         v_bytes = aligned_float_bytes(A2 * p.icg() * nb);
         m_bytes = aligned_float_bytes(A2 * p.ocg() * nb);
     }
     int64_t workspace_bytes() const { return u_bytes + threads * (v_bytes + m_bytes); }
+    int64_t first_group(int64_t block, const TileGrid& grid) const { return block * grid.group_count / blocks; }
 };
 
 // U[xi][oc][icg] = (G w[oc][icg] G^T)[xi], in float, eight input channels
@@ -312,8 +320,7 @@ void winograd_fwd(const Problem& p, const ConvArgs& a) {
         float* Mt = reinterpret_cast<float*>(mine + plan.v_bytes);
 #pragma omp for schedule(dynamic)
         for (int64_t block = 0; block < plan.blocks; ++block) {
-            const int64_t q0 = block * plan.groups_per_block;
-            const int64_t q1 = std::min(q0 + plan.groups_per_block, grid.group_count);
+            const int64_t q0 = plan.first_group(block, grid), q1 = plan.first_group(block + 1, grid);
             const int64_t count = grid.first_tile(q1) - grid.first_tile(q0);
             const BlockGroups groups(grid, q0, q1);
             for (int64_t group = 0; group < p.g; ++group) {
