@@ -13,9 +13,10 @@ void AlignedFree::operator()(void* p) const noexcept { std::free(p); }
 
 // Tensors of 2 MiB and more start on a 2 MiB boundary and ask for transparent
 // huge pages. With 4 KiB pages, which cache sets a buffer's lines fall in
-// depends on the physical pages the kernel happens to hand out, so the same
-// benchmark in two processes ran at two speeds (Winograd's 36 strided planes:
-// 5.6 or 7.4 ms); huge pages make the placement, and the timing, repeat.
+// depends on the physical pages the kernel happens to hand out, which differs
+// from process to process; huge pages make that placement repeat, and cut TLB
+// misses on strided access (Winograd's 36 planes: 0-3% faster forward,
+// ResNet-50 3x3 layers, min of 4 interleaved runs).
 std::unique_ptr<float[], AlignedFree> aligned_floats(int64_t count) {
     constexpr int64_t huge_page = int64_t(2) << 20;
     int64_t bytes = std::max<int64_t>(count, 1) * int64_t(sizeof(float));
