@@ -121,4 +121,35 @@ void col2im_add(const Problem& p, const float* col, int64_t oh_begin, int64_t oh
             }
 }
 
+bool col2im_is_a_copy(const Problem& p) { return p.kh == 1 && p.kw == 1 && p.ph == 0 && p.pw == 0; }
+
+void col2im_set(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx, int64_t ld) {
+    const int64_t rows = oh_end - oh_begin, n = im2col_cols(p, rows);
+    if (ld == 0) ld = n;
+    const int64_t ih = p.ih, iw = p.iw, ow = p.ow, sh = p.sh, sw = p.sw;
+    const int64_t h_end = oh_end == p.oh ? ih : std::min(ih, oh_end * sh);
+    const int64_t valid = valid_range(0, sw, iw, ow).end;  // output columns whose input column exists
+#pragma omp parallel for if (im2col_rows(p) * n > parallel_threshold)
+    for (int64_t c = 0; c < p.icg(); ++c)
+        for (int64_t h = std::min(ih, oh_begin * sh); h < h_end; ++h) {
+            float* dst = dx + (c * ih + h) * iw;
+            const int64_t oh = h / sh;
+            if (h % sh != 0 || oh >= oh_end) {
+                std::fill(dst, dst + iw, 0.0f);
+                continue;
+            }
+            const float* src = col + c * ld + (oh - oh_begin) * ow;
+            if (sw == 1) {
+                std::copy(src, src + valid, dst);
+                std::fill(dst + valid, dst + iw, 0.0f);
+                continue;
+            }
+            std::fill(dst, dst + iw, 0.0f);
+            if (sw == 2)
+                add_even(src, valid, dst);  // onto zeros: the values themselves
+            else
+                for (int64_t o = 0; o < valid; ++o) dst[o * sw] = src[o];
+        }
+}
+
 }  // namespace convlab

@@ -34,4 +34,13 @@ void im2col(const Problem& p, const float* x, int64_t oh_begin, int64_t oh_end, 
 // `ld` is the distance between col rows as in im2col.
 void col2im_add(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx, int64_t ld = 0);
 
+// A 1x1 kernel without top or left padding (any stride, any bottom/right
+// padding): every dx element takes at most one col element, so col2im_set
+// writes dx (those elements, zeros between) instead of adding to a zeroed dx,
+// one pass where memset + col2im_add take two. Block [oh_begin, oh_end) owns
+// dx rows [oh_begin * sh, oh_end * sh), the last block the rows to ih too, so
+// blocks covering 0 .. oh write every element of dx exactly once.
+bool col2im_is_a_copy(const Problem& p);
+void col2im_set(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx, int64_t ld = 0);
+
 }  // namespace convlab

@@ -130,3 +130,42 @@ TEST_CASE("im2col and col2im_add are adjoint, whole, in blocks and with a row di
         REQUIRE(wide_dx == compact_dx);
     }
 }
+
+TEST_CASE("col2im_set of a 1x1 unpadded problem equals col2im_add onto zeros, in blocks and with a row distance",
+          "[im2col]") {
+    std::mt19937_64 rng(testing::test_seed(13));
+    int checked = 0;
+    for (int64_t sh = 1; sh <= 3; ++sh)
+        for (int64_t sw = 1; sw <= 3; ++sw)
+            for (int64_t bottom = -1; bottom <= 1; ++bottom)  // one window fewer, as deduced, one more
+                for (int64_t ih : {1, 5, 12}) {
+                    const int64_t iw = 23, oh = std::max<int64_t>(1, (ih - 1) / sh + 1 + bottom);
+                    const int64_t ow = std::max<int64_t>(1, (iw - 1) / sw + 1 + bottom);
+                    const Problem p = Problem::parse("mb1ic3oc2ih" + std::to_string(ih) + "iw23oh" + std::to_string(oh) +
+                                                     "ow" + std::to_string(ow) + "kh1kw1sh" + std::to_string(sh) +
+                                                     "sw" + std::to_string(sw) + "ph0pw0");
+                    INFO(p.str());
+                    REQUIRE(col2im_is_a_copy(p));
+                    const int64_t rows = im2col_rows(p), cols = im2col_cols(p, p.oh), plane = p.icg() * ih * iw;
+                    const std::vector<float> c = random_floats(rows * cols, rng);
+                    std::vector<float> expected(static_cast<size_t>(plane), 0.0f);
+                    col2im_add(p, c.data(), 0, p.oh, expected.data());
+                    // Blocks of two output rows, from a matrix whose rows are ld = cols + 3 apart,
+                    // into a dx of NaNs: every element must be written.
+                    const int64_t ld = cols + 3;
+                    std::vector<float> wide(static_cast<size_t>(rows * ld), std::numeric_limits<float>::quiet_NaN());
+                    for (int64_t r = 0; r < rows; ++r) std::copy_n(c.begin() + r * cols, cols, wide.begin() + r * ld);
+                    std::vector<float> dx(static_cast<size_t>(plane), std::numeric_limits<float>::quiet_NaN());
+                    for (int64_t b = 0; b < p.oh; b += 2)
+                        col2im_set(p, wide.data() + b * p.ow, b, std::min(p.oh, b + 2), dx.data(), ld);
+                    REQUIRE(dx == expected);
+                    ++checked;
+                }
+    REQUIRE(checked == 81);
+}
+
+TEST_CASE("col2im_is_a_copy only for 1x1 kernels without top or left padding", "[im2col]") {
+    CHECK(col2im_is_a_copy(Problem::parse("mb1ic2oc2ih8oh4kh1sh2ph0")));
+    CHECK_FALSE(col2im_is_a_copy(Problem::parse("mb1ic2oc2ih8oh4kh3sh2ph1")));
+    CHECK_FALSE(col2im_is_a_copy(Problem::parse("mb1ic2oc2ih8oh5kh1sh2ph1")));
+}
