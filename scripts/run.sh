@@ -13,9 +13,12 @@
 # commit), results/*.png and results/SUMMARY.md.
 #
 # Settings, chosen to finish within 20 minutes on a 2-core machine:
-#   --repetitions 3 --min-time 0.05   median and min of 3 repetitions, each at
+#   --repetitions 5 --min-time 0.05   median and min of 5 repetitions, each at
 #                                     least 50 ms (a ResNet-50 layer at mb 8 takes
-#                                     ~20-400 ms a call, so most repetitions are 1-3 calls)
+#                                     2-20 ms a call with the GEMM, Winograd and oneDNN
+#                                     algorithms, so a repetition is 3-25 calls); five,
+#                                     because the shared machine has spells of noise
+#                                     that can move a median of three
 #   --check-mb 2                      the correctness check runs each layer at mb 2
 #                                     (the double-precision reference at mb 8 would
 #                                     take most of the budget); the CSV says so (check_mb)
@@ -44,7 +47,7 @@ start=$(date +%s)
 status=0
 env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench \
     --batch resnet_50 --mb 8 --threads "$(nproc)" \
-    --repetitions 3 --min-time 0.05 --check-mb 2 --budget-gflop 0.5 \
+    --repetitions 5 --min-time 0.05 --check-mb 2 --budget-gflop 0.5 \
     --csv results/resnet_50.csv "$@" || status=$?
 echo "run.sh: bench took $(( $(date +%s) - start ))s (exit status $status)"
 
@@ -55,7 +58,7 @@ if [[ "$(nproc)" -gt 1 && ( $status -eq 0 || $status -eq 1 ) ]]; then
     start=$(date +%s)
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench \
         --batch resnet_50 --mb 8 --threads 1 --algo im2col_gemm --algo winograd_f2x3 --dir fwd \
-        --repetitions 3 --min-time 0.05 --check-mb 2 \
+        --repetitions 5 --min-time 0.05 --check-mb 2 \
         --csv results/resnet_50_1thread.csv "$@" || status=$?
     echo "run.sh: 1-thread scaling bench took $(( $(date +%s) - start ))s (exit status $status)"
 fi
