@@ -3,8 +3,8 @@
 # benchmarks every registered algorithm in all three directions over the
 # ResNet-50 layers at minibatch 8 on all cores, and plots the result.
 #
-#   scripts/run.sh              a fresh run (the bench took 13.5 minutes on this 2-core
-#                               machine while others were using it, plus setup, build, plots)
+#   scripts/run.sh              a fresh run (8.1 minutes in all on a 2-core AMD EPYC VM:
+#                               the bench 7.4, the 1-thread pass 0.6, plus build and plots)
 #   scripts/run.sh --resume     carry on after an interruption (Ctrl-C stops cleanly)
 #
 # Extra arguments go to `convlab bench`. Output: results/resnet_50.csv (tidy,

@@ -29,9 +29,9 @@ std::string winograd_decline_reason(std::string_view name, const Problem& p) {
 
 namespace {
 
-// Per-thread working set of V and M the block size aims for: half of a 2 MiB
-// L2 (this machine has 4 MiB per core), leaving room for the filter panel
-// OpenBLAS packs.
+// Per-thread working set of V and M the block size aims for: 1 MiB, half of
+// a 2 MiB L2 (Intel) or all of a 1 MiB one (Zen 4); min_block_tiles below
+// raises it where the GEMMs need wider blocks.
 constexpr int64_t block_budget_bytes = 1 << 20;
 constexpr int64_t max_block = 512;
 
