@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "algorithms/transforms/lanes.hpp"
+
 namespace convlab {
 
 namespace {
@@ -19,27 +21,14 @@ ValidRange valid_range(int64_t offset, int64_t stride, int64_t size, int64_t cou
     return {std::min(begin, end), end};
 }
 
-// Stride 2 (ResNet's downsampling layers and its 7x7 stem) in whole vectors:
-// element-wise, the strided copy and above all the strided add were a fifth
-// of those layers' time. Eight lanes, as GCC's vector extensions give them
-// on any x86-64 target.
-typedef float lanes8 __attribute__((vector_size(32)));
-typedef int index8 __attribute__((vector_size(32)));
-
-lanes8 load8(const float* p) {
-    lanes8 v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-void store8(float* p, lanes8 v) { std::memcpy(p, &v, sizeof v); }
-
+// Stride 2 (ResNet's downsampling layers and its 7x7 stem) in whole vectors
+// (lanes.hpp): element-wise, the strided copy and above all the strided add
+// were a fifth of those layers' time.
+//
 // dst[o] = src[2 * o] for o < count; reads src[0 .. 2 * count - 2] only.
 void copy_even(const float* src, int64_t count, float* dst) {
     int64_t o = 0;
-    for (; o + 8 < count; o += 8)
-        store8(dst + o, __builtin_shuffle(load8(src + 2 * o), load8(src + 2 * o + 8),
-                                          index8{0, 2, 4, 6, 8, 10, 12, 14}));
+    for (; o + 8 < count; o += 8) store_lanes(dst + o, strided_lanes<2>(src + 2 * o));
     for (; o < count; ++o) dst[o] = src[2 * o];
 }
 
@@ -47,11 +36,13 @@ void copy_even(const float* src, int64_t count, float* dst) {
 // written back plus zero (unchanged but for -0, which becomes +0).
 void add_even(const float* src, int64_t count, float* dst) {
     int64_t o = 0;
-    const lanes8 zero = {};
+    const lane_vector zero = {};
     for (; o + 8 < count; o += 8) {
-        const lanes8 s = load8(src + o);
-        store8(dst + 2 * o, load8(dst + 2 * o) + __builtin_shuffle(s, zero, index8{0, 8, 1, 8, 2, 8, 3, 8}));
-        store8(dst + 2 * o + 8, load8(dst + 2 * o + 8) + __builtin_shuffle(s, zero, index8{4, 8, 5, 8, 6, 8, 7, 8}));
+        const lane_vector s = load_lanes(src + o);
+        store_lanes(dst + 2 * o,
+                    load_lanes(dst + 2 * o) + __builtin_shuffle(s, zero, lane_index{0, 8, 1, 8, 2, 8, 3, 8}));
+        store_lanes(dst + 2 * o + 8,
+                    load_lanes(dst + 2 * o + 8) + __builtin_shuffle(s, zero, lane_index{4, 8, 5, 8, 6, 8, 7, 8}));
     }
     for (; o < count; ++o) dst[2 * o] += src[o];
 }
@@ -150,6 +141,15 @@ void col2im_set(const Problem& p, const float* col, int64_t oh_begin, int64_t oh
             else
                 for (int64_t o = 0; o < valid; ++o) dst[o * sw] = src[o];
         }
+}
+
+bool col2im_needs_zeroed_dx(const Problem& p) { return !col2im_is_a_copy(p); }
+
+void col2im(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx, int64_t ld) {
+    if (col2im_is_a_copy(p))
+        col2im_set(p, col, oh_begin, oh_end, dx, ld);
+    else
+        col2im_add(p, col, oh_begin, oh_end, dx, ld);
 }
 
 }  // namespace convlab

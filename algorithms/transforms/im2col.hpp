@@ -43,4 +43,9 @@ void col2im_add(const Problem& p, const float* col, int64_t oh_begin, int64_t oh
 bool col2im_is_a_copy(const Problem& p);
 void col2im_set(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx, int64_t ld = 0);
 
+// What backward data calls: col2im_set where that is a copy, else
+// col2im_add, which needs dx zeroed first (col2im_needs_zeroed_dx).
+bool col2im_needs_zeroed_dx(const Problem& p);
+void col2im(const Problem& p, const float* col, int64_t oh_begin, int64_t oh_end, float* dx, int64_t ld = 0);
+
 }  // namespace convlab

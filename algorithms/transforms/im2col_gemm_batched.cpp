@@ -71,7 +71,7 @@ void backward_data_batch(const Problem& p, const Plan& plan, const float* dy, co
     const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
     const int64_t x_image = p.ic * in_plane, n = images * out_plane;
     float* dy_side = side_matrix(plan, p, col);
-    if (!plan.direct && !col2im_is_a_copy(p)) {
+    if (!plan.direct && col2im_needs_zeroed_dx(p)) {
         PhaseScope scope(phases, "col2im");
         std::memset(dx, 0, size_t(images * x_image) * sizeof(float));  // the scatter adds into it
     }
@@ -88,10 +88,7 @@ void backward_data_batch(const Problem& p, const Plan& plan, const float* dy, co
         for (int64_t i = 0; i < images; ++i) {
             float* dxg = dx + i * x_image + g * icg * in_plane;
             if (!plan.direct) {
-                if (col2im_is_a_copy(p))
-                    col2im_set(p, col + i * out_plane, 0, p.oh, dxg, n);
-                else
-                    col2im_add(p, col + i * out_plane, 0, p.oh, dxg, n);
+                col2im(p, col + i * out_plane, 0, p.oh, dxg, n);
                 continue;
             }
             for (int64_t c = 0; c < icg; ++c)

@@ -96,7 +96,7 @@ void forward_image(const Problem& p, const Plan& plan, const float* x, const flo
 void backward_data_image(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
                          float* col, PhaseTimes* phases) {
     const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
-    if (!plan.direct && !col2im_is_a_copy(p)) {
+    if (!plan.direct && col2im_needs_zeroed_dx(p)) {
         PhaseScope scope(phases, "col2im");
         std::memset(dx, 0, size_t(p.ic * in_plane) * sizeof(float));  // the scatter adds into it
     }
@@ -116,10 +116,7 @@ void backward_data_image(const Problem& p, const Plan& plan, const float* dy, co
                 sgemm(true, false, plan.k, n, ocg, wg, plan.k, dyg + oh0 * p.ow, out_plane, 0.0f, col, n);
             }
             PhaseScope scope(phases, "col2im");
-            if (col2im_is_a_copy(p))
-                col2im_set(p, col, oh0, oh1, dxg);
-            else
-                col2im_add(p, col, oh0, oh1, dxg);
+            col2im(p, col, oh0, oh1, dxg);
         }
     }
 }

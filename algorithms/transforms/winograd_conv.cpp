@@ -59,7 +59,8 @@ struct FwdPlan {
         const TileGrid grid(p, Tile::m);
         threads = std::max(1, max_threads());
         const int64_t per_tile_bytes = A2 * (p.icg() + p.ocg()) * int64_t(sizeof(float));
-        const int64_t tiles = std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block_tiles<Tile>(p), max_block);
+        const int64_t tiles =
+            std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block_tiles<Tile>(p), max_block);
         // Whole lane groups, and with several threads at least two blocks per
         // thread: blocks are handed out as threads come free, so on a busy
         // machine a thread that loses its core holds up only part of its share.
@@ -87,8 +88,8 @@ struct FwdPlan {
 // 7x7 layers (twice the vector operations, and the conversions); float adds
 // a few ulps to U, far inside each tile's tolerance (see winograd_f4x3.cpp).
 // Full lane groups take a path with constant trip counts, so the loads and
-// the 16 (36) stores are whole vectors: with runtime-length lane loops this transform cost a quarter of the
-// forward on 512-channel layers.
+// the 16 (36) stores are whole vectors: with runtime-length lane loops this
+// transform cost a quarter of the forward on 512-channel layers.
 template <class Tile, bool full>
 void filter_transform_lanes(const float* src, int lanes, int64_t plane, float* dst) {
     constexpr int A = Tile::alpha, L = 8;

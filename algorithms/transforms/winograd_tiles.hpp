@@ -20,11 +20,12 @@
 #endif
 
 #include "algorithms/problem.hpp"
+#include "algorithms/transforms/lanes.hpp"
 
 namespace convlab {
 
-// Lanes of one transform call: 8 floats, one AVX2 register (what g++ picks on AVX-512 machines too).
-inline constexpr int winograd_lanes = 8;
+// Lanes of one transform call: lanes.hpp's eight.
+inline constexpr int winograd_lanes = lane_count;
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
@@ -59,32 +60,7 @@ inline LaneGroup lane_group(const TileGrid& grid, int64_t q) {
     return t;
 }
 
-// p[S * l] for l < 8 as one vector: S contiguous vector loads and shuffles
-// (what a strided load compiles to, but producing one register).
-typedef float lane_vector __attribute__((vector_size(32)));
-typedef int lane_index __attribute__((vector_size(32)));
 static_assert(sizeof(lane_vector) == winograd_lanes * sizeof(float));
-
-inline lane_vector load_lanes(const float* p) {
-    lane_vector v;
-    __builtin_memcpy(&v, p, sizeof v);
-    return v;
-}
-
-template <int S>
-inline lane_vector strided_lanes(const float* p) {
-    static_assert(S == 1 || S == 2 || S == 4, "tile strides of 1, 2 or 4");
-    if constexpr (S == 1) {
-        return load_lanes(p);
-    } else if constexpr (S == 2) {
-        return __builtin_shuffle(load_lanes(p), load_lanes(p + 8), lane_index{0, 2, 4, 6, 8, 10, 12, 14});
-    } else {
-        const lane_index quarter{0, 4, 8, 12, 0, 4, 8, 12};
-        const lane_vector low = __builtin_shuffle(load_lanes(p), load_lanes(p + 8), quarter);
-        const lane_vector high = __builtin_shuffle(load_lanes(p + 16), load_lanes(p + 24), quarter);
-        return __builtin_shuffle(low, high, lane_index{0, 1, 2, 3, 8, 9, 10, 11});
-    }
-}
 
 // p[S * l] for l < 8 by one hardware gather where there is one.
 template <int S>
