@@ -1,7 +1,8 @@
 #include "algorithms/algorithm.hpp"
 
-#include <stdexcept>
 #include <string>
+
+#include "algorithms/threading.hpp"
 
 namespace convlab {
 
@@ -17,24 +18,22 @@ std::string_view to_string(Direction d) {
 Direction parse_direction(std::string_view text) {
     for (Direction d : all_directions)
         if (text == to_string(d)) return d;
-    throw std::invalid_argument("unknown direction '" + std::string(text) + "' (expected fwd, bwd_d or bwd_w)");
+    throw ProblemError("unknown direction '" + std::string(text) + "' (expected fwd, bwd_d or bwd_w)");
 }
 
-namespace {
-class RunPrimitive final : public Primitive {
-public:
-    RunPrimitive(const Algorithm& algorithm, const Problem& p, Direction d) : algorithm_(algorithm), p_(p), d_(d) {}
-    void execute(const ConvArgs& args) const override { algorithm_.run(p_, d_, args); }
+void Primitive::execute(const ConvArgs& args) const {
+    set_threads(threads_);
+    run(args);
+}
 
-private:
-    const Algorithm& algorithm_;
-    Problem p_;
-    Direction d_;
-};
-}  // namespace
+void Primitive::execute_staged(const ConvArgs& args) const {
+    stage_in(args);
+    execute(args);
+    stage_out(args);
+}
 
-std::unique_ptr<Primitive> Algorithm::prepare(const Problem& p, Direction d) const {
-    return std::make_unique<RunPrimitive>(*this, p, d);
+Prepared declined(std::string_view name, std::string_view why) {
+    return {nullptr, std::string(name) + ": " + std::string(why)};
 }
 
 }  // namespace convlab

@@ -1,4 +1,4 @@
-// The benchdnn descriptor grammar of shared/SHAPES.md: parse, deduce, validate, print.
+// The benchdnn descriptor grammar of docs/descriptors.md: parse, deduce, validate, print.
 #include "algorithms/problem.hpp"
 
 #include <array>

@@ -1,12 +1,12 @@
 // One type for a 2-D convolution problem, everywhere: tests, benchmark names,
 // CSV rows, the command line. It parses and prints oneDNN benchdnn's descriptor
-// syntax (shared/SHAPES.md, copied in harness/shapes/README.md), so shape files
+// syntax (docs/descriptors.md), so shape files
 // from the oneDNN ecosystem work unchanged and every row can be reproduced by
 // pasting its descriptor.
 #pragma once
 
 #include <cstdint>
-#include <stdexcept>
+#include "algorithms/errors.hpp"
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,13 +15,13 @@ namespace convlab {
 
 // A descriptor that cannot describe a valid problem. The message names the
 // entry at fault and quotes the descriptor.
-struct ProblemError : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
+struct ProblemError : InputError {
+    using InputError::InputError;
 };
 
 // A well-formed descriptor of something convlab does not do (3-D problems).
-struct UnsupportedProblem : std::invalid_argument {
-    using std::invalid_argument::invalid_argument;
+struct UnsupportedProblem : InputError {
+    using InputError::InputError;
 };
 
 struct Problem {

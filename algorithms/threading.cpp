@@ -12,4 +12,6 @@ void set_threads(int n) {
 
 int max_threads() { return omp_get_max_threads(); }
 
+int all_cores() { return omp_get_num_procs(); }
+
 }  // namespace convlab

@@ -8,5 +8,7 @@ namespace convlab {
 // so by itself when omp_in_parallel()), so there is no oversubscription.
 void set_threads(int n);
 int max_threads();
+// The cores of the machine (OpenMP's count of processors): the default thread count.
+int all_cores();
 
 }  // namespace convlab

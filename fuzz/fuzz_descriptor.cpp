@@ -1,6 +1,6 @@
 // libFuzzer target: Problem::parse on arbitrary text. Beyond not crashing (and
 // no undefined behaviour under UBSan), an accepted descriptor must satisfy the
-// rules of shared/SHAPES.md and survive parse(str()).
+// rules of docs/descriptors.md and survive parse(str()).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>

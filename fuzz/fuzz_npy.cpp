@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "harness/npy.hpp"
+#include "harness/io/npy.hpp"
 
 namespace {
 

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-#include "harness/shape_file.hpp"
+#include "harness/io/shape_file.hpp"
 
 namespace {
 

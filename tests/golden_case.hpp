@@ -13,8 +13,9 @@
 #include "algorithms/algorithm.hpp"
 #include "algorithms/problem.hpp"
 #include "algorithms/tensor.hpp"
-#include "harness/check.hpp"
-#include "harness/npy.hpp"
+#include "harness/verify/check.hpp"
+#include "harness/io/npy.hpp"
+#include "tests/algorithm_calls.hpp"
 
 namespace convlab::testing {
 
@@ -66,23 +67,24 @@ inline std::string golden_mismatch(const Algorithm& algorithm, const GoldenCase&
     ConvTensors t;
     t.x = Tensor(c.problem.x_dims()), t.w = Tensor(c.problem.w_dims());
     t.b = Tensor(c.problem.b_dims()), t.dy = Tensor(c.problem.y_dims()), t.y = Tensor(c.problem.y_dims());
+    t.dx = Tensor(c.problem.x_dims()), t.dw = Tensor(c.problem.w_dims()), t.db = Tensor(c.problem.b_dims());
     auto copy = [](const Tensor& from, Tensor& to) { std::copy(from.data(), from.data() + from.size(), to.data()); };
     if (d != Direction::bwd_d) copy(c.x, t.x);
     if (d != Direction::bwd_w) copy(c.w, t.w);
     if (d == Direction::fwd) copy(c.b, t.b);
     if (d != Direction::fwd) copy(c.dy, t.dy);
-    run_algorithm(algorithm, c.problem, d, t);
+    testing::run_algorithm(algorithm, c.problem, d, t);
     std::string why;
     switch (d) {
         case Direction::fwd:
             if (auto m = first_mismatch(t.y, c.y); !m.empty()) why = "y: " + m;
             break;
         case Direction::bwd_d:
-            if (auto m = first_mismatch(t.x, c.dx); !m.empty()) why = "dx: " + m;
+            if (auto m = first_mismatch(t.dx, c.dx); !m.empty()) why = "dx: " + m;
             break;
         case Direction::bwd_w:
-            if (auto m = first_mismatch(t.w, c.dw); !m.empty()) why = "dw: " + m;
-            else if (auto m2 = first_mismatch(t.b, c.db); !m2.empty()) why = "db: " + m2;
+            if (auto m = first_mismatch(t.dw, c.dw); !m.empty()) why = "dw: " + m;
+            else if (auto m2 = first_mismatch(t.db, c.db); !m2.empty()) why = "db: " + m2;
             break;
     }
     return why;

@@ -1,5 +1,5 @@
 // Named preset problems shared by every test: the golden cases' descriptors,
-// the two problems from the issue, and one problem per feature an algorithm
+// two worked problems, and one problem per feature an algorithm
 // can get wrong (stride remainders, asymmetric and negative bottom/right
 // padding, dilation, groups, depthwise, 1-D, 1x1 kernels and inputs, the
 // Winograd shape, odd channel counts). Each is a benchdnn descriptor whose

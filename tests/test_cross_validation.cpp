@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "algorithms/registry.hpp"
-#include "harness/check.hpp"
+#include "harness/verify/check.hpp"
 #include "tests/random_problem.hpp"
 
 using namespace convlab;

@@ -8,8 +8,9 @@
 
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
-#include "harness/check.hpp"
+#include "harness/verify/check.hpp"
 #include "tests/presets.hpp"
+#include "tests/algorithm_calls.hpp"
 
 using namespace convlab;
 
@@ -21,8 +22,8 @@ bool same_bits(const Tensor& a, const Tensor& b) {
 
 bool same_outputs(Direction d, const ConvTensors& a, const ConvTensors& b) {
     if (d == Direction::fwd) return same_bits(a.y, b.y);
-    if (d == Direction::bwd_d) return same_bits(a.x, b.x);
-    return same_bits(a.w, b.w) && same_bits(a.b, b.b);
+    if (d == Direction::bwd_d) return same_bits(a.dx, b.dx);
+    return same_bits(a.dw, b.dw) && same_bits(a.db, b.db);
 }
 
 // Big enough that every algorithm splits its work between threads.
@@ -36,34 +37,28 @@ const std::vector<std::string> threaded_problems = {
 
 TEST_CASE("a repeated run at the same thread count is bit-identical", "[determinism]") {
     const Problem p = Problem::parse(GENERATE(from_range(threaded_problems)));
-    const int threads = max_threads();
-    set_threads(2);
     for (const auto& algorithm : registry()) {
         for (Direction d : all_directions) {
-            if (!algorithm->decline_reason(p, d).empty()) continue;
+            if (!testing::decline_reason(*algorithm, p, d).empty()) continue;
             INFO(algorithm->name() << " " << to_string(d) << " " << p.str());
             ConvTensors first = make_tensors(p, d, Fill::reals, 3), second = make_tensors(p, d, Fill::reals, 3);
-            run_algorithm(*algorithm, p, d, first);
-            run_algorithm(*algorithm, p, d, second);
+            testing::run_algorithm(*algorithm, p, d, first, 2);
+            testing::run_algorithm(*algorithm, p, d, second, 2);
             CHECK(same_outputs(d, first, second));
         }
     }
-    set_threads(threads);
 }
 
 TEST_CASE("results at 1 and 2 threads are both within tolerance of the reference", "[determinism]") {
     const Problem p = Problem::parse(GENERATE(from_range(threaded_problems)));
-    const int threads = max_threads();
     for (int n : {1, 2}) {
-        set_threads(n);
         for (const auto& algorithm : registry()) {
             for (Direction d : all_directions) {
-                const Verdict v = check(*algorithm, p, d, 11);
+                const Verdict v = check(*algorithm, p, d, 11, n);
                 INFO(algorithm->name() << " " << to_string(d) << " threads " << n << " " << p.str() << ": " << v.reason
                                        << " " << v.worst);
                 CHECK(v.status != Status::failed);
             }
         }
     }
-    set_threads(threads);
 }

@@ -7,10 +7,11 @@
 #include <limits>
 #include <vector>
 
-#include "algorithms/reference.hpp"
+#include "algorithms/reference/reference.hpp"
 #include "algorithms/registry.hpp"
-#include "harness/check.hpp"
+#include "harness/verify/check.hpp"
 #include "tests/presets.hpp"
+#include "tests/algorithm_calls.hpp"
 
 using namespace convlab;
 
@@ -46,14 +47,14 @@ std::vector<bool> reference_non_finite(const Problem& p, Direction d, const Conv
     return pattern;
 }
 
-std::vector<bool> got_non_finite(Direction d, const ConvTensors& t) {
+std::vector<bool> got_non_finite(Direction d, ConvTensors& t) {
     std::vector<bool> pattern;
     auto add = [&](const Tensor& out) {
         for (int64_t i = 0; i < out.size(); ++i) pattern.push_back(!std::isfinite(out[i]));
     };
     if (d == Direction::fwd) add(t.y);
-    if (d == Direction::bwd_d) add(t.x);
-    if (d == Direction::bwd_w) add(t.w), add(t.b);
+    if (d == Direction::bwd_d) add(t.dx);
+    if (d == Direction::bwd_w) add(t.dw), add(t.db);
     return pattern;
 }
 
@@ -66,13 +67,13 @@ TEST_CASE("NaN and Inf inputs propagate as the reference propagates them", "[spe
     const Problem& p = testing::preset(preset_name);
     for (const auto& algorithm : registry()) {
         for (Direction d : all_directions) {
-            if (!algorithm->decline_reason(p, d).empty()) continue;
+            if (!testing::decline_reason(*algorithm, p, d).empty()) continue;
             INFO(algorithm->name() << " " << to_string(d) << " " << p.str() << " special " << special);
             ConvTensors t = make_tensors(p, d, Fill::reals, 7);
             Tensor& input = d == Direction::bwd_d ? t.dy : t.x;  // the activation the direction reads
             input[input.size() / 2 + 1] = special;
             const std::vector<bool> expected = reference_non_finite(p, d, t);
-            run_algorithm(*algorithm, p, d, t);
+            testing::run_algorithm(*algorithm, p, d, t);
             const std::vector<bool> got = got_non_finite(d, t);
             REQUIRE(got.size() == expected.size());
             int64_t spread = 0, missing = 0, expected_count = 0;
@@ -83,7 +84,7 @@ TEST_CASE("NaN and Inf inputs propagate as the reference propagates them", "[spe
             }
             CHECK(expected_count > 0);  // the special value reaches some output
             CHECK(missing == 0);
-            if (!algorithm->mixes_neighbours()) CHECK(spread == 0);
+            if (!algorithm->contract().mixes_neighbours) CHECK(spread == 0);
         }
     }
 }

@@ -1,4 +1,4 @@
-// Problem::parse / str / flops checked against shared/SHAPES.md. Every expected
+// Problem::parse / str / flops checked against docs/descriptors.md. Every expected
 // value below was worked out by hand from the rules there (shown in comments),
 // not taken from the implementation.
 #include "algorithms/problem.hpp"
@@ -194,7 +194,7 @@ TEST_CASE("Problem::flops is 2 mb oc oh ow (ic/g) kh kw", "[problem]") {
 
 TEST_CASE("Problem round-trips through str() on every bundled shape", "[problem]") {
     int checked = 0, unsupported = 0;
-    for (const auto& item : std::filesystem::directory_iterator(CONVLAB_SHAPES_DIR)) {
+    for (const auto& item : std::filesystem::directory_iterator(CONVLAB_SHAPES_SOURCE_DIR)) {
         const std::string file = item.path().filename().string();
         if (file == "README.md" || file.starts_with("LICENSE")) continue;
         for (const std::string& line : descriptor_lines(item.path())) {

@@ -1,6 +1,6 @@
 // Every registered algorithm against the reference on every named preset, in
 // every direction; the adjoint identity tying each algorithm's three
-// directions together; and the issue's training check (a conv layer trained
+// directions together; and a training check (a conv layer trained
 // by each algorithm's own fwd and bwd_w).
 #include <catch2/catch.hpp>
 
@@ -11,11 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "algorithms/reference.hpp"
+#include "algorithms/reference/reference.hpp"
 #include "algorithms/registry.hpp"
-#include "harness/check.hpp"
+#include "harness/verify/check.hpp"
 #include "tests/golden_case.hpp"
 #include "tests/presets.hpp"
+#include "tests/algorithm_calls.hpp"
 
 using namespace convlab;
 using testing::preset;
@@ -103,7 +104,7 @@ TEST_CASE("every algorithm passes the check on every preset in every direction",
     const Problem& p = testing::presets()[k];
     INFO(reproduce(algorithm, d, p));
 
-    const std::string declined = algorithm.decline_reason(p, d);
+    const std::string declined = testing::decline_reason(algorithm, p, d);
     const Verdict v = check(algorithm, p, d);
     INFO(to_string(v.status) << ": " << v.reason << " " << v.worst);
     CHECK(v.status != Status::failed);
@@ -132,21 +133,21 @@ TEST_CASE("every algorithm's directions satisfy the adjoint identity", "[registr
 
     ConvTensors t;
     t.x = Tensor(p.x_dims()), t.w = Tensor(p.w_dims()), t.dy = Tensor(p.y_dims()), t.y = Tensor(p.y_dims());
+    t.dx = Tensor(p.x_dims()), t.dw = Tensor(p.w_dims());
     fill_deterministic(t.x, 1, 1.0f), fill_deterministic(t.w, 2, 1.0f), fill_deterministic(t.dy, 3, 1.0f);
-    const Tensor x_in = copy_of(t.x), w_in = copy_of(t.w);  // t.x and t.w are overwritten by bwd_d and bwd_w
+    const Tensor x_in = copy_of(t.x), w_in = copy_of(t.w);
     std::vector<double> products;         // the inner product of each direction that ran
-    if (algorithm.decline_reason(p, Direction::fwd).empty()) {
-        run_algorithm(algorithm, p, Direction::fwd, t);
+    if (testing::decline_reason(algorithm, p, Direction::fwd).empty()) {
+        testing::run_algorithm(algorithm, p, Direction::fwd, t);
         products.push_back(dot(t.y, t.dy));
     }
-    if (algorithm.decline_reason(p, Direction::bwd_d).empty()) {
-        run_algorithm(algorithm, p, Direction::bwd_d, t);  // dx into t.x
-        products.push_back(dot(x_in, t.x));
-        std::copy(x_in.data(), x_in.data() + x_in.size(), t.x.data());
+    if (testing::decline_reason(algorithm, p, Direction::bwd_d).empty()) {
+        testing::run_algorithm(algorithm, p, Direction::bwd_d, t);
+        products.push_back(dot(x_in, t.dx));
     }
-    if (algorithm.decline_reason(p, Direction::bwd_w).empty()) {
-        run_algorithm(algorithm, p, Direction::bwd_w, t);  // dw into t.w
-        products.push_back(dot(w_in, t.w));
+    if (testing::decline_reason(algorithm, p, Direction::bwd_w).empty()) {
+        testing::run_algorithm(algorithm, p, Direction::bwd_w, t);
+        products.push_back(dot(w_in, t.dw));
     }
     std::vector<double> y_abs(size_t(p.y_elems()));
     reference_fwd(p, absolute(x_in).data(), absolute(w_in).data(), nullptr, y_abs.data());
@@ -154,13 +155,13 @@ TEST_CASE("every algorithm's directions satisfy the adjoint identity", "[registr
     double total = 0;
     for (size_t i = 0; i < y_abs.size(); ++i) total += y_abs[i] * dy_abs[i];
 
-    const double bound = 2 * algorithm.tolerance() * total;
+    const double bound = 2 * algorithm.contract().tolerance * total;
     INFO(products.size() << " directions ran; T = " << total << ", bound " << bound);
     for (size_t i = 1; i < products.size(); ++i) CHECK(std::fabs(products[i] - products[0]) <= bound);
 }
 
 TEST_CASE("a conv layer trained with each algorithm's fwd and bwd_w fits all-ones in 50 steps", "[registry][training]") {
-    // The issue's check: input mb3 ic3 28x28, weights oc4 ic3 3x3, no padding,
+    // Input mb3 ic3 28x28, weights oc4 ic3 3x3, no padding,
     // bias; mean squared error towards an all-ones output; plain gradient
     // descent. The fit is exact (w = 0, b = 1), so the loss can reach zero.
     //
@@ -176,18 +177,18 @@ TEST_CASE("a conv layer trained with each algorithm's fwd and bwd_w fits all-one
     const Algorithm& algorithm = *registry()[a];
     const Problem& p = preset("mb3ic3ih28oc4kh3");
     for (Direction d : {Direction::fwd, Direction::bwd_w})
-        if (const std::string why = algorithm.decline_reason(p, d); !why.empty()) {
+        if (const std::string why = testing::decline_reason(algorithm, p, d); !why.empty()) {
             SUCCEED("skipped: " << why);
             return;
         }
 
     // The same deterministic start for every algorithm: x and w from fixed
     // seeds (x in [-1, 1], w in [-0.1, 0.1]), zero bias.
-    ConvTensors model, grad;  // model: x, w, b -> y; grad: x, dy -> dw (in w), db (in b)
+    ConvTensors model, grad;  // model: x, w, b -> y; grad: x, dy -> dw, db
     model.x = Tensor(p.x_dims()), model.w = Tensor(p.w_dims()), model.b = Tensor(p.b_dims());
     model.y = Tensor(p.y_dims());
     fill_deterministic(model.x, 11, 1.0f), fill_deterministic(model.w, 12, 0.1f);
-    grad.x = copy_of(model.x), grad.w = Tensor(p.w_dims()), grad.b = Tensor(p.b_dims()), grad.dy = Tensor(p.y_dims());
+    grad.x = copy_of(model.x), grad.dw = Tensor(p.w_dims()), grad.db = Tensor(p.b_dims()), grad.dy = Tensor(p.y_dims());
 
     const double n = double(p.y_elems());
     auto loss = [&] {
@@ -195,16 +196,16 @@ TEST_CASE("a conv layer trained with each algorithm's fwd and bwd_w fits all-one
         for (int64_t i = 0; i < model.y.size(); ++i) sum += (double(model.y[i]) - 1) * (double(model.y[i]) - 1);
         return sum / n;
     };
-    run_algorithm(algorithm, p, Direction::fwd, model);
+    testing::run_algorithm(algorithm, p, Direction::fwd, model);
     const double initial = loss();
     double current = initial;
     int steps = 0;
     while (steps < max_steps && !(current < 1e-9)) {
         for (int64_t i = 0; i < model.y.size(); ++i) grad.dy[i] = float(2 * (double(model.y[i]) - 1) / n);
-        run_algorithm(algorithm, p, Direction::bwd_w, grad);
-        for (int64_t i = 0; i < model.w.size(); ++i) model.w[i] -= float(learning_rate * grad.w[i]);
-        for (int64_t i = 0; i < model.b.size(); ++i) model.b[i] -= float(learning_rate * grad.b[i]);
-        run_algorithm(algorithm, p, Direction::fwd, model);
+        testing::run_algorithm(algorithm, p, Direction::bwd_w, grad);
+        for (int64_t i = 0; i < model.w.size(); ++i) model.w[i] -= float(learning_rate * grad.dw[i]);
+        for (int64_t i = 0; i < model.b.size(); ++i) model.b[i] -= float(learning_rate * grad.db[i]);
+        testing::run_algorithm(algorithm, p, Direction::fwd, model);
         current = loss();
         ++steps;
     }
@@ -212,4 +213,19 @@ TEST_CASE("a conv layer trained with each algorithm's fwd and bwd_w fits all-one
               << steps << " steps\n";
     INFO(algorithm.name() << ": loss " << initial << " -> " << current << " after " << steps << " steps");
     CHECK(current < 1e-9);
+}
+
+TEST_CASE("every algorithm writes nothing past the workspace it reports", "[registry][workspace]") {
+    const size_t a = GENERATE(range(size_t(0), registry().size()));
+    const Algorithm& algorithm = *registry()[a];
+    for (const char* name : {"strided_padded_dilated", "grouped", "winograd_3x3_odd", "kernel_1x1", "depthwise"})
+        for (Direction d : all_directions)
+            for (int threads : {1, 2}) {
+                const Problem& p = preset(name);
+                const Prepared prepared = algorithm.prepare(p, d, threads);
+                if (!prepared) continue;
+                INFO(reproduce(algorithm, d, p) << " at " << threads << " threads");
+                ConvTensors t = make_tensors(p, d, Fill::reals, 5);
+                CHECK(testing::runs_within_workspace(*prepared.primitive, d, t));
+            }
 }

@@ -4,8 +4,8 @@ algorithm really runs (PASSED) on problems of every set.
 Time budget: the double reference is computed for every problem and direction
 (four times: two fills, and the sums of |terms|), and on the largest layers it
 dominates (vgg_19 at mb 2 alone is ~43 GFLOP per direction). So each set runs
-at minibatch 1 with `--budget-gflop`: problems above it are SKIPPED with the
-reason "over budget". 0.1 GFLOP keeps many layers of every set; vgg_19, whose
+at minibatch 1 with `--max-gflop`: problems above it are SKIPPED with the
+reason "above --max-gflop". 0.1 GFLOP keeps many layers of every set; vgg_19, whose
 smallest layer is 0.92 GFLOP at mb 1, gets 1.0, alexnet (smallest 0.15) 0.15,
 and resnext_101 0.5 and resnet_50 0.25, so that their 3x3 stride-1 layers
 (0.46 and 0.23 GFLOP) reach Winograd. With budgets of 0.3 the
@@ -37,7 +37,7 @@ class ShapeSets(unittest.TestCase):
         for name in SETS:
             with self.subTest(shape_set=name):
                 result = subprocess.run([CONVLAB, "validate", "--batch", name, "--mb", "1",
-                                         "--budget-gflop", BUDGET.get(name, "0.1")],
+                                         "--max-gflop", BUDGET.get(name, "0.1")],
                                         capture_output=True, text=True, timeout=1800)
                 failed = [l for l in result.stdout.splitlines() if " FAILED " in l]
                 self.assertEqual(failed, [], f"{name}: FAILED cases")

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "algorithms/registry.hpp"
-#include "harness/check.hpp"
+#include "harness/verify/check.hpp"
 #include "tests/random_problem.hpp"
 
 using namespace convlab;
@@ -29,7 +29,7 @@ void survey(const Algorithm& a, Direction d, int count, uint64_t seed) {
     int failed = 0;
     for (int64_t draws = 0; int(errors.size()) < count && draws < int64_t(count) * 100; ++draws) {
         const Problem p = problems.next();
-        if (!a.decline_reason(p, d).empty()) continue;
+        if (!a.prepare(p, d, 1)) continue;
         const Verdict v = check(a, p, d, seed);
         if (v.status == Status::skipped) continue;
         if (v.status == Status::failed) ++failed;
@@ -43,7 +43,7 @@ void survey(const Algorithm& a, Direction d, int count, uint64_t seed) {
     auto at = [&](double q) { return errors[size_t(q * double(errors.size() - 1))]; };
     std::printf("%-22s %-5s problems %4zu  median %.2g  p99 %.2g  max %.2g  tolerance %.2g  failed %d\n",
                 std::string(a.name()).c_str(), to_string(d).data(), errors.size(), at(0.5), at(0.99),
-                errors.back(), a.tolerance(), failed);
+                errors.back(), a.contract().tolerance, failed);
 }
 
 }  // namespace

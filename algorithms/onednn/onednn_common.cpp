@@ -1,0 +1,158 @@
+#include "algorithms/onednn/onednn_common.hpp"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+namespace convlab {
+
+using tag = dnnl::memory::format_tag;
+using dt = dnnl::memory::data_type;
+
+std::string onednn_version() {
+    const dnnl_version_t* v = dnnl_version();
+    return fmt::format("{}.{}.{}", v->major, v->minor, v->patch);
+}
+
+std::string onednn_cpu_runtime() {
+    switch (dnnl_version()->cpu_runtime) {
+        case DNNL_RUNTIME_NONE: return "none";
+        case DNNL_RUNTIME_SEQ: return "sequential";
+        case DNNL_RUNTIME_OMP: return "OpenMP";
+        case DNNL_RUNTIME_TBB: return "TBB";
+        case DNNL_RUNTIME_THREADPOOL: return "threadpool";
+        default: return fmt::format("unknown ({})", dnnl_version()->cpu_runtime);
+    }
+}
+
+const dnnl::engine& onednn_engine() {
+    static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+    return engine;
+}
+
+dnnl::stream& onednn_stream() {
+    static dnnl::stream stream(onednn_engine());
+    return stream;
+}
+
+dnnl::memory::dims onednn_strides(const Problem& p) { return {p.sh, p.sw}; }
+dnnl::memory::dims onednn_dilates(const Problem& p) { return {p.dh, p.dw}; }
+dnnl::memory::dims onednn_padding_l(const Problem& p) { return {p.ph, p.pw}; }
+dnnl::memory::dims onednn_padding_r(const Problem& p) { return {p.ph_bottom(), p.pw_right()}; }
+
+dnnl::memory::desc plain_x_desc(const Problem& p) { return {{p.mb, p.ic, p.ih, p.iw}, dt::f32, tag::nchw}; }
+dnnl::memory::desc plain_y_desc(const Problem& p) { return {{p.mb, p.oc, p.oh, p.ow}, dt::f32, tag::nchw}; }
+dnnl::memory::desc plain_w_desc(const Problem& p) {
+    if (p.g == 1) return {{p.oc, p.ic, p.kh, p.kw}, dt::f32, tag::oihw};
+    return {{p.g, p.ocg(), p.icg(), p.kh, p.kw}, dt::f32, tag::goihw};
+}
+dnnl::memory::desc plain_b_desc(const Problem& p) { return {{p.oc}, dt::f32, tag::x}; }
+
+std::string onednn_geometry_limit(const Problem& p) {
+    // conv_desc_init (src/common/convolution.cpp) requires padding_r + stride > 0.
+    if (p.ph_bottom() <= -p.sh)
+        return fmt::format("oneDNN requires bottom padding > -stride (got {} with stride {})", p.ph_bottom(), p.sh);
+    if (p.pw_right() <= -p.sw)
+        return fmt::format("oneDNN requires right padding > -stride (got {} with stride {})", p.pw_right(), p.sw);
+    return {};
+}
+
+dnnl::primitive_attr onednn_user_scratchpad() {
+    dnnl::primitive_attr attr;
+    attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+    return attr;
+}
+
+namespace {
+
+// Descs the primitive is asked for: the caller's plain ones, or format_tag::any.
+struct ConvDescs {
+    dnnl::memory::desc x, w, b, y;
+};
+
+ConvDescs conv_descs(const Problem& p, OnednnLayout layout) {
+    if (layout == OnednnLayout::plain) return {plain_x_desc(p), plain_w_desc(p), plain_b_desc(p), plain_y_desc(p)};
+    auto any = [](const dnnl::memory::desc& d) { return dnnl::memory::desc(d.dims(), dt::f32, tag::any); };
+    return {any(plain_x_desc(p)), any(plain_w_desc(p)), any(plain_b_desc(p)), any(plain_y_desc(p))};
+}
+
+// convolution_direct, not convolution_auto: auto may resolve to oneDNN's
+// Winograd on 3x3 layers, which changes the arithmetic (not exact on integers,
+// larger error) and makes the baseline's family depend on the shape; direct
+// is what frameworks request (PyTorch's ideep passes convolution_direct), and
+// convlab's own Winograd algorithms are compared separately.
+constexpr auto conv_algorithm = dnnl::algorithm::convolution_direct;
+
+dnnl::convolution_forward::primitive_desc forward_pd(const Problem& p, const ConvDescs& m) {
+    const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, conv_algorithm, m.x, m.w, m.b, m.y,
+                                               onednn_strides(p), onednn_dilates(p), onednn_padding_l(p),
+                                               onednn_padding_r(p));
+    return {desc, onednn_user_scratchpad(), onednn_engine()};
+}
+
+}  // namespace
+
+dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout) {
+    const ConvDescs m = conv_descs(p, layout);
+    const auto fwd = forward_pd(p, m);
+    switch (d) {
+        case Direction::fwd: return fwd;
+        case Direction::bwd_d: {
+            const dnnl::convolution_backward_data::desc desc(conv_algorithm, m.x, m.w, m.y, onednn_strides(p),
+                                                             onednn_dilates(p), onednn_padding_l(p),
+                                                             onednn_padding_r(p));
+            return dnnl::convolution_backward_data::primitive_desc(desc, onednn_user_scratchpad(), onednn_engine(), fwd);
+        }
+        case Direction::bwd_w: {
+            const dnnl::convolution_backward_weights::desc desc(conv_algorithm, m.x, m.w, m.b, m.y,
+                                                                onednn_strides(p), onednn_dilates(p),
+                                                                onednn_padding_l(p), onednn_padding_r(p));
+            return dnnl::convolution_backward_weights::primitive_desc(desc, onednn_user_scratchpad(), onednn_engine(), fwd);
+        }
+    }
+    throw std::logic_error("onednn_conv_pd: unknown direction");
+}
+
+int64_t scratchpad_bytes(const dnnl::primitive_desc_base& pd) { return int64_t(pd.scratchpad_desc().get_size()); }
+
+std::string onednn_decline_reason(std::string_view name, Direction d, const dnnl::error& e) {
+    if (e.status == dnnl_unimplemented)
+        return fmt::format("{}: oneDNN has no implementation: {} ({})", name, e.what(), to_string(d));
+    return fmt::format("{}: oneDNN rejects the problem (status {}): {}", name, int(e.status), e.what());
+}
+
+std::vector<OnednnOperand> onednn_operands(const Problem& p, Direction d) {
+    switch (d) {
+        case Direction::fwd:
+            return {{DNNL_ARG_SRC, false, false, plain_x_desc(p)},
+                    {DNNL_ARG_WEIGHTS, false, false, plain_w_desc(p)},
+                    {DNNL_ARG_BIAS, false, true, plain_b_desc(p)},
+                    {DNNL_ARG_DST, true, false, plain_y_desc(p)}};
+        case Direction::bwd_d:
+            return {{DNNL_ARG_DIFF_DST, false, false, plain_y_desc(p)},
+                    {DNNL_ARG_WEIGHTS, false, false, plain_w_desc(p)},
+                    {DNNL_ARG_DIFF_SRC, true, false, plain_x_desc(p)}};
+        case Direction::bwd_w:
+            return {{DNNL_ARG_SRC, false, false, plain_x_desc(p)},
+                    {DNNL_ARG_DIFF_DST, false, false, plain_y_desc(p)},
+                    {DNNL_ARG_DIFF_WEIGHTS, true, false, plain_w_desc(p)},
+                    {DNNL_ARG_DIFF_BIAS, true, true, plain_b_desc(p)}};
+    }
+    return {};
+}
+
+void* user_pointer(const ConvArgs& args, int arg) {
+    switch (arg) {
+        case DNNL_ARG_SRC: return const_cast<float*>(args.x);  // oneDNN's API takes void*; inputs are only read
+        case DNNL_ARG_WEIGHTS: return const_cast<float*>(args.w);
+        case DNNL_ARG_BIAS: return const_cast<float*>(args.b);
+        case DNNL_ARG_DST: return args.y;
+        case DNNL_ARG_DIFF_DST: return const_cast<float*>(args.dy);
+        case DNNL_ARG_DIFF_SRC: return args.dx;
+        case DNNL_ARG_DIFF_WEIGHTS: return args.dw;
+        case DNNL_ARG_DIFF_BIAS: return args.db;
+    }
+    return nullptr;
+}
+
+}  // namespace convlab

@@ -1,0 +1,104 @@
+// Pieces shared by the two oneDNN baselines (onednn: plain NCHW tensors handed
+// to oneDNN as they are; onednn_blocked: oneDNN's preferred layouts, with the
+// reorders from and to NCHW inside the timed call).
+//
+// oneDNN 2.6 as Debian ships it (libdnnl-dev): CPU engine, OpenMP runtime, so
+// it follows omp_set_num_threads (convlab::set_threads). Its kernels decide
+// their blocking and scratchpad size from the thread count when a primitive
+// descriptor is created: onednn_prepare sets it first.
+#pragma once
+
+#include <dnnl.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/common/memory.hpp"
+#include "algorithms/problem.hpp"
+#include "algorithms/threading.hpp"
+
+namespace convlab {
+
+// "major.minor.patch" of the oneDNN library actually loaded (dnnl_version()).
+std::string onednn_version();
+// "OpenMP", "TBB", "sequential", ...: the CPU runtime oneDNN was built with.
+std::string onednn_cpu_runtime();
+
+// One CPU engine and one stream for the whole process. Primitives are executed
+// from one thread at a time (the benchmark and the checker do so).
+const dnnl::engine& onednn_engine();
+dnnl::stream& onednn_stream();
+
+// How the convolution primitive sees its tensors: as the caller's plain NCHW /
+// (g)OIHW memory, or in whatever layout oneDNN prefers (format_tag::any).
+enum class OnednnLayout { plain, preferred };
+
+// The geometry of a problem in oneDNN's terms: dilation in the benchdnn
+// convention (zeros between taps, the same as Problem), left padding {ph, pw}
+// and right padding {ph_bottom, pw_right}, which may be negative.
+dnnl::memory::dims onednn_strides(const Problem& p);
+dnnl::memory::dims onednn_dilates(const Problem& p);
+dnnl::memory::dims onednn_padding_l(const Problem& p);
+dnnl::memory::dims onednn_padding_r(const Problem& p);
+
+// Plain memory descs of the caller's tensors: x and y nchw; weights oihw, or
+// goihw with dims {g, oc/g, ic/g, kh, kw} when grouped (the same bytes as
+// convlab's [oc][ic/g][kh][kw]); bias x.
+dnnl::memory::desc plain_x_desc(const Problem& p);
+dnnl::memory::desc plain_y_desc(const Problem& p);
+dnnl::memory::desc plain_w_desc(const Problem& p);
+dnnl::memory::desc plain_b_desc(const Problem& p);
+
+// Why oneDNN cannot take this problem before we even ask it: it requires
+// right padding > -stride (conv_desc_init's consistency check), i.e. at most
+// stride - 1 trailing input rows that no window reads. Empty when it can.
+std::string onednn_geometry_limit(const Problem& p);
+
+// The convolution primitive descriptor of direction `d`, scratchpad_mode::user
+// (its scratchpad goes into convlab's workspace). fwd is forward_training:
+// convlab compares training directions, and the backward descriptors need a
+// training forward descriptor as their hint. The bias (fwd) and bias diff
+// (bwd_w) are always part of the primitive. Throws dnnl::error when oneDNN
+// declines.
+dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout);
+
+// Attributes with scratchpad_mode::user: the primitive's scratchpad is memory
+// convlab passes (in its workspace), so workspace_bytes() is all it needs.
+dnnl::primitive_attr onednn_user_scratchpad();
+// The primitive's scratchpad size in bytes.
+int64_t scratchpad_bytes(const dnnl::primitive_desc_base& pd);
+
+// "<name>: oneDNN has no implementation: ... (dir)", or the status oneDNN
+// rejected the problem with.
+std::string onednn_decline_reason(std::string_view name, Direction d, const dnnl::error& e);
+
+// Primitive P built from (p, d, threads) with the thread count set first
+// (oneDNN sizes its kernels and scratchpad for it when a descriptor is
+// created), or the reason oneDNN declines.
+template <class P>
+Prepared onednn_prepare(std::string_view name, const Problem& p, Direction d, int threads) {
+    if (std::string limit = onednn_geometry_limit(p); !limit.empty()) return declined(name, limit);
+    set_threads(threads);
+    try {
+        return prepared<P>(p, d, threads);
+    } catch (const dnnl::error& e) {
+        return {nullptr, onednn_decline_reason(name, d, e)};
+    }
+}
+
+// One tensor argument of the convolution, as the caller holds it.
+struct OnednnOperand {
+    int arg;                  // DNNL_ARG_SRC, DNNL_ARG_DIFF_WEIGHTS, ...
+    bool output;              // written by the direction
+    bool is_bias;             // b (fwd) or db (bwd_w): the caller may pass null
+    dnnl::memory::desc user;  // the caller's plain layout
+};
+// The operands of direction `d`, inputs first.
+std::vector<OnednnOperand> onednn_operands(const Problem& p, Direction d);
+// The caller's pointer for `arg` in `args` (null for an absent bias).
+void* user_pointer(const ConvArgs& args, int arg);
+
+
+}  // namespace convlab

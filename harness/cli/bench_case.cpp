@@ -1,0 +1,160 @@
+#include "harness/cli/bench_case.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "algorithms/tensor.hpp"
+#include "algorithms/threading.hpp"
+#include "harness/cli/bench_options.hpp"
+#include "harness/verify/check.hpp"
+#include "harness/verify/memory_guard.hpp"
+
+namespace convlab {
+namespace {
+
+std::string number(double value) { return fmt::format("{:.6g}", value); }
+
+std::string layer_of(const SelectedProblem& selected) {
+    const Problem& p = selected.entry.problem;
+    return p.name.empty() ? selected.entry.descriptor : p.name;
+}
+
+// The tensors of one timed call: real-valued inputs, outputs, and the workspace,
+// all made before the timed loop and reused by every call.
+struct TimedCall {
+    ConvTensors tensors;
+    std::unique_ptr<float[], AlignedFree> workspace;
+    ConvArgs args;
+
+    TimedCall(const Primitive& primitive, const Problem& p, Direction d, uint64_t seed)
+        : tensors(make_tensors(p, d, Fill::reals, seed)), args(bind(tensors, d)) {
+        const int64_t bytes = primitive.workspace_bytes();
+        workspace = aligned_floats((bytes + 3) / 4);
+        args.workspace = bytes > 0 ? reinterpret_cast<std::byte*>(workspace.get()) : nullptr;
+    }
+};
+
+Verdict checked(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads) {
+    Verdict v;
+    try {
+        ensure_fits_in_memory(p, d, algorithm.name(), checker_copies);
+        return check(algorithm, p, d, seed, threads);
+    } catch (const DoesNotFit& e) {
+        v.status = Status::skipped;
+        v.reason = e.what();
+    } catch (const std::exception& e) {  // an algorithm that throws fails; the run goes on
+        v.status = Status::failed;
+        v.reason = fmt::format("threw: {}", e.what());
+    }
+    return v;
+}
+
+ResultRow skipped(ResultRow row, const std::string& reason) {
+    row["status"] = "SKIPPED";
+    row["reason"] = reason;
+    return row;
+}
+
+void add_timing(ResultRow& row, const Timing& timing, double flops) {
+    row["time_ms_median"] = number(timing.median_ms);
+    row["time_ms_min"] = number(timing.min_ms);
+    row["time_ms_mean"] = number(timing.mean_ms);
+    row["time_ms_stddev"] = number(timing.stddev_ms);
+    row["gflops_median"] = number(flops / (timing.median_ms * 1e6));
+    row["gflops_max"] = number(flops / (timing.min_ms * 1e6));
+    row["repetitions"] = std::to_string(timing.repetitions);
+    row["iterations"] = std::to_string(timing.iterations);
+}
+
+void mark_failed(ResultRow& row, const std::string& why) {
+    row["status"] = "FAILED";
+    row["reason"] = row["reason"].empty() ? why : row["reason"] + "; " + why;
+}
+
+}  // namespace
+
+ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads) {
+    const Problem& p = selected.entry.problem;
+    return {{"suite", selected.suite},       {"layer", layer_of(selected)},
+            {"descriptor", p.str()},         {"weight", std::to_string(p.weight)},
+            {"algorithm", std::string(algorithm)}, {"direction", std::string(to_string(d))},
+            {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
+            {"gflop", number(p.flops() / 1e9)}};
+}
+
+ResultRow unsupported_row(const SelectedProblem& selected) {
+    return {{"suite", selected.suite}, {"layer", selected.entry.descriptor}, {"descriptor", selected.entry.descriptor},
+            {"status", "UNSUPPORTED"}, {"reason", selected.entry.reason}};
+}
+
+std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,
+                                  int threads, const CaseSettings& settings, BenchSession& session) {
+    const Problem& p = selected.entry.problem;
+    ResultRow row = case_identity(selected, algorithm.name(), d, threads);
+    if (std::string why = over_budget_reason(algorithm, p, settings.budget_gflop); !why.empty())
+        return skipped(row, why);
+    if (std::string why = over_max_gflop_reason(settings.max_gflop, p); !why.empty()) return skipped(row, why);
+    // The size guard before planning: no plan is computed for a problem
+    // whose tensors could overflow it.
+    Prepared prepared;
+    try {
+        ensure_fits_in_memory(p, d, algorithm.name(), 1);
+        prepared = algorithm.prepare(p, d, threads);
+        if (!prepared) return skipped(row, prepared.decline_reason);
+        ensure_fits_in_memory(p, d, algorithm.name(), 1, prepared.primitive->workspace_bytes());
+    } catch (const DoesNotFit& e) {
+        return skipped(row, e.what());
+    }
+    const Primitive& primitive = *prepared.primitive;
+    row["workspace_bytes"] = std::to_string(primitive.workspace_bytes());
+    row["implementation"] = primitive.implementation();
+
+    // The check first, so its verdict lands in the same row as the times.
+    Problem checked_problem = p;
+    if (settings.check_mb > 0) checked_problem.mb = std::min(p.mb, settings.check_mb);
+    row["check_mb"] = std::to_string(checked_problem.mb);
+    const Verdict verdict = checked(algorithm, checked_problem, d, settings.check_seed, threads);
+    if (verdict.status == Status::skipped) return skipped(row, verdict.reason);
+    row["status"] = std::string(to_string(verdict.status));
+    row["reason"] = verdict.status == Status::failed && !verdict.worst.empty()
+                        ? verdict.reason + "; worst " + verdict.worst
+                        : verdict.reason;
+    row["max_abs_err"] = fmt::format("{:.3g}", verdict.max_abs_err);
+    row["max_rel_err"] = fmt::format("{:.3g}", verdict.max_rel_err);
+
+    TimedCall call(primitive, p, d, settings.timing_seed);
+    try {
+        primitive.stage_in(call.args);  // outside the timed calls: a network keeping the layouts would not pay it
+        primitive.execute(call.args);   // warm-up: first touch of pages, JIT, caches
+    } catch (const std::exception& e) {
+        mark_failed(row, fmt::format("threw before timing: {}", e.what()));
+        return row;
+    }
+    const std::string name = fmt::format("{}/{}/{}/threads:{}", algorithm.name(), to_string(d), layer_of(selected),
+                                         threads);
+    const Timing timing = session.time(name, primitive, call.args, p.flops(), settings.timing);
+    if (!timing.ran) return std::nullopt;
+    if (!timing.error.empty()) {
+        mark_failed(row, fmt::format("threw while timed: {}", timing.error));
+        return row;
+    }
+    add_timing(row, timing, p.flops());
+
+    // Phases come from separate, untimed calls: the timed loop passes no
+    // PhaseTimes, so its clock reads never disturb the times above. About 0.3 s
+    // of calls, at least one, at most phase_calls.
+    const int calls = std::clamp(int(std::ceil(300.0 / std::max(timing.median_ms, 1e-3))), 1,
+                                 std::max(settings.phase_calls, 1));
+    try {
+        for (const auto& [phase, ms] : phase_breakdown_ms(primitive, call.args, calls))
+            row["phase_" + phase + "_ms"] = number(ms);
+    } catch (const std::exception& e) {
+        mark_failed(row, fmt::format("threw in a phase call: {}", e.what()));
+    }
+    return row;
+}
+
+}  // namespace convlab

@@ -1,0 +1,40 @@
+// One row of `convlab bench`: one algorithm x direction x problem x thread
+// count, checked against the reference, then timed, then broken into phases.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "algorithms/algorithm.hpp"
+#include "harness/cli/bench_timing.hpp"
+#include "harness/io/csv.hpp"
+#include "harness/cli/selection.hpp"
+
+namespace convlab {
+
+struct CaseSettings {
+    TimingOptions timing;
+    double budget_gflop = 2.0;  // for slow algorithms (over_budget_reason)
+    double max_gflop = 0;       // for every algorithm; 0 = none
+    int64_t check_mb = 0;     // minibatch of the correctness check; 0 = the problem's own
+    int phase_calls = 3;      // extra untimed calls for the phase breakdown (at most)
+    uint64_t check_seed = 1;  // the checker's seed
+    uint64_t timing_seed = 2; // the timed inputs' seed (real-valued data)
+};
+
+// The columns that identify the row and describe the problem (suite, layer,
+// descriptor, weight, algorithm, direction, threads, mb, gflop).
+ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads);
+// The row of a problem convlab does not do (a 3-D shape-file line).
+ResultRow unsupported_row(const SelectedProblem& selected);
+
+// Runs the case: SKIPPED (over budget, declined, does not fit in memory: with
+// the reason, no timing); otherwise the check, then the timing (a FAILED check
+// is still timed and stays FAILED), then the phase breakdown as
+// phase_<name>_ms columns. Sets the thread count first. Empty when Google
+// Benchmark ran nothing (--benchmark_filter-like flags left it out).
+std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,
+                                  int threads, const CaseSettings& settings, BenchSession& session);
+
+}  // namespace convlab

@@ -1,0 +1,216 @@
+// `convlab bench`: every selected algorithm x direction x problem x thread
+// count is checked against the reference, then timed with Google Benchmark,
+// one benchmark at a time, into a tidy CSV (harness/csv.hpp), Google
+// Benchmark's raw JSON and the run's metadata (harness/metadata.hpp):
+//
+//   results/x.csv        one row per case, rewritten atomically after every row
+//   results/x.json       Google Benchmark's JSON (--json), written at the end
+//   results/x.meta.json  machine, compiler, libraries, commit, command line
+//
+// Running one benchmark per RunSpecifiedBenchmarks call gives progress with an
+// estimate of the time left on stderr, a row on disk as soon as it finishes,
+// and a clean stop on Ctrl-C: the current case finishes, the files are
+// written, and --resume carries on where it stopped (a second Ctrl-C kills).
+// Exit status: 0, 1 when a check FAILED, 130 when interrupted.
+#include <CLI/CLI.hpp>
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <fstream>
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "harness/cli/bench_case.hpp"
+#include "harness/cli/bench_options.hpp"
+#include "harness/cli/commands.hpp"
+#include "harness/io/csv.hpp"
+#include "harness/cli/interrupt.hpp"
+#include "harness/io/metadata.hpp"
+
+namespace convlab {
+namespace {
+
+struct BenchCommandOptions {
+    Selection selection;
+    std::vector<int> threads;
+    CaseSettings settings;
+    std::string csv, json;
+    bool resume = false;
+};
+
+// Google Benchmark reads its own flags (display format, colour, ...) from an argv.
+void initialize_google_benchmark(const std::vector<std::string>& flags) {
+    // Google Benchmark keeps argv[0] (its context's executable name): static.
+    static std::vector<std::string> storage;
+    storage = {"convlab bench"};
+    storage.insert(storage.end(), flags.begin(), flags.end());
+    std::vector<char*> argv;
+    for (auto& s : storage) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    int argc = int(storage.size());
+    benchmark::Initialize(&argc, argv.data());
+    if (argc > 1) throw UsageError(fmt::format("bench: Google Benchmark does not know '{}'", argv[1]));
+}
+
+struct Case {
+    const SelectedProblem* problem;
+    const Algorithm* algorithm;  // null for an unsupported problem
+    Direction direction;
+    int threads;
+};
+
+std::string progress_label(const Case& c, bool several_thread_counts) {
+    if (!c.algorithm) return fmt::format("unsupported {}", c.problem->entry.descriptor);
+    const Problem& p = c.problem->entry.problem;
+    std::string label = fmt::format("{} {} {}", c.algorithm->name(), to_string(c.direction),
+                                    p.name.empty() ? p.str() : p.name);
+    return several_thread_counts ? label + fmt::format(" t{}", c.threads) : label;
+}
+
+// A resumed run keeps the earlier benchmarks in the JSON and appends the new.
+nlohmann::json merged_json(const std::filesystem::path& path, nlohmann::json fresh, bool resume) {
+    if (!resume || !std::filesystem::exists(path)) return fresh;
+    std::ifstream in(path);
+    nlohmann::json old = nlohmann::json::parse(in, nullptr, false);
+    if (old.is_discarded() || !old.contains("benchmarks")) return fresh;
+    if (fresh.is_null()) return old;
+    for (auto& b : fresh["benchmarks"]) old["benchmarks"].push_back(b);
+    old["context"] = fresh["context"];
+    return old;
+}
+
+int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) {
+    CaseSettings settings = o.settings;
+    settings.max_gflop = o.selection.max_gflop;
+    check_thread_list(o.threads);
+    const std::vector<int>& thread_counts = o.threads;
+    initialize_google_benchmark(benchmark_passthrough(extras));
+
+    const auto problems = selected_problems(o.selection);
+    const auto algorithms = selected_algorithms(o.selection);
+    const auto directions = selected_directions(o.selection);
+    const std::filesystem::path csv = o.csv;
+    const std::filesystem::path json = o.json.empty() ? std::filesystem::path(csv).replace_extension(".json") : std::filesystem::path(o.json);
+    const std::filesystem::path meta = metadata_path_for(csv);
+    if (csv.has_parent_path()) {
+        std::error_code error;
+        std::filesystem::create_directories(csv.parent_path(), error);
+        if (error)
+            throw IoError(fmt::format("cannot create the directory of --csv {}: {}", csv.string(), error.message()));
+    }
+
+    std::vector<ResultRow> rows = o.resume ? read_results_csv(csv) : std::vector<ResultRow>{};
+    std::set<std::string> done;
+    for (const auto& row : rows) done.insert(result_key(row));
+    std::vector<Case> cases;
+    for (const auto& selected : problems) {
+        if (selected.entry.unsupported) {
+            if (!done.count(result_key(unsupported_row(selected))))
+                cases.push_back({&selected, nullptr, Direction::fwd, 0});
+            continue;
+        }
+        // Problem, then direction outside the algorithms: the checker computes
+        // the reference of a problem and direction once for all algorithms.
+        for (Direction d : directions)
+            for (const Algorithm* a : algorithms)
+                for (int t : thread_counts)
+                    if (!done.count(result_key(case_identity(selected, a->name(), d, t))))
+                        cases.push_back({&selected, a, d, t});
+    }
+    if (o.resume)
+        std::fprintf(stderr, "convlab: resuming: %zu rows already in %s, %zu to run\n", rows.size(),
+                     csv.string().c_str(), cases.size());
+
+    nlohmann::json metadata = machine_metadata();
+    metadata["run"] = {{"threads", thread_counts}, {"repetitions", settings.timing.repetitions},
+                       {"min_time_s", settings.timing.min_time_s}, {"budget_gflop", settings.budget_gflop},
+                       {"check_mb", settings.check_mb}, {"csv", csv.string()}, {"json", json.string()},
+                       {"resume", o.resume}, {"completed", false},
+                       {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
+                                  "timing; summed over threads when a phase runs in parallel"}};
+    write_json_file(meta, metadata);
+
+    BenchSession session;
+    InterruptGuard interrupt;
+    const auto start = std::chrono::steady_clock::now();
+    size_t finished = 0;
+    for (const Case& c : cases) {
+        if (interrupt.requested()) break;
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const std::string eta = finished == 0 ? "estimating"
+                                              : format_duration(elapsed / double(finished) *
+                                                                double(cases.size() - finished)) + " left (est.)";
+        std::fprintf(stderr, "[%zu/%zu] %s — %s\n", finished + 1, cases.size(),
+                     progress_label(c, thread_counts.size() > 1).c_str(), eta.c_str());
+        std::optional<ResultRow> row = c.algorithm ? run_case(*c.algorithm, *c.problem, c.direction, c.threads,
+                                                              settings, session)
+                                                   : unsupported_row(*c.problem);
+        ++finished;
+        if (!row) continue;
+        if (auto status = row->find("status"); status != row->end() && status->second != "PASSED")
+            std::fprintf(stderr, "    %s: %s\n", status->second.c_str(), (*row)["reason"].c_str());
+        rows.push_back(std::move(*row));
+        write_results_csv(csv, rows);
+    }
+
+    const nlohmann::json raw = merged_json(json, session.finish_json(), o.resume);
+    if (!raw.is_null()) write_json_file(json, raw);
+    metadata["benchmark_context"] = raw.is_null() ? nlohmann::json() : raw.value("context", nlohmann::json());
+    const bool interrupted = interrupt.requested();
+    metadata["run"]["completed"] = !interrupted;
+    metadata["run"]["cases_run"] = finished;
+    metadata["run"]["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_json_file(meta, metadata);
+
+    size_t failed = 0;
+    for (const auto& row : rows) failed += row.count("status") && row.at("status") == "FAILED";
+    std::fprintf(stderr, "convlab: %zu rows (%zu FAILED) in %s; raw JSON %s; metadata %s\n", rows.size(), failed,
+                 csv.string().c_str(), raw.is_null() ? "(none)" : json.string().c_str(), meta.string().c_str());
+    if (interrupted) {
+        std::fprintf(stderr, "convlab: interrupted after %zu of %zu cases; rerun with --resume to continue\n",
+                     finished, cases.size());
+        return interrupted_exit_status;
+    }
+    return failed > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app, int& status) {
+    CLI::App* command = app.add_subcommand(
+        "bench", "check, then time algorithms with Google Benchmark into a tidy CSV, the raw JSON and metadata; "
+                 "extra --benchmark_* flags go to Google Benchmark");
+    auto options = std::make_shared<BenchCommandOptions>();
+    add_selection_options(*command, options->selection);
+    add_thread_list_option(*command, options->threads);
+    CaseSettings& settings = options->settings;
+    command->add_option("--repetitions", settings.timing.repetitions, "repetitions of each benchmark (default 5)")
+        ->type_name("N")
+        ->check(CLI::Range(1, 1000));
+    command->add_option("--min-time", settings.timing.min_time_s, "minimum seconds per repetition (default 0.1)")
+        ->type_name("S")
+        ->check(CLI::Range(1e-6, 3600.0));
+    command->add_option("--csv", options->csv, "the tidy results CSV (required)")->type_name("FILE")->required();
+    command->add_option("--json", options->json, "Google Benchmark's raw JSON (default: the CSV's name, .json)")
+        ->type_name("FILE");
+    command->add_option("--budget-gflop", settings.budget_gflop,
+                        "skip the slow algorithms (naive, reference) on problems above this many GFLOP; "
+                        "0: no budget (default 2)")
+        ->type_name("G")
+        ->check(CLI::NonNegativeNumber);
+    command->add_option("--check-mb", settings.check_mb,
+                        "minibatch of the correctness check (default: the problem's own)")
+        ->type_name("N")
+        ->check(CLI::Range(int64_t(1), int64_t(1) << 30));
+    command->add_flag("--resume", options->resume, "keep the rows already in the CSV and run only the others");
+    command->allow_extras();
+    command->callback([options, command, &status] {
+        status = bench(*options, command->remaining());
+    });
+}
+
+}  // namespace convlab

@@ -1,0 +1,25 @@
+// The subcommands of `convlab`, one file each (harness/command_<name>.cpp),
+// each registering itself on the CLI11 app. A callback reports its exit status
+// through `status`: 0 success, 1 a verification failed. Bad usage or bad input
+// is thrown as UsageError (or ProblemError, NpyError, ShapeFileError) and main
+// turns it into one line on stderr and exit status 2.
+#pragma once
+
+#include "algorithms/errors.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace convlab {
+
+struct UsageError : InputError {
+    using InputError::InputError;
+};
+
+void add_list_command(CLI::App& app, int& status);
+void add_run_command(CLI::App& app, int& status);
+void add_validate_command(CLI::App& app, int& status);
+void add_bench_command(CLI::App& app, int& status);
+
+}  // namespace convlab

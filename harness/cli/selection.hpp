@@ -1,0 +1,56 @@
+// What `validate` and `bench` run over: problems from shape files and
+// descriptors, algorithms, directions, a minibatch override. Shared options,
+// so both commands read the same way.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "algorithms/algorithm.hpp"
+#include "harness/io/shape_file.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace convlab {
+
+struct Selection {
+    std::vector<std::string> batches;    // --batch FILE (a path or a bundled set name), repeatable
+    std::vector<std::string> problems;   // --problem DESC, repeatable
+    std::vector<std::string> algorithms; // --algo NAME, repeatable; empty = all registered
+    std::vector<std::string> directions; // --dir fwd|bwd_d|bwd_w, repeatable; empty = all three
+    int64_t mb = 0;                      // --mb N overrides every problem's minibatch; 0 = keep
+    double max_gflop = 0;                // --max-gflop G: problems above G GFLOP are skipped; 0 = none
+};
+
+// Adds --batch, --problem, --algo, --dir, --mb, --max-gflop to a subcommand.
+void add_selection_options(CLI::App& command, Selection& selection);
+
+// "above --max-gflop (3.7 GFLOP > 2)" for a problem the selection leaves out
+// for its size (every algorithm SKIPPED with that reason); empty otherwise.
+std::string over_max_gflop_reason(double max_gflop, const Problem& p);
+
+struct SelectedProblem {
+    std::string suite;  // shape-file stem, or "cli" for --problem
+    ShapeEntry entry;   // with the --mb override applied
+};
+
+// Throws UsageError / ShapeFileError / ProblemError with a clear message.
+// Notes (skipped option lines) are printed to stderr.
+std::vector<SelectedProblem> selected_problems(const Selection& selection);
+std::vector<const Algorithm*> selected_algorithms(const Selection& selection);
+std::vector<Direction> selected_directions(const Selection& selection);
+
+// The registered algorithm of that name, else a UsageError listing the known ones.
+const Algorithm& algorithm_named(const std::string& name);
+
+// --threads N (1 to 4096; default all cores), for `run`.
+void add_threads_option(CLI::App& command, int& threads);
+// --threads LIST ("1,2": each count a case of its own; default all cores),
+// for `validate` and `bench`; check_thread_list refuses repeats (UsageError).
+void add_thread_list_option(CLI::App& command, std::vector<int>& threads);
+void check_thread_list(const std::vector<int>& threads);
+
+}  // namespace convlab
