@@ -206,9 +206,14 @@ double measure_triad_gb_s(int64_t elements_per_thread, int threads, int passes, 
     return best;
 }
 
-PeakFigures measure_peak(const std::vector<int>& thread_counts) {
+int64_t default_triad_array_bytes() { return std::max<int64_t>(4 * last_level_cache_bytes(), int64_t(64) << 20); }
+
+PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOptions& options) {
     const auto start = Clock::now();
     for (int t : thread_counts) require_threads(t);
+    if (options.triad_array_bytes < 0)
+        throw std::invalid_argument("peak: triad_array_bytes must be >= 0, got " +
+                                    std::to_string(options.triad_array_bytes));
     require_cpuinfo();
     PeakFigures f;
     const VectorIsa isa = widest_vector_isa();
@@ -235,15 +240,16 @@ PeakFigures measure_peak(const std::vector<int>& thread_counts) {
 
     f.bandwidth_threads = counts.back();
     const int threads = f.bandwidth_threads;
-    // Memory: each array at least 4x the last-level cache and 64 MiB, split over the threads.
-    const int64_t memory_bytes = std::max<int64_t>(4 * last_level_cache_bytes(), int64_t(64) << 20);
-    const int64_t memory_elements = (memory_bytes / int64_t(sizeof(float)) + threads - 1) / threads;
+    // Memory: each array split over the threads, each part a whole number of
+    // 64-byte lines so that no line is shared between threads.
+    const int64_t memory_bytes = options.triad_array_bytes > 0 ? options.triad_array_bytes : default_triad_array_bytes();
+    const int64_t memory_elements = (memory_bytes / int64_t(sizeof(float)) + 16 * threads - 1) / (16 * threads) * 16;
     f.triad_array_bytes = memory_elements * threads * int64_t(sizeof(float));
     f.triad_gb_s = measure_triad_gb_s(memory_elements, threads, 1, 5);
     // L2: each thread's three arrays together in half of its L2, many passes per trial.
     const int64_t l2_elements = std::max<int64_t>(16, l2_cache_bytes() / 2 / 3 / int64_t(sizeof(float)) / 16 * 16);
     f.l2_array_bytes_per_thread = l2_elements * int64_t(sizeof(float));
-    f.l2_gb_s = measure_triad_gb_s(l2_elements, threads, 0, 10);
+    f.l2_gb_s = measure_triad_gb_s(l2_elements, threads, 0, 20);
     f.seconds = seconds_since(start);
     return f;
 }

@@ -67,10 +67,19 @@ struct PeakFigures {
     double seconds = 0;                  // the whole probe
 };
 
+// max(4 x last_level_cache_bytes(), 64 MiB): the size of each triad array
+// for a memory figure (smaller arrays partly stay in the cache).
+int64_t default_triad_array_bytes();
+
+struct PeakOptions {
+    int64_t triad_array_bytes = 0;  // each triad array; 0: default_triad_array_bytes()
+};
+
 // Measures everything above for each thread count (each >= 1; 1 is added if
-// missing); about 1 s on a 2-core machine. Throws std::invalid_argument on a
-// bad thread count, std::runtime_error when cpuinfo fails.
-PeakFigures measure_peak(const std::vector<int>& thread_counts);
+// missing); about 1 s on an idle 2-core machine, half of it the kernel
+// providing the triad's fresh pages. Throws std::invalid_argument on a bad
+// thread count or a negative size, std::runtime_error when cpuinfo fails.
+PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOptions& options = {});
 
 // nlohmann::json of the figures: fma_gflops {"1": ..., "2": ...}, clock_ghz,
 // triad_gb_s, l2_gb_s, isa, lanes, cores, observed_clock_ghz,
