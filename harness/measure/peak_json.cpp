@@ -32,7 +32,7 @@ nlohmann::json peak_json(const PeakFigures& f) {
         {"expected_fma_gflops",
          "cores x round(fma_units) x lanes x 2 x the clock seen with all cores busy; per core, with the 1-thread clock."},
         {"triad_gb_s",
-         "STREAM triad a = b + s*c over 3 arrays of triad_array_bytes each (>= 4x the last-level cache, >= 64 MiB) "
+         "STREAM triad a = b + s*c over 3 arrays of triad_array_bytes each (by default >= 4x the last-level cache and >= 64 MiB) "
          "on bandwidth_threads threads, best of 5, counting 12 bytes per element (the write-allocate read of a "
          "is not counted)."},
         {"l2_gb_s",
