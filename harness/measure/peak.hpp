@@ -1,0 +1,92 @@
+// The machine's peak, measured rather than read from a data sheet: what the
+// results are placed against (fraction of peak, roofline bound).
+//
+//  * FMA throughput: fp32 multiply-adds of the widest vector ISA the CPU has
+//    (cpuinfo, at run time), many independent chains per thread, on N threads
+//    at once, for each requested N; best of a few short trials.
+//  * The clock those cores run at, observed with a chain of dependent 1-cycle
+//    integer adds (a VM hides the real frequency; this sees it).
+//  * The check tying the two together: measured FLOP/cycle/core divided by
+//    2 x lanes is the number of vector FMA units the core behaves as having; a
+//    real core has a whole number of them, so a figure within 5% of a whole
+//    number says both probes saw the same cores at the same clock, and
+//    expected = cores x units x lanes x 2 x clock is the machine's FMA peak.
+//    A core that lowers its clock for wide vectors (some Intel parts under
+//    AVX-512) falls short of a whole number, and the figures say so.
+//  * Memory bandwidth: STREAM triad over arrays far beyond the last-level
+//    cache on all threads, and the same triad on arrays resident in L2.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace convlab {
+
+enum class VectorIsa { sse, avx2_fma, avx512f };
+std::string_view to_string(VectorIsa isa);  // "sse", "avx2+fma", "avx512f"
+int lanes(VectorIsa isa);                   // fp32 lanes: 4, 8, 16
+// What the CPU and OS support, narrowest first, per cpuinfo.
+std::vector<VectorIsa> available_vector_isas();
+VectorIsa widest_vector_isa();
+
+// GFLOP/s of `threads` threads each running its own FMA chains at once; best
+// of `trials`. Throws std::invalid_argument for an ISA the CPU lacks or
+// threads < 1, std::runtime_error if OpenMP gives fewer threads.
+double measure_fma_gflops(VectorIsa isa, int threads, int trials = 10);
+// GHz seen by `threads` threads each running a dependent-add chain at once
+// (the mean over the threads of each one's best of `trials`).
+double measure_clock_ghz(int threads, int trials = 10);
+// STREAM triad on `threads` threads, each on its own `elements_per_thread`
+// floats of each of a, b, c, `passes` times per trial (0: as many as fill a
+// trial of a few milliseconds); best of `trials`.
+// GB/s counting 3 x 4 bytes per element (STREAM's convention: the
+// write-allocate read of a is not counted, so memory moves 4/3 of this).
+double measure_triad_gb_s(int64_t elements_per_thread, int threads, int passes, int trials);
+
+struct PeakFigures {
+    std::string isa;  // to_string(widest_vector_isa())
+    int lanes = 0;
+    int cores = 0;                       // physical cores, cpuinfo
+    std::map<int, double> fma_gflops;    // per thread count (1 always measured)
+    std::map<int, double> clock_ghz;     // observed with that many threads busy (those above and `cores`)
+    double observed_clock_ghz = 0;       // clock_ghz[1]
+    double fma_flops_per_cycle_per_core = 0;  // fma_gflops[1] / observed_clock_ghz
+    double fma_units = 0;                // fma_flops_per_cycle_per_core / (2 x lanes)
+    bool fma_units_whole = false;        // fma_units within 5% of a whole number >= 1
+    double expected_fma_gflops_per_core = 0;  // round(fma_units) x lanes x 2 x observed clock
+    double expected_fma_gflops = 0;      // cores x the same at the clock seen with `cores` threads busy
+    int bandwidth_threads = 0;           // the largest thread count asked for
+    double triad_gb_s = 0;               // arrays beyond the last-level cache
+    int64_t triad_array_bytes = 0;       // per array, all threads together
+    double l2_gb_s = 0;                  // arrays in half of each thread's L2
+    int64_t l2_array_bytes_per_thread = 0;
+    double seconds = 0;                  // the whole probe
+};
+
+// max(4 x last_level_cache_bytes(), 64 MiB): the size of each triad array
+// for a memory figure (smaller arrays partly stay in the cache).
+int64_t default_triad_array_bytes();
+
+struct PeakOptions {
+    int64_t triad_array_bytes = 0;  // each triad array; 0: default_triad_array_bytes()
+};
+
+// Measures everything above for each thread count (each >= 1; 1 is added if
+// missing); about 1 s on an idle 2-core machine, half of it the kernel
+// providing the triad's fresh pages. Throws std::invalid_argument on a bad
+// thread count or a negative size, std::runtime_error when cpuinfo fails.
+PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOptions& options = {});
+
+// nlohmann::json of the figures: fma_gflops {"1": ..., "2": ...}, clock_ghz,
+// triad_gb_s, l2_gb_s, isa, lanes, cores, observed_clock_ghz,
+// fma_flops_per_cycle_per_core, fma_units, fma_units_whole,
+// expected_fma_gflops_per_core, expected_fma_gflops, bandwidth_threads,
+// triad_array_bytes, l2_array_bytes_per_thread, seconds, and method: one
+// sentence per figure saying how it was measured.
+nlohmann::json peak_json(const PeakFigures& figures);
+
+}  // namespace convlab

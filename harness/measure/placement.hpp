@@ -1,0 +1,30 @@
+// One benchmark row placed against the measured machine (peak.hpp) and the
+// roofline of its problem (roofline.hpp): the CSV's peak_fraction,
+// arith_intensity and bound columns.
+#pragma once
+
+#include <string_view>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/problem.hpp"
+#include "harness/measure/peak.hpp"
+
+namespace convlab {
+
+struct Placement {
+    double peak_gflops = 0;        // the FMA figure measured at the row's thread count
+    double peak_fraction = 0;      // the row's GFLOP/s over peak_gflops
+    double arith_intensity = 0;    // FLOP per compulsory byte
+    double attainable_gflops = 0;  // min(peak_gflops, arith_intensity x triad_gb_s)
+    std::string_view bound;        // "compute" or "memory"
+};
+
+// The FMA GFLOP/s measured with `threads` threads. Throws std::invalid_argument
+// naming the counts that were measured when `threads` is not one of them.
+double fma_peak_at(const PeakFigures& peak, int threads);
+
+// The memory roof is the triad bandwidth (measured with
+// peak.bandwidth_threads threads, normally the most the run uses).
+Placement place(const Problem& p, Direction d, double gflops, int threads, const PeakFigures& peak);
+
+}  // namespace convlab
