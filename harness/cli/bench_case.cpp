@@ -9,6 +9,8 @@
 #include "algorithms/tensor.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/cli/bench_options.hpp"
+#include "harness/measure/placement.hpp"
+#include "harness/measure/roofline.hpp"
 #include "harness/verify/check.hpp"
 #include "harness/verify/memory_guard.hpp"
 
@@ -58,7 +60,9 @@ ResultRow skipped(ResultRow row, const std::string& reason) {
     return row;
 }
 
-void add_timing(ResultRow& row, const Timing& timing, double flops) {
+void add_timing(ResultRow& row, const Timing& timing, const Problem& p, Direction d, int threads,
+                const CaseSettings& settings) {
+    const double flops = p.flops();
     row["time_ms_median"] = number(timing.median_ms);
     row["time_ms_min"] = number(timing.min_ms);
     row["time_ms_mean"] = number(timing.mean_ms);
@@ -67,6 +71,14 @@ void add_timing(ResultRow& row, const Timing& timing, double flops) {
     row["gflops_max"] = number(flops / (timing.min_ms * 1e6));
     row["repetitions"] = std::to_string(timing.repetitions);
     row["iterations"] = std::to_string(timing.iterations);
+    row["spread"] = number(timing.spread);
+    row["cv"] = number(timing.cv);
+    row["noisy"] = timing.spread > noisy_spread ? "1" : "0";
+    row["arith_intensity"] = number(arithmetic_intensity(p, d));
+    if (!settings.peak) return;
+    const Placement placed = place(p, d, flops / (timing.median_ms * 1e6), threads, *settings.peak);
+    row["peak_fraction"] = number(placed.peak_fraction);
+    row["bound"] = std::string(placed.bound);
 }
 
 void mark_failed(ResultRow& row, const std::string& why) {
@@ -76,13 +88,20 @@ void mark_failed(ResultRow& row, const std::string& why) {
 
 }  // namespace
 
-ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads) {
+ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
+                        bool cold_cache) {
     const Problem& p = selected.entry.problem;
     return {{"suite", selected.suite},       {"layer", layer_of(selected)},
             {"descriptor", p.str()},         {"weight", std::to_string(p.weight)},
             {"algorithm", std::string(algorithm)}, {"direction", std::string(to_string(d))},
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
-            {"gflop", number(p.flops() / 1e9)}};
+            {"gflop", number(p.flops() / 1e9)}, {"cache", cold_cache ? "cold" : "warm"}};
+}
+
+std::string benchmark_name(const ResultRow& row) {
+    auto at = [&row](const char* column) { return row.count(column) ? row.at(column) : std::string(); };
+    std::string name = fmt::format("{}/{}/{}/threads:{}", at("algorithm"), at("direction"), at("layer"), at("threads"));
+    return at("cache") == "cold" ? name + "/cache:cold" : name;
 }
 
 ResultRow unsupported_row(const SelectedProblem& selected) {
@@ -93,7 +112,8 @@ ResultRow unsupported_row(const SelectedProblem& selected) {
 std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,
                                   int threads, const CaseSettings& settings, BenchSession& session) {
     const Problem& p = selected.entry.problem;
-    ResultRow row = case_identity(selected, algorithm.name(), d, threads);
+    ResultRow row = case_identity(selected, algorithm.name(), d, threads, settings.timing.cold_cache);
+    row["family"] = std::string(algorithm.family());
     if (std::string why = over_budget_reason(algorithm, p, settings.budget_gflop); !why.empty())
         return skipped(row, why);
     if (std::string why = over_max_gflop_reason(settings.max_gflop, p); !why.empty()) return skipped(row, why);
@@ -133,15 +153,14 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
         mark_failed(row, fmt::format("threw before timing: {}", e.what()));
         return row;
     }
-    const std::string name = fmt::format("{}/{}/{}/threads:{}", algorithm.name(), to_string(d), layer_of(selected),
-                                         threads);
+    const std::string name = benchmark_name(row);
     const Timing timing = session.time(name, primitive, call.args, p.flops(), settings.timing);
     if (!timing.ran) return std::nullopt;
     if (!timing.error.empty()) {
         mark_failed(row, fmt::format("threw while timed: {}", timing.error));
         return row;
     }
-    add_timing(row, timing, p.flops());
+    add_timing(row, timing, p, d, threads, settings);
 
     // Phases come from separate, untimed calls: the timed loop passes no
     // PhaseTimes, so its clock reads never disturb the times above. About 0.3 s

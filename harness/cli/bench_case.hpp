@@ -7,7 +7,8 @@
 #include <string>
 
 #include "algorithms/algorithm.hpp"
-#include "harness/cli/bench_timing.hpp"
+#include "harness/measure/bench_timing.hpp"
+#include "harness/measure/peak.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/cli/selection.hpp"
 
@@ -21,11 +22,16 @@ struct CaseSettings {
     int phase_calls = 3;      // extra untimed calls for the phase breakdown (at most)
     uint64_t check_seed = 1;  // the checker's seed
     uint64_t timing_seed = 2; // the timed inputs' seed (real-valued data)
+    const PeakFigures* peak = nullptr;  // the measured machine, for peak_fraction, arith_intensity, bound
 };
 
 // The columns that identify the row and describe the problem (suite, layer,
 // descriptor, weight, algorithm, direction, threads, mb, gflop).
-ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads);
+ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
+                        bool cold_cache);
+// Google Benchmark's name of a row's benchmark in the raw JSON:
+// "ALGO/DIR/LAYER/threads:N", "/cache:cold" appended for a cold-cache row.
+std::string benchmark_name(const ResultRow& row);
 // The row of a problem convlab does not do (a 3-D shape-file line).
 ResultRow unsupported_row(const SelectedProblem& selected);
 

@@ -1,14 +1,17 @@
 // `convlab bench`: every selected algorithm x direction x problem x thread
 // count is checked against the reference, then timed with Google Benchmark,
-// one benchmark at a time, into a tidy CSV (harness/csv.hpp), Google
-// Benchmark's raw JSON and the run's metadata (harness/metadata.hpp):
+// one benchmark at a time, into a tidy CSV (harness/io/csv.hpp), Google
+// Benchmark's raw JSON and the run's metadata (harness/io/metadata.hpp):
 //
 //   results/x.csv        one row per case, rewritten atomically after every row
-//   results/x.json       Google Benchmark's JSON (--json), written at the end
-//   results/x.meta.json  machine, compiler, libraries, commit, command line
+//   results/x.json       Google Benchmark's JSON (--json), every repetition,
+//                        rewritten after every row and merged across --resume
+//   results/x.meta.json  machine, its measured peak, the algorithms' metadata,
+//                        compiler, libraries, commit, command line
 //
-// Running one benchmark per RunSpecifiedBenchmarks call gives progress with an
-// estimate of the time left on stderr, a row on disk as soon as it finishes,
+// Running one benchmark per RunSpecifiedBenchmarks call gives a line per case
+// on stderr (verdict, GFLOP/s, fraction of the measured peak, ratio to the
+// fastest baseline so far, time left), a row on disk as soon as it finishes,
 // and a clean stop on Ctrl-C: the current case finishes, the files are
 // written, and --resume carries on where it stopped (a second Ctrl-C kills).
 // Exit status: 0, 1 when a check FAILED, 130 when interrupted.
@@ -24,12 +27,14 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/registry.hpp"
 #include "harness/cli/bench_case.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/cli/interrupt.hpp"
 #include "harness/io/metadata.hpp"
+#include "harness/measure/peak.hpp"
 
 namespace convlab {
 namespace {
@@ -39,7 +44,7 @@ struct BenchCommandOptions {
     std::vector<int> threads;
     CaseSettings settings;
     std::string csv, json;
-    bool resume = false;
+    bool resume = false, verbose = false;
 };
 
 // Google Benchmark reads its own flags (display format, colour, ...) from an argv.
@@ -71,16 +76,67 @@ std::string progress_label(const Case& c, bool several_thread_counts) {
     return several_thread_counts ? label + fmt::format(" t{}", c.threads) : label;
 }
 
-// A resumed run keeps the earlier benchmarks in the JSON and appends the new.
-nlohmann::json merged_json(const std::filesystem::path& path, nlohmann::json fresh, bool resume) {
-    if (!resume || !std::filesystem::exists(path)) return fresh;
+double number_in(const ResultRow& row, const char* column) {
+    auto it = row.find(column);
+    if (it == row.end() || it->second.empty()) return 0;
+    try {
+        return std::stod(it->second);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
+// The fastest baseline row (Properties::baseline) of the same layer,
+// direction and thread count among the rows so far: "1.12x onednn_native".
+std::string versus_best_baseline(const ResultRow& row, const std::vector<ResultRow>& rows) {
+    double best = 0;
+    std::string best_name;
+    for (const ResultRow& other : rows) {
+        const Algorithm* a = find_algorithm(other.count("algorithm") ? other.at("algorithm") : "");
+        if (!a || !a->properties().baseline || other.at("status") != "PASSED") continue;
+        if (other.at("layer") != row.at("layer") || other.at("direction") != row.at("direction") ||
+            other.at("threads") != row.at("threads"))
+            continue;
+        if (double rate = number_in(other, "gflops_median"); rate > best) best = rate, best_name = other.at("algorithm");
+    }
+    const double mine = number_in(row, "gflops_median");
+    if (best <= 0 || mine <= 0) return {};
+    return fmt::format("  {:.2f}x {}", mine / best, best_name);
+}
+
+// One line a finished case: verdict, speed, where it stands.
+std::string outcome(const ResultRow& row, const std::vector<ResultRow>& rows) {
+    const std::string status = row.count("status") ? row.at("status") : "?";
+    if (status == "SKIPPED" || status == "UNSUPPORTED") return fmt::format("{}: {}", status, row.at("reason"));
+    std::string text = fmt::format("{} {:.4g} GFLOP/s", status, number_in(row, "gflops_median"));
+    if (double fraction = number_in(row, "peak_fraction"); fraction > 0) text += fmt::format("  {:.2f} of peak", fraction);
+    text += versus_best_baseline(row, rows);
+    if (row.count("noisy") && row.at("noisy") == "1") text += fmt::format("  noisy ({:.0f}% IQR)", 100 * number_in(row, "spread"));
+    if (status == "FAILED") text += "  " + row.at("reason");
+    return text;
+}
+
+// The raw JSON of an earlier run being resumed (empty when none); a file that
+// is not Google Benchmark's JSON is refused rather than overwritten.
+nlohmann::json earlier_raw_json(const std::filesystem::path& path, bool resume) {
+    if (!resume || !std::filesystem::exists(path)) return nullptr;
     std::ifstream in(path);
     nlohmann::json old = nlohmann::json::parse(in, nullptr, false);
-    if (old.is_discarded() || !old.contains("benchmarks")) return fresh;
-    if (fresh.is_null()) return old;
-    for (auto& b : fresh["benchmarks"]) old["benchmarks"].push_back(b);
-    old["context"] = fresh["context"];
+    if (old.is_discarded() || !old.contains("benchmarks") || !old["benchmarks"].is_array())
+        throw InputError(fmt::format("--resume: {} is not a Google Benchmark JSON file; move it away or rerun "
+                                     "without --resume",
+                                     path.string()));
     return old;
+}
+
+// The earlier run's benchmarks followed by this run's, every repetition kept.
+nlohmann::json merged_json(const nlohmann::json& earlier, nlohmann::json fresh) {
+    if (earlier.is_null()) return fresh;
+    if (fresh.is_null()) return earlier;
+    nlohmann::json merged = earlier;
+    for (auto& b : fresh["benchmarks"]) merged["benchmarks"].push_back(std::move(b));
+    merged["context"] = fresh["context"];
+    return merged;
 }
 
 int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) {
@@ -118,47 +174,58 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
         for (Direction d : directions)
             for (const Algorithm* a : algorithms)
                 for (int t : thread_counts)
-                    if (!done.count(result_key(case_identity(selected, a->name(), d, t))))
+                    if (!done.count(result_key(case_identity(selected, a->name(), d, t, settings.timing.cold_cache))))
                         cases.push_back({&selected, a, d, t});
     }
     if (o.resume)
         std::fprintf(stderr, "convlab: resuming: %zu rows already in %s, %zu to run\n", rows.size(),
                      csv.string().c_str(), cases.size());
 
+    const nlohmann::json earlier_json = earlier_raw_json(json, o.resume);
+    std::fprintf(stderr, "convlab: measuring the machine's peak (FMA at %zu thread count(s), memory bandwidth) ...\n",
+                 thread_counts.size());
+    const PeakFigures peak = measure_peak(thread_counts);
+    settings.peak = &peak;
     nlohmann::json metadata = machine_metadata();
+    metadata["peak"] = peak_json(peak);
+    metadata["algorithms"] = algorithms_json();
     metadata["run"] = {{"threads", thread_counts}, {"repetitions", settings.timing.repetitions},
                        {"min_time_s", settings.timing.min_time_s}, {"budget_gflop", settings.budget_gflop},
                        {"check_mb", settings.check_mb}, {"csv", csv.string()}, {"json", json.string()},
                        {"resume", o.resume}, {"completed", false},
+                       {"cache", settings.timing.cold_cache ? "cold" : "warm"},
                        {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
                                   "timing; summed over threads when a phase runs in parallel"}};
     write_json_file(meta, metadata);
 
-    BenchSession session;
+    BenchSession session(o.verbose);
     InterruptGuard interrupt;
     const auto start = std::chrono::steady_clock::now();
     size_t finished = 0;
+    const int digits = int(std::to_string(cases.size()).size());
     for (const Case& c : cases) {
         if (interrupt.requested()) break;
-        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        const std::string eta = finished == 0 ? "estimating"
-                                              : format_duration(elapsed / double(finished) *
-                                                                double(cases.size() - finished)) + " left (est.)";
-        std::fprintf(stderr, "[%zu/%zu] %s — %s\n", finished + 1, cases.size(),
-                     progress_label(c, thread_counts.size() > 1).c_str(), eta.c_str());
         std::optional<ResultRow> row = c.algorithm ? run_case(*c.algorithm, *c.problem, c.direction, c.threads,
                                                               settings, session)
                                                    : unsupported_row(*c.problem);
         ++finished;
+        const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const std::string eta =
+            finished == cases.size()
+                ? "done"
+                : format_duration(elapsed / double(finished) * double(cases.size() - finished)) + " left";
         if (!row) continue;
-        if (auto status = row->find("status"); status != row->end() && status->second != "PASSED")
-            std::fprintf(stderr, "    %s: %s\n", status->second.c_str(), (*row)["reason"].c_str());
+        std::fprintf(stderr, "[%*zu/%zu] %-44s %s  (%s)\n", digits, finished, cases.size(),
+                     progress_label(c, thread_counts.size() > 1).c_str(), outcome(*row, rows).c_str(), eta.c_str());
         rows.push_back(std::move(*row));
         write_results_csv(csv, rows);
+        // The raw JSON too, after every row: a run killed at any point keeps
+        // the repetitions of every row its CSV holds.
+        if (const nlohmann::json raw = merged_json(earlier_json, session.json_so_far()); !raw.is_null())
+            write_json_file(json, raw);
     }
 
-    const nlohmann::json raw = merged_json(json, session.finish_json(), o.resume);
-    if (!raw.is_null()) write_json_file(json, raw);
+    const nlohmann::json raw = merged_json(earlier_json, session.json_so_far());
     metadata["benchmark_context"] = raw.is_null() ? nlohmann::json() : raw.value("context", nlohmann::json());
     const bool interrupted = interrupt.requested();
     metadata["run"]["completed"] = !interrupted;
@@ -207,6 +274,10 @@ void add_bench_command(CLI::App& app, int& status) {
         ->type_name("N")
         ->check(CLI::Range(int64_t(1), int64_t(1) << 30));
     command->add_flag("--resume", options->resume, "keep the rows already in the CSV and run only the others");
+    command->add_flag("--cold-cache", settings.timing.cold_cache,
+                      "evict the caches (touch twice the last-level cache) before every timed call, outside "
+                      "the timing");
+    command->add_flag("--verbose", options->verbose, "show Google Benchmark's own console table too");
     command->allow_extras();
     command->callback([options, command, &status] {
         status = bench(*options, command->remaining());

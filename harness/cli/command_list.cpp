@@ -20,27 +20,9 @@
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/io/metadata.hpp"
 
 namespace convlab {
-
-constexpr const char* list_probe_problem = "mb2ic16ih8oc16kh3ph1";
-
-nlohmann::json algorithm_json(const Algorithm& algorithm, const Problem& probe) {
-    nlohmann::json directions = nlohmann::json::array();
-    for (Direction d : all_directions)
-        if (algorithm.prepare(probe, d, 1)) directions.push_back(to_string(d));
-    const Contract contract = algorithm.contract();
-    const Properties properties = algorithm.properties();
-    return {{"name", algorithm.name()},
-            {"family", algorithm.family()},
-            {"description", algorithm.description()},
-            {"directions", directions},
-            {"exact", contract.exact_on_integers},
-            {"tolerance", contract.tolerance},
-            {"mixes_neighbours", contract.mixes_neighbours},
-            {"baseline", properties.baseline},
-            {"slow", properties.slow}};
-}
 
 void add_list_command(CLI::App& app, int& status) {
     CLI::App* command = app.add_subcommand(
@@ -53,9 +35,7 @@ void add_list_command(CLI::App& app, int& status) {
     command->callback([&status, json] {
         const Problem probe = Problem::parse(list_probe_problem);
         if (*json) {
-            nlohmann::json list = nlohmann::json::array();
-            for (const auto& algorithm : registry()) list.push_back(algorithm_json(*algorithm, probe));
-            fmt::print("{}\n", list.dump(2));
+            fmt::print("{}\n", algorithms_json().dump(2));
             status = 0;
             return;
         }

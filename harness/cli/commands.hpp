@@ -21,5 +21,7 @@ void add_list_command(CLI::App& app, int& status);
 void add_run_command(CLI::App& app, int& status);
 void add_validate_command(CLI::App& app, int& status);
 void add_bench_command(CLI::App& app, int& status);
+void add_peak_command(CLI::App& app, int& status);
+void add_compare_command(CLI::App& app, int& status);
 
 }  // namespace convlab

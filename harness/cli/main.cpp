@@ -50,12 +50,14 @@ int main(int argc, char** argv) {
     convlab::add_run_command(app, status);
     convlab::add_validate_command(app, status);
     convlab::add_bench_command(app, status);
+    convlab::add_peak_command(app, status);
+    convlab::add_compare_command(app, status);
 
     try {
         // CLI11 would say "A subcommand is required" for a misspelt one.
         if (argc > 1 && argv[1][0] != '-' &&
             app.get_subcommands([&](CLI::App* command) { return command->check_name(argv[1]); }).empty())
-            return usage_error("unknown subcommand '" + std::string(argv[1]) + "' (expected list, run, validate or bench)");
+            return usage_error("unknown subcommand '" + std::string(argv[1]) + "' (expected list, run, validate, bench, peak or compare)");
         app.parse(argc, argv);
         return status;
     } catch (const CLI::ParseError& e) {

@@ -99,7 +99,9 @@ const std::vector<std::string>& result_columns() {
         "direction",      "threads",       "mb",             "gflop",         "time_ms_median",
         "time_ms_min",    "time_ms_mean",  "time_ms_stddev", "gflops_median", "gflops_max",
         "repetitions",    "iterations",    "workspace_bytes", "max_abs_err",  "max_rel_err",
-        "check_mb",       "status",        "reason",         "implementation"};
+        "check_mb",       "status",        "reason",         "implementation", "family",
+        "cache",          "peak_fraction", "arith_intensity", "bound",        "spread",
+        "cv",             "noisy"};
     return columns;
 }
 
@@ -153,7 +155,7 @@ std::vector<ResultRow> read_results_csv(const std::filesystem::path& path) {
 
 std::string result_key(const ResultRow& row) {
     std::vector<std::string> parts;
-    for (const char* column : {"suite", "layer", "descriptor", "algorithm", "direction", "threads"}) {
+    for (const char* column : {"suite", "layer", "descriptor", "algorithm", "direction", "threads", "cache"}) {
         auto found = row.find(column);
         parts.push_back(found == row.end() ? "" : found->second);
     }

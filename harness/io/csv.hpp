@@ -54,7 +54,7 @@ void write_results_csv(const std::filesystem::path& path, const std::vector<Resu
 std::vector<ResultRow> read_results_csv(const std::filesystem::path& path);
 
 // What identifies a row for --resume: suite, layer, descriptor, algorithm,
-// direction, threads.
+// direction, threads, cache.
 std::string result_key(const ResultRow& row);
 
 }  // namespace convlab

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "algorithms/onednn/onednn_common.hpp"
+#include "algorithms/registry.hpp"
 #include "harness/io/atomic_file.hpp"
 
 namespace convlab {
@@ -135,6 +136,28 @@ std::string process_command_line() {
     for (char& c : raw)
         if (c == '\0') c = ' ';
     return raw;
+}
+
+nlohmann::json algorithms_json() {
+    const Problem probe = Problem::parse(list_probe_problem);
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& algorithm : registry()) {
+        nlohmann::json directions = nlohmann::json::array();
+        for (Direction d : all_directions)
+            if (algorithm->prepare(probe, d, 1)) directions.push_back(to_string(d));
+        const Contract contract = algorithm->contract();
+        const Properties properties = algorithm->properties();
+        list.push_back({{"name", algorithm->name()},
+                        {"family", algorithm->family()},
+                        {"description", algorithm->description()},
+                        {"directions", directions},
+                        {"exact", contract.exact_on_integers},
+                        {"tolerance", contract.tolerance},
+                        {"mixes_neighbours", contract.mixes_neighbours},
+                        {"baseline", properties.baseline},
+                        {"slow", properties.slow}});
+    }
+    return list;
 }
 
 nlohmann::json machine_metadata() {

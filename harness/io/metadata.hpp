@@ -16,6 +16,16 @@ namespace convlab {
 // "openblas", "onednn", "environment", "git", "date", "command_line".
 nlohmann::json machine_metadata();
 
+// The problem `convlab list` reports each algorithm's directions on: a plain
+// 3x3 stride-1 layer that every algorithm able to do a direction accepts.
+inline constexpr const char* list_probe_problem = "mb2ic16ih8oc16kh3ph1";
+
+// Every registered algorithm, in registry order, as `convlab list --json`
+// prints it and result metadata carries it: name, family, description,
+// directions (on the probe problem), exact, tolerance, mixes_neighbours,
+// baseline, slow. Scripts read these instead of naming algorithms.
+nlohmann::json algorithms_json();
+
 // The environment variable's value, or "unset".
 std::string environment_value(const char* name);
 

@@ -1,19 +1,21 @@
-#include "harness/cli/bench_timing.hpp"
+#include "harness/measure/bench_timing.hpp"
 
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <sstream>
 #include <vector>
 
 #include "algorithms/phase_times.hpp"
+#include "harness/measure/cache.hpp"
 
 namespace convlab {
 
 class BenchReporter final : public benchmark::BenchmarkReporter {
 public:
-    BenchReporter() : display_(benchmark::CreateDefaultDisplayReporter()) {
+    explicit BenchReporter(bool verbose) : display_(verbose ? benchmark::CreateDefaultDisplayReporter() : nullptr) {
         json_.SetOutputStream(&json_text_);
         json_.SetErrorStream(&json_errors_);
     }
@@ -21,14 +23,14 @@ public:
     bool ReportContext(const Context& context) override {
         if (!context_reported_) {
             context_reported_ = true;
-            display_->ReportContext(context);
+            if (display_) display_->ReportContext(context);
             json_.ReportContext(context);
         }
         return true;
     }
 
     void ReportRuns(const std::vector<Run>& runs) override {
-        display_->ReportRuns(runs);
+        if (display_) display_->ReportRuns(runs);
         json_.ReportRuns(runs);
         runs_.insert(runs_.end(), runs.begin(), runs.end());
         reported_anything_ = true;
@@ -40,14 +42,11 @@ public:
 
     std::vector<Run> take_runs() { return std::exchange(runs_, {}); }
 
-    nlohmann::json finish() {
+    // The JSON reporter writes its document as runs come and closes it in
+    // Finalize(); closing a copy of the text gives the document so far.
+    nlohmann::json so_far() const {
         if (!reported_anything_) return nullptr;
-        if (!finished_) {
-            json_.Finalize();
-            display_->Finalize();
-            finished_ = true;
-        }
-        return nlohmann::json::parse(json_text_.str());
+        return nlohmann::json::parse(json_text_.str() + "\n  ]\n}\n");
     }
 
 private:
@@ -55,7 +54,7 @@ private:
     benchmark::JSONReporter json_;
     std::ostringstream json_text_, json_errors_;
     std::vector<Run> runs_;
-    bool context_reported_ = false, reported_anything_ = false, finished_ = false;
+    bool context_reported_ = false, reported_anything_ = false;
 };
 
 namespace {
@@ -64,6 +63,16 @@ double smallest(const std::vector<double>& values) {
     return values.empty() ? 0.0 : *std::min_element(values.begin(), values.end());
 }
 
+double quantile(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    const double at = q * double(v.size() - 1);
+    const size_t low = size_t(at);
+    const double frac = at - double(low);
+    return low + 1 < v.size() ? v[low] * (1 - frac) + v[low + 1] * frac : v[low];
+}
+
+// The times of the repetitions (run_type iteration; their real time is the
+// mean per call over the repetition), and the statistics over them.
 Timing timing_from(const std::vector<benchmark::BenchmarkReporter::Run>& runs, int repetitions) {
     Timing timing;
     for (const auto& run : runs) {
@@ -72,27 +81,28 @@ Timing timing_from(const std::vector<benchmark::BenchmarkReporter::Run>& runs, i
             timing.error = run.error_message.empty() ? "benchmark error" : run.error_message;
             continue;
         }
-        const double ms = run.GetAdjustedRealTime();  // the benchmark's unit is milliseconds
-        if (run.run_type == benchmark::BenchmarkReporter::Run::RT_Iteration) {
-            // Only reported on its own when there is a single repetition (no aggregates).
-            timing.median_ms = timing.min_ms = timing.mean_ms = ms;
-        } else if (run.aggregate_name == "median") {
-            timing.median_ms = ms;
-        } else if (run.aggregate_name == "min") {
-            timing.min_ms = ms;
-        } else if (run.aggregate_name == "mean") {
-            timing.mean_ms = ms;
-        } else if (run.aggregate_name == "stddev") {
-            timing.stddev_ms = ms;
-        }
+        if (run.run_type == benchmark::BenchmarkReporter::Run::RT_Iteration)
+            timing.repetition_ms.push_back(run.GetAdjustedRealTime());  // the benchmark's unit is milliseconds
     }
     timing.repetitions = repetitions;
+    const std::vector<double>& t = timing.repetition_ms;
+    if (t.empty()) return timing;
+    double sum = 0;
+    for (double ms : t) sum += ms;
+    timing.mean_ms = sum / double(t.size());
+    double squares = 0;
+    for (double ms : t) squares += (ms - timing.mean_ms) * (ms - timing.mean_ms);
+    timing.stddev_ms = t.size() > 1 ? std::sqrt(squares / double(t.size() - 1)) : 0;
+    timing.median_ms = quantile(t, 0.5);
+    timing.min_ms = *std::min_element(t.begin(), t.end());
+    timing.spread = timing.median_ms > 0 ? (quantile(t, 0.75) - quantile(t, 0.25)) / timing.median_ms : 0;
+    timing.cv = timing.mean_ms > 0 ? timing.stddev_ms / timing.mean_ms : 0;
     return timing;
 }
 
 }  // namespace
 
-BenchSession::BenchSession() : reporter_(std::make_unique<BenchReporter>()) {}
+BenchSession::BenchSession(bool verbose) : reporter_(std::make_unique<BenchReporter>(verbose)) {}
 BenchSession::~BenchSession() = default;
 
 Timing BenchSession::time(const std::string& name, const Primitive& primitive, const ConvArgs& args, double flops,
@@ -101,9 +111,16 @@ Timing BenchSession::time(const std::string& name, const Primitive& primitive, c
     // Calls per repetition: the aggregates report the number of repetitions
     // as their "iterations"; every repetition runs the same count.
     int64_t iterations = 0;
+    std::unique_ptr<CacheFlusher> flusher;
+    if (options.cold_cache) flusher = std::make_unique<CacheFlusher>(primitive.threads());
     auto* bench = benchmark::RegisterBenchmark(name.c_str(), [&](benchmark::State& state) {
         for (auto _ : state) {
             try {
+                if (flusher) {
+                    state.PauseTiming();
+                    flusher->flush();
+                    state.ResumeTiming();
+                }
                 primitive.execute(args);
             } catch (const std::exception& e) {
                 error = e.what();
@@ -119,7 +136,7 @@ Timing BenchSession::time(const std::string& name, const Primitive& primitive, c
         ->UseRealTime()  // the work runs on OpenMP threads: wall time is what counts
         ->MinTime(options.min_time_s)
         ->Repetitions(options.repetitions)
-        ->ReportAggregatesOnly(true)
+        ->ReportAggregatesOnly(false)  // the raw JSON keeps every repetition, for compare's tests
         ->ComputeStatistics("min", smallest);
     benchmark::RunSpecifiedBenchmarks(reporter_.get());
     benchmark::ClearRegisteredBenchmarks();
@@ -128,7 +145,7 @@ Timing BenchSession::time(const std::string& name, const Primitive& primitive, c
     return timing;
 }
 
-nlohmann::json BenchSession::finish_json() { return reporter_->finish(); }
+nlohmann::json BenchSession::json_so_far() const { return reporter_->so_far(); }
 
 std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, ConvArgs args, int calls) {
     PhaseTimes phases;

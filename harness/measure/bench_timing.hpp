@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,15 +19,22 @@ namespace convlab {
 struct TimingOptions {
     int repetitions = 5;
     double min_time_s = 0.1;  // per repetition
+    bool cold_cache = false;  // evict the caches before every timed call (outside the timing)
 };
 
 struct Timing {
     bool ran = false;       // false when --benchmark_filter left it out
     std::string error;      // the call threw (the message), no times then
     double median_ms = 0, min_ms = 0, mean_ms = 0, stddev_ms = 0;
+    double spread = 0;      // IQR / median of the repetitions' mean call times
+    double cv = 0;          // stddev / mean of the same
+    std::vector<double> repetition_ms;  // each repetition's mean call time, in order
     int64_t iterations = 0;  // calls per repetition
     int repetitions = 0;
 };
+
+// A row is noisy when its repetitions' IQR exceeds this fraction of the median.
+inline constexpr double noisy_spread = 0.10;
 
 // Forwards every benchmark's report to Google Benchmark's display reporter
 // (the console, or what --benchmark_format asks for) and to a JSON reporter
@@ -36,7 +44,9 @@ class BenchReporter;
 
 class BenchSession {
 public:
-    BenchSession();  // after benchmark::Initialize, which sets the display flags
+    // After benchmark::Initialize. Google Benchmark's console table is shown
+    // only when `verbose`; the JSON document keeps every repetition anyway.
+    explicit BenchSession(bool verbose = false);
     ~BenchSession();
     BenchSession(const BenchSession&) = delete;
     BenchSession& operator=(const BenchSession&) = delete;
@@ -49,8 +59,9 @@ public:
                 const TimingOptions& options);
 
     // Google Benchmark's raw JSON document of everything timed so far
-    // ({"context": ..., "benchmarks": [...]}); null when nothing ran.
-    nlohmann::json finish_json();
+    // ({"context": ..., "benchmarks": [...]}), every repetition of every
+    // benchmark; null when nothing ran. Can be called after every benchmark.
+    nlohmann::json json_so_far() const;
 
 private:
     std::unique_ptr<BenchReporter> reporter_;

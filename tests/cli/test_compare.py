@@ -1,0 +1,155 @@
+"""Command-line tests of `convlab compare` and of the raw JSON it reads: every
+repetition of every row is kept, across a run killed with SIGKILL and resumed.
+
+Run: python3 test_compare.py PATH/TO/convlab   (ctest does so)
+"""
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+CONVLAB = None  # set from the command line
+PROBLEMS = ["mb1ic4ih8oc4kh3ph1", "mb1ic4ih9oc4kh3ph1", "mb1ic4ih10oc4kh3ph1"]
+ALGOS = ["naive", "im2col_gemm", "reference"]
+
+
+def convlab(*args):
+    return subprocess.run([CONVLAB, *args], capture_output=True, text=True, timeout=300)
+
+
+def bench_args(csv_path, repetitions="3"):
+    args = ["bench", "--dir", "fwd", "--threads", "1", "--repetitions", repetitions, "--min-time", "0.005",
+            "--csv", csv_path]
+    for p in PROBLEMS:
+        args += ["--problem", p]
+    for a in ALGOS:
+        args += ["--algo", a]
+    return args
+
+
+def rows_of(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def iteration_names(path):
+    with open(path) as f:
+        raw = json.load(f)
+    return [b["run_name"] for b in raw["benchmarks"] if b.get("run_type") == "iteration"]
+
+
+class Compare(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="convlab_compare_")
+        cls.a = os.path.join(cls.tmp, "a.csv")
+        result = convlab(*bench_args(cls.a, repetitions="5"))
+        assert result.returncode == 0, result.stderr
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def copy_run(self, name, slow_down=None):
+        """A copy of run a; the rows of algorithm `slow_down` made 1000x slower in the CSV and raw JSON (far
+        beyond any spread of the repetitions, so the two samples are wholly apart)."""
+        path = os.path.join(self.tmp, name + ".csv")
+        rows = rows_of(self.a)
+        with open(self.a, newline="") as f:
+            header = next(csv.reader(f))
+        for row in rows:
+            if row["algorithm"] == slow_down and row["time_ms_median"]:
+                row["time_ms_median"] = str(1000 * float(row["time_ms_median"]))
+        with open(path, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(rows)
+        with open(os.path.splitext(self.a)[0] + ".json") as f:
+            raw = json.load(f)
+        for b in raw["benchmarks"]:
+            if b["run_name"].startswith(f"{slow_down}/"):
+                b["real_time"] *= 1000
+        with open(os.path.splitext(path)[0] + ".json", "w") as f:
+            json.dump(raw, f)
+        return path
+
+    def test_a_run_against_itself_has_no_significant_difference(self):
+        result = convlab("compare", self.a, self.a)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn("0 significantly different", result.stdout)
+        self.assertIn("geometric mean of B/A time ratios 1.000", result.stdout)
+
+    def test_a_slower_algorithm_is_found_significant(self):
+        slower = self.copy_run("slower", slow_down="im2col_gemm")
+        result = convlab("compare", self.a, slower)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = [l for l in result.stdout.splitlines() if " im2col_gemm " in l]
+        self.assertEqual(len(lines), len(PROBLEMS), result.stdout)
+        for line in lines:
+            self.assertIn(" 1000.000 ", line)
+            self.assertIn("slower (significant)", line)  # 5 against 5 repetitions, all apart: exact p = 0.0079
+        self.assertIn(f"{len(PROBLEMS)} significantly different", result.stdout)
+
+    def test_runs_sharing_no_row_are_refused(self):
+        other = os.path.join(self.tmp, "other.csv")
+        rows = rows_of(self.a)
+        with open(self.a, newline="") as f:
+            header = next(csv.reader(f))
+        for row in rows:
+            row["layer"] = "elsewhere"
+        with open(other, "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(rows)
+        result = convlab("compare", self.a, other)
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertIn("share no row", result.stderr)
+
+    def test_runs_with_other_columns_are_refused(self):
+        other = os.path.join(self.tmp, "columns.csv")
+        with open(self.a, newline="") as f:
+            table = list(csv.reader(f))
+        dropped = table[0].index("spread")
+        table = [r[:dropped] + r[dropped + 1:] for r in table]
+        with open(other, "w", newline="") as f:
+            csv.writer(f).writerows(table)
+        result = convlab("compare", self.a, other)
+        self.assertEqual(result.returncode, 2, result.stderr)
+        self.assertIn("different columns", result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1)
+
+    def test_a_missing_file_is_refused(self):
+        result = convlab("compare", self.a, os.path.join(self.tmp, "absent.csv"))
+        self.assertEqual(result.returncode, 2, result.stderr)
+
+    def test_killed_and_resumed_run_keeps_every_rows_repetitions(self):
+        path = os.path.join(self.tmp, "killed.csv")
+        process = subprocess.Popen([CONVLAB, *bench_args(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 120
+        while time.time() < deadline and process.poll() is None:
+            if os.path.exists(path) and len(rows_of(path)) >= 2:
+                break
+            time.sleep(0.02)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        done_before = len(rows_of(path))
+        self.assertGreaterEqual(done_before, 2)
+        result = convlab(*bench_args(path), "--resume")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        rows = rows_of(path)
+        self.assertEqual(len(rows), len(PROBLEMS) * len(ALGOS))
+        names = iteration_names(os.path.splitext(path)[0] + ".json")
+        for row in rows:
+            prefix = f"{row['algorithm']}/fwd/{row['layer']}/threads:1/"
+            self.assertEqual(sum(n.startswith(prefix) for n in names), 3, (prefix, done_before))
+
+
+if __name__ == "__main__":
+    CONVLAB = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
