@@ -165,17 +165,20 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     std::vector<Case> cases;
     for (const auto& selected : problems) {
         if (selected.entry.unsupported) {
-            if (!done.count(result_key(unsupported_row(selected))))
+            if (in_shard(o.selection, selected.suite, Problem{}, selected.entry.descriptor) &&
+                !done.count(result_key(unsupported_row(selected))))
                 cases.push_back({&selected, nullptr, Direction::fwd, 0});
             continue;
         }
         // Problem, then direction outside the algorithms: the checker computes
         // the reference of a problem and direction once for all algorithms.
-        for (Direction d : directions)
+        for (Direction d : directions) {
+            if (!in_shard(o.selection, selected.suite, selected.entry.problem, to_string(d))) continue;
             for (const Algorithm* a : algorithms)
                 for (int t : thread_counts)
                     if (!done.count(result_key(case_identity(selected, a->name(), d, t, settings.timing.cold_cache))))
                         cases.push_back({&selected, a, d, t});
+        }
     }
     if (o.resume)
         std::fprintf(stderr, "convlab: resuming: %zu rows already in %s, %zu to run\n", rows.size(),
@@ -194,6 +197,8 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                        {"check_mb", settings.check_mb}, {"csv", csv.string()}, {"json", json.string()},
                        {"resume", o.resume}, {"completed", false},
                        {"cache", settings.timing.cold_cache ? "cold" : "warm"},
+                       {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
+                       {"max_gflop", settings.max_gflop},
                        {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
                                   "timing; summed over threads when a phase runs in parallel"}};
     write_json_file(meta, metadata);

@@ -25,6 +25,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@
 #include "harness/verify/memory_guard.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/cli/selection.hpp"
+#include "harness/io/csv.hpp"
+#include "harness/io/metadata.hpp"
 
 namespace convlab {
 namespace {
@@ -47,7 +50,26 @@ struct ValidateOptions {
     std::vector<int> threads;
     uint64_t seed = 1;
     double budget_gflop = 0;  // 0: no budget
+    std::string csv;          // --csv FILE: one row per case
 };
+
+// One row of validate's CSV, as `merge` joins shards of it.
+ResultRow validate_row(const std::string& suite, const std::string& descriptor, std::string_view algorithm,
+                       std::string_view direction, int threads, const Verdict& v, double seconds,
+                       const std::string& name = "") {
+    return {{"suite", suite},
+            {"layer", name.empty() ? descriptor : name},
+            {"descriptor", descriptor},
+            {"algorithm", std::string(algorithm)},
+            {"direction", std::string(direction)},
+            {"threads", threads > 0 ? std::to_string(threads) : ""},
+            {"status", std::string(to_string(v.status))},
+            {"max_abs_err", fmt::format("{:.3g}", v.max_abs_err)},
+            {"max_rel_err", fmt::format("{:.3g}", v.max_rel_err)},
+            {"worst", v.worst},
+            {"reason", v.reason},
+            {"seconds", seconds >= 0 ? fmt::format("{:.3f}", seconds) : ""}};
+}
 
 struct Tally {
     int64_t counts[4] = {0, 0, 0, 0};  // by Status
@@ -128,19 +150,49 @@ int validate(const ValidateOptions& o) {
     tally.interactive = interactive;
     for (const auto* a : algorithms) tally.name_width = std::max(tally.name_width, a->name().size() + (o.threads.size() > 1 ? 5 : 0));
     tally.name_width = std::max<size_t>(tally.name_width, 1);
-    for (const auto& selected : problems)
-        tally.total += selected.entry.unsupported ? 1 : int64_t(algorithms.size() * directions.size() * o.threads.size());
+    for (const auto& selected : problems) {
+        if (selected.entry.unsupported) {
+            tally.total += in_shard(o.selection, selected.suite, Problem{}, selected.entry.descriptor);
+            continue;
+        }
+        for (Direction d : directions)
+            if (in_shard(o.selection, selected.suite, selected.entry.problem, to_string(d)))
+                tally.total += int64_t(algorithms.size() * o.threads.size());
+    }
+    std::vector<ResultRow> rows;
+    const std::filesystem::path csv = o.csv;
+    auto record = [&](ResultRow row) {
+        if (csv.empty()) return;
+        static const std::vector<std::string> columns = {"suite",       "layer",  "descriptor", "algorithm",
+                                                          "direction",   "threads", "status",     "max_abs_err",
+                                                          "max_rel_err", "worst",   "reason",     "seconds"};
+        rows.push_back(std::move(row));
+        write_results_csv(csv, rows, columns);
+    };
+    if (!csv.empty()) {
+        nlohmann::json metadata = machine_metadata();
+        metadata["algorithms"] = algorithms_json();
+        metadata["run"] = {{"command", "validate"}, {"threads", o.threads}, {"seed", o.seed},
+                           {"budget_gflop", o.budget_gflop}, {"max_gflop", o.selection.max_gflop},
+                           {"mb", o.selection.mb}, {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)}};
+        write_json_file(metadata_path_for(csv), metadata);
+    }
 
     for (const auto& selected : problems) {
         if (interrupt.requested()) break;
         const ShapeEntry& entry = selected.entry;
         if (entry.unsupported) {
+            if (!in_shard(o.selection, selected.suite, Problem{}, entry.descriptor)) continue;
             tally.line(Status::unsupported, "-", "-", entry.reason, entry.descriptor, -1);
+            Verdict v;
+            v.status = Status::unsupported, v.reason = entry.reason;
+            record(validate_row(selected.suite, entry.descriptor, "", "", 0, v, -1));
             continue;
         }
         // Direction outside, algorithm inside: the reference of one problem
         // and direction is computed once for all algorithms.
         for (Direction d : directions) {
+            if (!in_shard(o.selection, selected.suite, entry.problem, to_string(d))) continue;
             for (const Algorithm* algorithm : algorithms)
                 for (int threads : o.threads) {
                     if (interrupt.requested()) break;
@@ -151,6 +203,10 @@ int validate(const ValidateOptions& o) {
                     if (why.empty()) why = over_budget_reason(*algorithm, entry.problem, o.budget_gflop);
                     if (!why.empty()) {
                         tally.line(Status::skipped, label, to_string(d), why, entry.problem.str(), -1);
+                        Verdict v;
+                        v.status = Status::skipped, v.reason = why;
+                        record(validate_row(selected.suite, entry.problem.str(), algorithm->name(), to_string(d),
+                                            threads, v, -1, entry.problem.name));
                         continue;
                     }
                     if (interactive)  // what is running now, overwritten by its result line
@@ -162,6 +218,8 @@ int validate(const ValidateOptions& o) {
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                     tally.line(v.status, label, to_string(d), detail_of(v), entry.problem.str(),
                                v.status == Status::skipped ? -1 : seconds);
+                    record(validate_row(selected.suite, entry.problem.str(), algorithm->name(), to_string(d), threads,
+                                        v, seconds, entry.problem.name));
                 }
         }
     }
@@ -186,6 +244,10 @@ void add_validate_command(CLI::App& app, int& status) {
     auto options = std::make_shared<ValidateOptions>();
     add_selection_options(*command, options->selection);
     add_thread_list_option(*command, options->threads);
+    command->add_option("--csv", options->csv,
+                        "also write one row per case (descriptor, algorithm, direction, verdict, errors, reason) "
+                        "and its .meta.json")
+        ->type_name("FILE");
     command->add_option("--budget-gflop", options->budget_gflop,
                         "skip the slow algorithms (naive, reference) on problems above this many GFLOP; "
                         "default: no budget")

@@ -46,7 +46,27 @@ std::string over_max_gflop_reason(double max_gflop, const Problem& p) {
     return fmt::format("above --max-gflop ({:.3g} GFLOP > {:g})", gflop, max_gflop);
 }
 
+bool in_shard(const Selection& selection, const std::string& suite, const Problem& p, std::string_view direction) {
+    if (selection.shards <= 1) return true;
+    uint64_t hash = 14695981039346656037ull;  // FNV-1a, the same on every machine
+    for (const std::string& part : {suite, p.str(), std::string(direction)})
+        for (unsigned char c : part + '\x1f') hash = (hash ^ c) * 1099511628211ull;
+    return int(hash % uint64_t(selection.shards)) == selection.shard - 1;
+}
+
 void add_selection_options(CLI::App& command, Selection& selection) {
+    command.add_option_function<std::string>(
+               "--shard",
+               [&selection](const std::string& text) {
+                   int k = 0, n = 0;
+                   char slash = 0, rest = 0;
+                   if (std::sscanf(text.c_str(), "%d%c%d%c", &k, &slash, &n, &rest) != 3 || slash != '/' || n < 1 ||
+                       k < 1 || k > n || n > 100000)
+                       throw CLI::ValidationError("--shard", "expected K/N with 1 <= K <= N, got '" + text + "'");
+                   selection.shard = k, selection.shards = n;
+               },
+               "run only the K-th of N disjoint shards of the cases (a stable split), e.g. 2/8")
+        ->type_name("K/N");
     command.add_option("--max-gflop", selection.max_gflop,
                        "skip every algorithm on problems above this many GFLOP (default 0: none)")
         ->type_name("G")

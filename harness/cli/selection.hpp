@@ -23,9 +23,16 @@ struct Selection {
     std::vector<std::string> directions; // --dir fwd|bwd_d|bwd_w, repeatable; empty = all three
     int64_t mb = 0;                      // --mb N overrides every problem's minibatch; 0 = keep
     double max_gflop = 0;                // --max-gflop G: problems above G GFLOP are skipped; 0 = none
+    int shard = 1, shards = 1;           // --shard K/N: only the K-th of N disjoint parts of the cases
 };
 
-// Adds --batch, --problem, --algo, --dir, --mb, --max-gflop to a subcommand.
+// Whether the cases of this problem and direction ("" for a problem without
+// directions) belong to the selection's shard: a stable hash of the suite,
+// descriptor and direction, so every case lands in exactly one of N shards
+// whatever machine runs it, and one shard computes a problem's reference once.
+bool in_shard(const Selection& selection, const std::string& suite, const Problem& p, std::string_view direction);
+
+// Adds --batch, --problem, --algo, --dir, --mb, --max-gflop, --shard to a subcommand.
 void add_selection_options(CLI::App& command, Selection& selection);
 
 // "above --max-gflop (3.7 GFLOP > 2)" for a problem the selection leaves out

@@ -105,8 +105,8 @@ const std::vector<std::string>& result_columns() {
     return columns;
 }
 
-std::vector<std::string> result_header(const std::vector<ResultRow>& rows) {
-    std::vector<std::string> header = result_columns();
+std::vector<std::string> result_header(const std::vector<ResultRow>& rows, const std::vector<std::string>& fixed_columns) {
+    std::vector<std::string> header = fixed_columns;
     const std::set<std::string> fixed(header.begin(), header.end());
     std::set<std::string> extra;
     for (const auto& row : rows)
@@ -116,8 +116,9 @@ std::vector<std::string> result_header(const std::vector<ResultRow>& rows) {
     return header;
 }
 
-void write_results_csv(const std::filesystem::path& path, const std::vector<ResultRow>& rows) {
-    const auto header = result_header(rows);
+void write_results_csv(const std::filesystem::path& path, const std::vector<ResultRow>& rows,
+                       const std::vector<std::string>& fixed_columns) {
+    const auto header = result_header(rows, fixed_columns);
     write_file_atomically(path, [&](std::ostream& out) {
         out << csv_line(header);
         std::vector<std::string> fields(header.size());

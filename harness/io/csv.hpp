@@ -45,10 +45,13 @@ using ResultRow = std::map<std::string, std::string>;
 
 // The fixed columns, in order.
 const std::vector<std::string>& result_columns();
-// The fixed columns, then every other column any row has, in name order.
-std::vector<std::string> result_header(const std::vector<ResultRow>& rows);
-// Writes the rows under result_header(rows), atomically.
-void write_results_csv(const std::filesystem::path& path, const std::vector<ResultRow>& rows);
+// `fixed` (the bench's result_columns() by default), then every other column
+// any row has, in name order.
+std::vector<std::string> result_header(const std::vector<ResultRow>& rows,
+                                       const std::vector<std::string>& fixed = result_columns());
+// Writes the rows under result_header(rows, fixed), atomically.
+void write_results_csv(const std::filesystem::path& path, const std::vector<ResultRow>& rows,
+                       const std::vector<std::string>& fixed = result_columns());
 // The rows of a results CSV; none when the file does not exist. Throws
 // CsvError when it cannot be parsed or lacks a key column.
 std::vector<ResultRow> read_results_csv(const std::filesystem::path& path);
