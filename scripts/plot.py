@@ -30,6 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_results import DIRECTIONS, Results, geomean, number, thread_speedups  # noqa: E402
@@ -106,9 +107,11 @@ def plot_heatmaps(res, out, spec):
         ax.set_xticklabels(algos, rotation=40, ha="right", fontsize=8)
         ax.set_yticks(range(len(layers)))
         ax.set_yticklabels([short(layer) for layer in layers], fontsize=8)
-        ticks = [t for t in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8, 16) if 1 / span <= t <= span]
-        bar = fig.colorbar(image, ax=ax, ticks=ticks, fraction=0.05, pad=0.02)
-        bar.ax.set_yticklabels([f"{t:g}" for t in ticks])
+        ticks = [t for t in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 0.8, 1, 1.25, 2, 4, 8, 16) if 1 / span <= t <= span]
+        bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02)
+        bar.set_ticks(ticks)
+        bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        bar.ax.yaxis.set_minor_formatter(NullFormatter())
         bar.set_label("GFLOP/s ratio (> 1 faster)")
         ax.set_title(f"{d}, {res.main_threads} threads: GFLOP/s over the {label}", fontsize=9, wrap=True)
         written += save_figure(fig, os.path.join(out, f"heatmap_{d}.png"))
@@ -138,8 +141,8 @@ def plot_rooflines(res, out):
                        label=f"{a} ({res.catalog.family(a)})", edgecolors="black", linewidths=0.3)
         all_x = [x for p in points.values() for x, _ in p]
         lo, hi = min(all_x) / 2, max(all_x) * 2
-        if triad and compute:
-            lo = min(lo, compute / triad / 2)
+        for bandwidth in (b for b in (triad, l2) if b and compute):
+            lo = min(lo, compute / bandwidth / 2)  # show where each ceiling meets the compute one
         x = np.geomspace(lo, hi, 200)
         if compute:
             ax.plot(x, np.full_like(x, compute), color="black", linewidth=1.2,
@@ -152,9 +155,15 @@ def plot_rooflines(res, out):
                     label=f"L2 {l2:.0f} GB/s x AI")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        plain = FuncFormatter(lambda v, _: f"{v:g}")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_major_formatter(plain)
+        ax.yaxis.set_minor_formatter(plain)
+        ax.tick_params(axis="y", which="minor", labelsize=7)
         ax.set_xlabel("arithmetic intensity (FLOP / compulsory byte)")
         ax.set_ylabel("GFLOP/s (effective, median)")
-        ax.set_title(f"{d}: roofline, {res.main_threads} threads (one marker per algorithm x layer)")
+        ax.set_title(f"{d}: roofline, {res.main_threads} threads, one marker per algorithm x layer\n(effective "
+                     "rates, credited with the direct FLOP count: fast algorithms may pass the ceiling)", fontsize=10)
         ax.grid(alpha=0.3, which="both")
         legend_outside(ax)
         written += save_figure(fig, os.path.join(out, f"roofline_{d}.png"))
