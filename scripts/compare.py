@@ -143,7 +143,8 @@ def compare(a_path, b_path, raw_a_path, raw_b_path, alpha):
     for row in [header] + lines:
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip())
     geo = math.exp(sum(map(math.log, ratios)) / len(ratios)) if ratios else None
-    print(f"\n{len(shared)} rows matched, {len(a_index) - len(shared)} only in A, {len(b_index) - len(shared)} only in B; "
+    print(f"\n{len(shared)} rows matched, {len(a_index) - len(shared)} only in A, "
+          f"{len(b_index) - len(shared)} only in B; "
           + ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items())))
     for name, raw in zip("AB", raws):
         if raw is None:

@@ -30,6 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter, NullFormatter  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -220,7 +221,8 @@ def plot_bwd_d_methods(res, out):
         shades = plt.get_cmap(FAMILY_SHADES[f_index % len(FAMILY_SHADES)])
         for i, a in enumerate(members):
             shade = shades(0.85 - 0.45 * i / max(len(members) - 1, 1))
-            series.append((a if a == family else f"{family}: {a}", shade, [res.gflops(a, "bwd_d", layer) for layer in res.layers]))
+            label = a if a == family else f"{family}: {a}"
+            series.append((label, shade, [res.gflops(a, "bwd_d", layer) for layer in res.layers]))
     if not series:
         return []
     fig, ax = bar_figure(res, len(series))
@@ -237,10 +239,9 @@ def plot_time_vs_workspace(res, out):
     for r in res.passed:
         if int(r["threads"]) != res.main_threads or r["direction"] not in markers:
             continue
-        a = r["algorithm"]
-        ax.scatter(max(number(r.get("workspace_bytes")) or 0, 1), number(r["time_ms_median"]), color=colour[a],
-                   marker=markers[r["direction"]], label=a if a not in plotted else None, s=18)
-        plotted.add(a)
+        ax.scatter(max(number(r.get("workspace_bytes")) or 0, 1), number(r["time_ms_median"]),
+                   color=colour[r["algorithm"]], marker=markers[r["direction"]], s=18)
+        plotted.add(r["algorithm"])
     if not plotted:
         plt.close(fig)
         return []
@@ -248,9 +249,13 @@ def plot_time_vs_workspace(res, out):
     ax.set_yscale("log")
     ax.set_xlabel("workspace bytes (0 shown as 1)")
     ax.set_ylabel("median time per call (ms)")
-    ax.set_title(f"Time vs workspace, {res.main_threads} threads (o fwd, s bwd_d, ^ bwd_w)")
+    ax.set_title(f"Time vs workspace, {res.main_threads} threads")
     ax.grid(alpha=0.3)
-    legend_outside(ax)
+    handles = [Line2D([], [], color=colour[a], marker="o", linestyle="", label=a)
+               for a in res.algorithms if a in plotted]
+    handles += [Line2D([], [], color="black", marker=m, linestyle="", fillstyle="none", label=d)
+                for d, m in markers.items()]
+    ax.legend(handles=handles, fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return save_figure(fig, os.path.join(out, "time_vs_workspace.png"))
 
 
@@ -265,6 +270,7 @@ def plot_thread_scaling(res, out):
         if len(points) > 1:
             ax.plot([n for n, _ in points], [s for _, s in points], marker="o", label=a, color=colour[a])
     ax.plot(res.thread_counts, res.thread_counts, color="grey", linestyle="--", label="linear")
+    ax.set_xticks(res.thread_counts)
     ax.set_xlabel("threads")
     ax.set_ylabel("speedup over 1 thread\n(geomean over layers and directions)")
     ax.set_title("Thread scaling")

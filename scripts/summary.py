@@ -75,7 +75,8 @@ def machine_section(res, meta):
     isa = " ".join(k for k, v in cpu.get("isa", {}).items() if v)
     caches = ", ".join(f"{name.upper()} {c['size_bytes'] // 1024} KiB x{c['count']}"
                        for name, c in cpu.get("caches", {}).items() if c)
-    blas, dnn, comp, git = meta.get("openblas", {}), meta.get("onednn", {}), meta.get("compiler", {}), meta.get("git", {})
+    blas, dnn, comp = meta.get("openblas", {}), meta.get("onednn", {}), meta.get("compiler", {})
+    git = meta.get("git", {})
     env = ", ".join(f"{k}={v}" for k, v in meta.get("environment", {}).items())
     commit = f"{git.get('commit', '?')}{' (dirty tree)' if git.get('dirty') else ''}"
     cache = run.get("cache") or res.cache or "not recorded"

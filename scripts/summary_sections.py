@@ -55,9 +55,10 @@ def classes_section(res):
             winner = ranked[0]
             lead = (f"{score[winner] / score[ranked[1]]:.2f}x {ranked[1]}" if len(ranked) > 1 else "alone")
             workspace = max(res.workspace(a, d, layer) or 0 for layer, (a, _) in complete[winner].items())
-            fractions = ", ".join(
-                f"{f} {fmt(geomean(res.peak_fraction(a, d, layer) for layer, (a, _) in s.items()), 2)}"
-                for f, s in scores.items())
+            by_family = {f: geomean(res.peak_fraction(a, d, layer) for layer, (a, _) in s.items())
+                         for f, s in scores.items()}
+            fractions = (", ".join(f"{f} {fmt(v, 2)}" for f, v in by_family.items())
+                         if any(by_family.values()) else "no peak measured")
             rows.append((name, d, len(ran), winner, lead, f"{workspace / MIB:.3g}", fractions))
     return ("## Per layer class\n\nLayer classes from the descriptor (depthwise: g = ic = oc > 1). Per class and "
             "direction, each family counts with its fastest algorithm not marked slow on each layer; the winner is "

@@ -86,7 +86,8 @@ def rows(slower=None):
                     ms = gflop(layer) / r * 1e3
                     noisy = key == NOISY
                     row.update(time_ms_median=repr(ms), time_ms_min=repr(ms * 0.98), gflops_median=repr(r),
-                               peak_fraction=repr(r / PEAK[str(threads)]), arith_intensity=str(10.0 * (1 + j_of(layer))),
+                               peak_fraction=repr(r / PEAK[str(threads)]),
+                               arith_intensity=str(10.0 * (1 + j_of(layer))),
                                bound="compute", spread="0.25" if noisy else "0.02", cv="0.2" if noisy else "0.01",
                                noisy="1" if noisy else "0", repetitions="5", max_abs_err="1e-6",
                                max_rel_err="0.5" if key == FAILED else "2e-7",

@@ -224,7 +224,8 @@ class Compare(unittest.TestCase):
                              columns=[c for c in fx.COLUMNS if c not in ("spread", "cv")])
         result = script("compare.py", self.a, other)
         self.assertEqual(result.returncode, 2)
-        self.assertEqual(result.stderr.strip(), f"compare: error: the CSVs' columns differ: only in {self.a}: cv, spread")
+        self.assertEqual(result.stderr.strip(),
+                         f"compare: error: the CSVs' columns differ: only in {self.a}: cv, spread")
         renamed = [dict(r, suite="u") for r in fx.rows()]
         disjoint = fx.write_run(os.path.join(self.tmp, "d"), "run", renamed, fx.metadata(), fx.raw_json(renamed))
         result = script("compare.py", self.a, disjoint)
