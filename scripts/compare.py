@@ -58,7 +58,8 @@ def read_repetitions(path):
         raise CompareError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}")
     out = {}
     for b in benchmarks:
-        if not isinstance(b, dict) or b.get("run_type") != "iteration" or "real_time" not in b:
+        if not isinstance(b, dict) or b.get("run_type") != "iteration" or "real_time" not in b \
+                or b.get("error_occurred"):
             continue
         parsed = parse_name(b.get("run_name") or b.get("name", ""))
         if not parsed:
