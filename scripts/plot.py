@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_results import DIRECTIONS, Results, geomean, number, thread_speedups  # noqa: E402
-from plot_common import colours, legend_outside, plt, save_figure, short  # noqa: E402
+from plot_common import colours, legend_outside, plt, save_figure, short_labels  # noqa: E402
 from plot_placement import DEFAULT_BASELINE, plot_heatmaps, plot_rooflines  # noqa: E402
 from report_format import InputError  # noqa: E402
 import summary  # noqa: E402
@@ -44,7 +44,7 @@ def grouped_bars(ax, layers, series, ylabel):
     for i, (label, colour, values) in enumerate(series):
         ax.bar(x + (i - (len(series) - 1) / 2) * width, [v or 0 for v in values], width, label=label, color=colour)
     ax.set_xticks(x)
-    ax.set_xticklabels([short(layer) for layer in layers], rotation=60, ha="right", fontsize=8)
+    ax.set_xticklabels(short_labels(layers), rotation=60, ha="right", fontsize=8)
     ax.set_xlim(-0.6, len(layers) - 0.4)
     ax.set_ylabel(ylabel)
     heights = [v for _, _, values in series for v in values if v]

@@ -15,8 +15,10 @@ def save_figure(fig, path):
     return [path]
 
 
-def short(layer):
-    return layer.split(":")[-1]
+def short_labels(layers):
+    """Layer names without their suite prefix ("resnet_50:conv1" -> "conv1") when that keeps them distinct."""
+    stripped = [layer.split(":")[-1] for layer in layers]
+    return stripped if len(set(stripped)) == len(set(layers)) else list(layers)
 
 
 def colours(res):

@@ -8,7 +8,7 @@ from matplotlib.colors import LogNorm
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from bench_results import DIRECTIONS, number
-from plot_common import colours, family_markers, legend_outside, plt, save_figure, short
+from plot_common import colours, family_markers, legend_outside, plt, save_figure, short_labels
 
 DEFAULT_BASELINE = "family:onednn"
 
@@ -57,7 +57,7 @@ def plot_heatmaps(res, out, spec, default=DEFAULT_BASELINE):
         ax.set_xticks(range(len(algos)))
         ax.set_xticklabels(algos, rotation=40, ha="right", fontsize=8)
         ax.set_yticks(range(len(layers)))
-        ax.set_yticklabels([short(layer) for layer in layers], fontsize=8)
+        ax.set_yticklabels(short_labels(layers), fontsize=8)
         ticks = [t for t in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 0.8, 1, 1.25, 2, 4, 8, 16) if 1 / span <= t <= span]
         bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02)
         bar.set_ticks(ticks)
