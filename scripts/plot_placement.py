@@ -44,7 +44,8 @@ def plot_heatmaps(res, out, spec, default=DEFAULT_BASELINE):
                 if rate:
                     ratio[i, j] = rate / base
         finite = ratio[np.isfinite(ratio)]
-        span = min(max(float(np.max(finite)), 1 / float(np.min(finite)), 1.25), 64.0)
+        # symmetric in log around 1, rounded up to a power of two so that both ends carry a tick
+        span = min(2.0 ** np.ceil(np.log2(max(float(np.max(finite)), 1 / float(np.min(finite)), 1.25))), 64.0)
         fig, ax = plt.subplots(figsize=(1.6 + 0.85 * len(algos), 1.4 + 0.32 * len(layers)))
         ax.set_facecolor("0.85")  # a missing cell (declined, skipped, failed) shows grey
         image = ax.imshow(np.ma.masked_invalid(ratio), cmap="RdBu", norm=LogNorm(1 / span, span), aspect="auto")
@@ -58,13 +59,14 @@ def plot_heatmaps(res, out, spec, default=DEFAULT_BASELINE):
         ax.set_xticklabels(algos, rotation=40, ha="right", fontsize=8)
         ax.set_yticks(range(len(layers)))
         ax.set_yticklabels(short_labels(layers), fontsize=8)
-        ticks = [t for t in (1 / 16, 1 / 8, 1 / 4, 1 / 2, 0.8, 1, 1.25, 2, 4, 8, 16) if 1 / span <= t <= span]
+        steps = (1 / 16, 1 / 8, 1 / 4, 1 / 2, 1, 2, 4, 8, 16) if span > 2 else (0.5, 0.8, 1, 1.25, 2)
+        ticks = [t for t in steps if 1 / span <= t <= span]
         bar = fig.colorbar(image, ax=ax, fraction=0.05, pad=0.02)
         bar.set_ticks(ticks)
         bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         bar.ax.yaxis.set_minor_formatter(NullFormatter())
         bar.set_label("GFLOP/s ratio (> 1 faster)")
-        ax.set_title(f"{d}, {res.main_threads} threads: GFLOP/s over the {label}", fontsize=9, wrap=True)
+        ax.set_title(f"{d}, {res.main_threads} threads: GFLOP/s ratio to {label}", fontsize=9, wrap=True)
         written += save_figure(fig, os.path.join(out, f"heatmap_{d}.png"))
     return written
 
