@@ -71,7 +71,8 @@ def peak_text(meta):
 def machine_section(res, meta):
     if not meta:
         return "## Machine\n\nNo metadata file beside the CSV.\n"
-    cpu, run = meta.get("cpu", {}), meta.get("run", {})
+    cpu = meta.get("cpu", {})
+    run = {k: "?" for k in ("threads", "repetitions", "min_time_s", "budget_gflop")} | meta.get("run", {})
     isa = " ".join(k for k, v in cpu.get("isa", {}).items() if v)
     caches = ", ".join(f"{name.upper()} {c['size_bytes'] // 1024} KiB x{c['count']}"
                        for name, c in cpu.get("caches", {}).items() if c)
