@@ -117,9 +117,9 @@ def speed_section(res):
                 continue
             fractions = [res.peak_fraction(a, d, layer) for layer in res.layers]
             ratios = res.ratios([a], baselines, d)
-            rows.append((a, res.catalog.family(a), role(res, a), len(rates), fmt(geomean(rates)),
+            rows.append((a, len(rates), res.catalog.family(a), role(res, a), fmt(geomean(rates)),
                          fmt(geomean(fractions)), fmt(geomean(ratios.values())), len(ratios)))
-        header = ["algorithm", "family", "role", "layers", "geomean GFLOP/s", "geomean peak fraction",
+        header = ["algorithm", "layers", "family", "role", "geomean GFLOP/s", "geomean peak fraction",
                   "ratio to best baseline", "layers compared"]
         out.append(f"### {d}\n\n" + (table(header, rows) if rows else "No PASSED rows.") + "\n")
     return "\n".join(out)
@@ -171,8 +171,9 @@ def summary_markdown(res, csv_label, plots, targets=None):
              f"Plots: {', '.join(plots) or 'none'}.\n" + notes,
              machine_section(res, res.meta), speed_section(res), versus_baselines_section(res), winners_section(res),
              classes_section(res), noisy_section(res), accuracy_section(res), phases_section(res)]
-    if targets is not None:
-        parts.append(target_checks.section(res, targets))
+    parts.append(target_checks.section(res, targets) if targets is not None else
+                 "## Targets\n\nNo targets file given (`--targets FILE.json`; scripts/targets_resnet50.json holds "
+                 "the ResNet-50 ones).\n")
     return "\n".join(p for p in parts if p)
 
 

@@ -93,12 +93,12 @@ class Plots(unittest.TestCase):
             baseline_best = [max(fx.rate(b, l, d, 2) for b in ("onednn", "onednn_blocked", "onednn_native", "torch"))
                              for l in layers]
             row = find_row(rows, "direct")
-            self.assertEqual(row[1:4], ["direct", "", str(len(layers))])
+            self.assertEqual(row[1:4], [str(len(layers)), "direct", ""])
             self.assertEqual(row[4], g3(geo(rates)))
             self.assertEqual(row[5], g3(geo(r / fx.PEAK["2"] for r in rates)))
             self.assertEqual(row[6], g3(geo(r / b for r, b in zip(rates, baseline_best))))
-            self.assertEqual(find_row(rows, "naive")[2], "slow")
-            self.assertEqual(find_row(rows, "onednn_native")[2], "baseline")
+            self.assertEqual(find_row(rows, "naive")[3], "slow")
+            self.assertEqual(find_row(rows, "onednn_native")[3], "baseline")
 
     def test_best_against_each_baseline_and_best_of_family(self):
         rows = section_named(self.tables, "convlab's best")
@@ -168,6 +168,7 @@ class Plots(unittest.TestCase):
             text = f.read()
         self.assertIn("The metadata lacked `algorithms`", text)
         self.assertIn("No baselines: the metadata lacked `algorithms`.", text)
+        self.assertIn("## Targets\n\nNo targets file given", text)
         self.assertTrue(os.path.exists(os.path.join(run, "heatmap_fwd.png")))
 
     def test_bad_targets_file(self):
