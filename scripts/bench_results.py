@@ -1,15 +1,16 @@
-"""The rows of a `convlab bench` CSV, indexed for plots and the summary.
+"""The rows of a `convlab bench` CSV and its metadata, indexed for plots, the summary and targets.
 
-Only PASSED rows count for speed; "better oneDNN" on a layer is the faster of
-onednn and onednn_blocked there.
+No algorithm is named here: names, families and the baseline / slow flags come
+from the metadata's `algorithms` (what `convlab list --json` prints), so a new
+algorithm in the C++ registry needs no change in the scripts. Only PASSED rows
+count for speed, at the run's largest thread count and (when both ran) warm cache.
 """
 import csv
 import math
 import re
 
 DIRECTIONS = ["fwd", "bwd_d", "bwd_w"]
-ONEDNN = ("onednn", "onednn_blocked")
-SLOW = ("naive", "reference")
+LAYER_CLASSES = ["1x1 stride 1", "1x1 stride 2", "3x3 stride 1", "3x3 stride 2", "7x7 stem", "depthwise", "other"]
 
 
 def read_rows(path):
@@ -19,9 +20,10 @@ def read_rows(path):
 
 def number(text):
     try:
-        return float(text)
+        value = float(text)
     except (TypeError, ValueError):
         return None
+    return value if math.isfinite(value) else None
 
 
 def geomean(values):
@@ -29,49 +31,159 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
 
 
-def is_3x3_stride1(descriptor):
-    """3x3 kernel, stride 1, no dilation, from a canonical descriptor (Problem::str)."""
-    entries = dict(re.findall(r"([a-z]+)(\d+)", descriptor.split('n"')[0]))
-    def get(h, w, default):
-        return int(entries.get(h, default)), int(entries.get(w, entries.get(h, default)))
-    return get("kh", "kw", 1) == (3, 3) and get("sh", "sw", 1) == (1, 1) and get("dh", "dw", 0) == (0, 0)
+def descriptor_fields(descriptor):
+    """kh, kw, sh, sw, dh, dw, g, ic, oc of a canonical descriptor (Problem::str), with benchdnn's defaults."""
+    entries = {k: int(v) for k, v in re.findall(r"([a-z]+)(\d+)", descriptor.split('n"')[0])}
+    fields = {"g": entries.get("g", 1), "ic": entries.get("ic"), "oc": entries.get("oc")}
+    for h, w, default in (("kh", "kw", 1), ("sh", "sw", 1), ("dh", "dw", 0)):
+        fields[h] = entries.get(h, default)
+        fields[w] = entries.get(w, fields[h])
+    return fields
+
+
+def layer_class(descriptor):
+    f = descriptor_fields(descriptor)
+    if f["g"] > 1 and f["g"] == f["ic"] == f["oc"]:
+        return "depthwise"
+    kernel, stride, dense = (f["kh"], f["kw"]), (f["sh"], f["sw"]), (f["dh"], f["dw"]) == (0, 0)
+    if kernel == (1, 1) and stride in ((1, 1), (2, 2)):
+        return f"1x1 stride {stride[0]}"
+    if kernel == (3, 3) and dense and stride in ((1, 1), (2, 2)):
+        return f"3x3 stride {stride[0]}"
+    if kernel == (7, 7):
+        return "7x7 stem"
+    return "other"
+
+
+class Catalog:
+    """What the registry says of each algorithm (meta.json `algorithms`), in registry order."""
+
+    def __init__(self, meta, rows):
+        entries = meta.get("algorithms") if isinstance(meta, dict) else None
+        self.from_metadata = isinstance(entries, list) and bool(entries)
+        self.entries = {e["name"]: e for e in (entries or []) if isinstance(e, dict) and e.get("name")}
+        seen = [r["algorithm"] for r in rows if r.get("algorithm")]
+        self.names = list(self.entries) + [a for a in dict.fromkeys(seen) if a not in self.entries]
+        self.csv_family = {r["algorithm"]: r["family"] for r in rows if r.get("algorithm") and r.get("family")}
+
+    def family(self, name):
+        return self.entries.get(name, {}).get("family") or self.csv_family.get(name) or name
+
+    def is_baseline(self, name):
+        return bool(self.entries.get(name, {}).get("baseline"))
+
+    def is_slow(self, name):
+        return bool(self.entries.get(name, {}).get("slow"))
+
+    def description(self, name):
+        return self.entries.get(name, {}).get("description", "")
 
 
 class Results:
-    """PASSED rows indexed by (algorithm, direction, layer, threads)."""
+    """PASSED rows indexed by (algorithm, direction, layer, threads), with the catalog and the measured peak."""
 
-    def __init__(self, rows):
+    def __init__(self, rows, meta=None):
+        meta = meta or {}
         self.rows = rows
-        self.passed = [r for r in rows if r.get("status") == "PASSED" and number(r.get("gflops_median"))]
-        self.algorithms = list(dict.fromkeys(r["algorithm"] for r in rows if r.get("algorithm")))
+        self.meta = meta
+        self.catalog = Catalog(meta, rows)
+        self.peak = meta.get("peak") if isinstance(meta.get("peak"), dict) else {}
+        caches = list(dict.fromkeys(r.get("cache") for r in rows if r.get("cache")))
+        self.cache = "warm" if "warm" in caches else (caches[0] if caches else None)
+        self.other_cache_rows = [r for r in rows if r.get("cache") and r.get("cache") != self.cache]
+        self.passed = [r for r in rows if r.get("status") == "PASSED" and number(r.get("gflops_median"))
+                       and (self.cache is None or r.get("cache") == self.cache)]
+        present = {r["algorithm"] for r in rows if r.get("algorithm")}
+        self.algorithms = [a for a in self.catalog.names if a in present]
         self.layers = list(dict.fromkeys(r["layer"] for r in rows if r.get("algorithm")))
         self.thread_counts = sorted({int(r["threads"]) for r in self.passed})
         self.main_threads = max(self.thread_counts) if self.thread_counts else None
-        self.rate = {}
-        self.time = {}
+        self.row = {}
         self.descriptor = {}
         for r in self.passed:
-            key = (r["algorithm"], r["direction"], r["layer"], int(r["threads"]))
-            self.rate[key] = number(r["gflops_median"])
-            self.time[key] = number(r["time_ms_median"])
-            self.descriptor[r["layer"]] = r["descriptor"]
+            self.row[(r["algorithm"], r["direction"], r["layer"], int(r["threads"]))] = r
+        for r in rows:
+            if r.get("layer") and r.get("descriptor"):
+                self.descriptor.setdefault(r["layer"], r["descriptor"])
+        self.layer_class = {layer: layer_class(self.descriptor.get(layer, "")) for layer in self.layers}
+
+    # -- which algorithms play which part
+    def contenders(self):
+        """convlab's own algorithms: neither baselines nor slow yardsticks."""
+        return [a for a in self.algorithms if not self.catalog.is_baseline(a) and not self.catalog.is_slow(a)]
+
+    def baselines(self):
+        return [a for a in self.algorithms if self.catalog.is_baseline(a)]
+
+    def fast(self):
+        return [a for a in self.algorithms if not self.catalog.is_slow(a)]
+
+    def families(self, names):
+        return list(dict.fromkeys(self.catalog.family(a) for a in names))
+
+    def baseline_families(self):
+        return self.families(self.baselines())
+
+    # -- numbers of one row
+    def _value(self, column, algorithm, direction, layer, threads=None):
+        r = self.row.get((algorithm, direction, layer, threads or self.main_threads))
+        return number(r.get(column)) if r else None
 
     def gflops(self, algorithm, direction, layer, threads=None):
-        return self.rate.get((algorithm, direction, layer, threads or self.main_threads))
+        return self._value("gflops_median", algorithm, direction, layer, threads)
 
-    def best_onednn(self, direction, layer):
-        rates = [self.gflops(a, direction, layer) for a in ONEDNN]
-        rates = [r for r in rates if r]
-        return max(rates) if rates else None
+    def time(self, algorithm, direction, layer, threads=None):
+        return self._value("time_ms_median", algorithm, direction, layer, threads)
 
-    def ratios(self, algorithm, direction, baseline, layers=None):
-        """{layer: algorithm rate / baseline(layer) rate} where both ran."""
+    def workspace(self, algorithm, direction, layer, threads=None):
+        return self._value("workspace_bytes", algorithm, direction, layer, threads)
+
+    def fma_peak(self, threads=None):
+        table = self.peak.get("fma_gflops") or {}
+        return number(table.get(str(threads or self.main_threads))) if isinstance(table, dict) else None
+
+    def peak_fraction(self, algorithm, direction, layer, threads=None):
+        """The CSV's peak_fraction, else GFLOP/s over the metadata's FMA peak at that thread count."""
+        value = self._value("peak_fraction", algorithm, direction, layer, threads)
+        if value is not None:
+            return value
+        rate, peak = self.gflops(algorithm, direction, layer, threads), self.fma_peak(threads)
+        return rate / peak if rate and peak else None
+
+    # -- best of a set, per layer
+    def best(self, names, direction, layer, threads=None):
+        """(algorithm, GFLOP/s) of the fastest of `names` on the layer, or None."""
+        rates = [(a, self.gflops(a, direction, layer, threads)) for a in names]
+        rates = [(a, r) for a, r in rates if r]
+        return max(rates, key=lambda ar: ar[1]) if rates else None
+
+    def best_rate(self, names, direction, layer, threads=None):
+        found = self.best(names, direction, layer, threads)
+        return found[1] if found else None
+
+    def of_family(self, family, names=None):
+        return [a for a in (names or self.fast()) if self.catalog.family(a) == family]
+
+    def resolve(self, spec):
+        """The algorithms a yardstick stands for (their best per layer counts): "family:F" is the baselines of
+        family F (without the registry's list: every algorithm of family F), any other name that algorithm."""
+        if spec.startswith("family:"):
+            family = spec[len("family:"):]
+            return self.of_family(family, self.baselines() if self.catalog.from_metadata else self.fast())
+        return [spec] if spec in self.algorithms else []
+
+    def ratios(self, subject, reference, direction, layers=None, threads=None):
+        """{layer: best of `subject` / best of `reference`} where both ran (lists of algorithm names)."""
         out = {}
         for layer in layers or self.layers:
-            mine, theirs = self.gflops(algorithm, direction, layer), baseline(layer)
+            mine = self.best_rate(subject, direction, layer, threads)
+            theirs = self.best_rate(reference, direction, layer, threads)
             if mine and theirs:
                 out[layer] = mine / theirs
         return out
+
+    def layers_of_class(self, name):
+        return self.layers if name in (None, "all") else [l for l in self.layers if self.layer_class[l] == name]
 
 
 def thread_speedups(res, algorithm, threads, layers=None):
@@ -79,8 +191,7 @@ def thread_speedups(res, algorithm, threads, layers=None):
     out = {}
     for d in DIRECTIONS:
         for layer in layers or res.layers:
-            t1 = res.time.get((algorithm, d, layer, 1))
-            tn = res.time.get((algorithm, d, layer, threads))
+            t1, tn = res.time(algorithm, d, layer, 1), res.time(algorithm, d, layer, threads)
             if t1 and tn:
                 out[(d, layer)] = t1 / tn
     return out

@@ -17,6 +17,7 @@ packages=(
     libfmt-dev               # formatting
     libcpuinfo-dev           # CPU model, ISA flags, caches
     python3-matplotlib python3-numpy   # plots, CLI tests
+    python3-scipy                      # compare.py: Mann-Whitney U between two runs
     clang libclang-rt-14-dev           # fuzzing and sanitizers
 )
 

@@ -1,179 +1,205 @@
-"""The text of results/SUMMARY.md from a `convlab bench` CSV and its metadata.
+#!/usr/bin/env python3
+"""SUMMARY.md from `convlab bench` CSVs and the first one's .meta.json.
 
-Definitions (also stated in the file):
-  - speed counts PASSED rows only, at the largest thread count of the run;
-  - "better oneDNN" on a layer is the faster of onednn and onednn_blocked there;
-  - a ratio over layers is the geometric mean of per-layer ratios, over the
-    layers where both sides have a PASSED row;
-  - naive and reference are correctness yardsticks, not contenders: they are
-    left out of the winners and of "best convlab algorithm".
+    python3 scripts/summary.py results/resnet_50.csv [more.csv ...] [--out DIR] [--targets FILE.json]
+
+(scripts/plot.py writes it too, beside the plots.) Definitions, also stated in the file:
+  - speed counts PASSED rows only, at the largest thread count of the run, warm cache when both ran;
+  - baselines and slow algorithms are those the metadata's `algorithms` marks so;
+    "best baseline of family F" on a layer is the fastest baseline of that family there;
+  - "convlab's best" on a layer is the fastest algorithm that is neither a baseline nor slow;
+  - a ratio over layers is the geometric mean of per-layer ratios, over the layers where both sides ran.
 """
-from bench_results import DIRECTIONS, ONEDNN, SLOW, geomean, is_3x3_stride1, number, thread_speedups
+import argparse
+import json
+import os
+import sys
 
-MIB = 1024 * 1024
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bench_results import DIRECTIONS, Results, geomean, number, read_rows  # noqa: E402
+from summary_sections import (accuracy_section, classes_section, noisy_section, phases_section,  # noqa: E402
+                              winners_section)
+from report_format import InputError, fmt, save_text, table  # noqa: E402
+import targets as target_checks  # noqa: E402
+
+REQUIRED_COLUMNS = ["layer", "descriptor", "algorithm", "direction", "threads", "status"]
 
 
-def fmt(value, digits=3):
-    return "–" if value is None else f"{value:.{digits}g}"
+def load_inputs(csv_paths, targets_path=None):
+    """(rows of every CSV, the first CSV's metadata or {}, the targets or None); InputError on bad input."""
+    rows = []
+    for path in csv_paths:
+        try:
+            mine = read_rows(path)
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read {path}: {e.strerror if isinstance(e, OSError) else e}")
+        if mine:
+            missing = [c for c in REQUIRED_COLUMNS if c not in mine[0]]
+            if missing:
+                raise InputError(f"{path}: not a convlab bench CSV: no column {', '.join(missing)}")
+        rows += mine
+    meta = {}
+    meta_path = os.path.splitext(csv_paths[0])[0] + ".meta.json"
+    if os.path.exists(meta_path):
+        try:
+            with open(meta_path) as f:
+                meta = json.load(f)
+        except (OSError, ValueError) as e:
+            raise InputError(f"cannot read {meta_path}: {e}")
+        if not isinstance(meta, dict):
+            raise InputError(f"{meta_path}: expected a JSON object")
+    targets = target_checks.load(targets_path) if targets_path else None
+    return rows, meta, targets
 
 
-def table(header, rows):
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return "\n".join(lines)
+def peak_text(meta):
+    peak = meta.get("peak")
+    if not isinstance(peak, dict):
+        return "not in the metadata"
+    fma = peak.get("fma_gflops") or {}
+    per_threads = ", ".join(f"{number(v):.1f} GFLOP/s at {k} thread{'s' if k != '1' else ''}"
+                            for k, v in sorted(fma.items(), key=lambda kv: int(kv[0])) if number(v))
+    clock = number(peak.get("clock_ghz")) or (number(peak.get("clock_mhz")) or 0) / 1000 or None
+    clock_text = f"{clock:.2f} GHz" if clock else "clock not measured"
+    nominal = meta.get("benchmark_context", {}).get("mhz_per_cpu")
+    if not clock and nominal:
+        clock_text += f" (nominal {nominal} MHz)"
+    return (f"FMA {per_threads or '?'} (isa {peak.get('isa', '?')}, {clock_text}); "
+            f"DRAM triad {fmt(number(peak.get('triad_gb_s')))} GB/s, L2 {fmt(number(peak.get('l2_gb_s')))} GB/s")
 
 
-def machine_section(meta):
+def machine_section(res, meta):
     if not meta:
         return "## Machine\n\nNo metadata file beside the CSV.\n"
-    cpu, run = meta.get("cpu", {}), meta.get("run", {})
+    cpu = meta.get("cpu", {})
+    run = {k: "?" for k in ("threads", "repetitions", "min_time_s", "budget_gflop")} | meta.get("run", {})
     isa = " ".join(k for k, v in cpu.get("isa", {}).items() if v)
     caches = ", ".join(f"{name.upper()} {c['size_bytes'] // 1024} KiB x{c['count']}"
                        for name, c in cpu.get("caches", {}).items() if c)
-    blas, dnn, comp, git = meta.get("openblas", {}), meta.get("onednn", {}), meta.get("compiler", {}), meta.get("git", {})
+    blas, dnn, comp = meta.get("openblas", {}), meta.get("onednn", {}), meta.get("compiler", {})
+    git = meta.get("git", {})
     env = ", ".join(f"{k}={v}" for k, v in meta.get("environment", {}).items())
     commit = f"{git.get('commit', '?')}{' (dirty tree)' if git.get('dirty') else ''}"
+    cache = run.get("cache") or res.cache or "not recorded"
     rows = [
         ("CPU", f"{cpu.get('model_name') or cpu.get('model', '?')}: {cpu.get('cores', '?')} cores, "
                 f"{cpu.get('processors', '?')} logical processors"),
-        ("ISA", isa or "?"), ("caches", caches or "?"),
+        ("ISA", isa or "?"), ("caches", caches or "?"), ("measured peak", peak_text(meta)),
         ("compiler", f"g++ {comp.get('version', '?')}, flags `{comp.get('flags', '').strip()}`"),
         ("OpenBLAS", f"{blas.get('version', '?')}, core {blas.get('corename', '?')} ({blas.get('config', '')})"),
         ("oneDNN", f"{dnn.get('version', '?')} ({dnn.get('cpu_runtime', '?')} runtime)"),
         ("environment", env), ("commit", commit), ("date", meta.get("date", "?")),
         ("settings", f"threads {run.get('threads')}, {run.get('repetitions')} repetitions of >= "
-                     f"{run.get('min_time_s')} s, correctness checked at mb {run.get('check_mb') or 'as run'}, "
-                     f"naive/reference skipped above {run.get('budget_gflop')} GFLOP"
+                     f"{run.get('min_time_s')} s, cache {cache}, correctness checked at mb "
+                     f"{run.get('check_mb') or 'as run'}, slow algorithms skipped above {run.get('budget_gflop')} GFLOP"
                      f"{'' if run.get('completed') else ', run NOT completed (interrupted)'}"),
         ("command", f"`{meta.get('command_line', '?')}`"),
     ]
     return "## Machine\n\n" + table(["", ""], rows) + "\n"
 
 
+def role(res, a):
+    return "baseline" if res.catalog.is_baseline(a) else "slow" if res.catalog.is_slow(a) else ""
+
+
 def speed_section(res):
+    baselines = res.baselines()
     out = [f"## Speed per direction ({res.main_threads} threads)\n",
-           "Geometric-mean GFLOP/s over the layers an algorithm passed (effective rate: every algorithm is "
-           "credited with the direct convolution's FLOPs), and the geometric mean of its per-layer ratio to "
-           "the better of onednn / onednn_blocked on the layers both ran.\n"]
+           "Geometric means over the layers an algorithm passed. GFLOP/s is the effective rate: every algorithm "
+           "is credited with the direct convolution's FLOPs, so algorithms that do fewer multiplications (the "
+           "Winograd and FFT families) can show a peak fraction above 1. The last columns give the geometric "
+           "mean of the per-layer ratio to the best baseline on that layer, over the layers both ran.\n"]
     for d in DIRECTIONS:
         rows = []
         for a in res.algorithms:
-            rates = [res.gflops(a, d, layer) for layer in res.layers]
-            rates = [r for r in rates if r]
+            rates = [r for r in (res.gflops(a, d, layer) for layer in res.layers) if r]
             if not rates:
                 continue
-            ratios = res.ratios(a, d, lambda layer: res.best_onednn(d, layer))
-            rows.append((a, len(rates), fmt(geomean(rates)), fmt(geomean(ratios.values())), len(ratios)))
-        out.append(f"### {d}\n\n" + (table(["algorithm", "layers", "geomean GFLOP/s", "ratio to better oneDNN",
-                                             "layers compared"], rows) if rows else "No PASSED rows.") + "\n")
+            fractions = [res.peak_fraction(a, d, layer) for layer in res.layers]
+            ratios = res.ratios([a], baselines, d)
+            rows.append((a, len(rates), res.catalog.family(a), role(res, a), fmt(geomean(rates)),
+                         fmt(geomean(fractions)), fmt(geomean(ratios.values())), len(ratios)))
+        header = ["algorithm", "layers", "family", "role", "geomean GFLOP/s", "geomean peak fraction",
+                  "ratio to best baseline", "layers compared"]
+        out.append(f"### {d}\n\n" + (table(header, rows) if rows else "No PASSED rows.") + "\n")
     return "\n".join(out)
 
 
-def winners_section(res):
+def yardsticks(res):
+    """[(label, algorithms whose per-layer best is the yardstick)]: each baseline, the best baseline of each
+    family with more than one, the best baseline of all."""
+    sticks = [(a, [a]) for a in res.baselines()]
+    for family in res.baseline_families():
+        members = res.of_family(family, res.baselines())
+        if len(members) > 1:
+            sticks.append((f"best {family}-family baseline", members))
+    if len(res.baseline_families()) > 1:
+        sticks.append(("best baseline", res.baselines()))
+    return sticks
+
+
+def versus_baselines_section(res):
+    head = ("## convlab's best algorithm per layer against the baselines\n\nPer layer, the fastest algorithm that "
+            "is neither a baseline nor slow, over each yardstick on that layer: geometric mean and worst layer.\n")
+    if not res.baselines():
+        why = "the metadata lacked `algorithms`" if not res.catalog.from_metadata else "no baseline ran"
+        return head + f"\nNo baselines: {why}.\n"
     rows = []
-    for layer in res.layers:
-        cells = []
-        for d in DIRECTIONS:
-            rates = {a: res.gflops(a, d, layer) for a in res.algorithms if a not in SLOW}
-            rates = {a: r for a, r in rates.items() if r}
-            best = max(rates, key=rates.get) if rates else None
-            cells.append(f"{best} ({fmt(rates[best])})" if best else "–")
-        rows.append((layer, *cells))
-    return "## Winner per layer (GFLOP/s; naive and reference not counted)\n\n" + table(["layer", *DIRECTIONS], rows) + "\n"
-
-
-def accuracy_section(res):
-    rows = []
-    for a in res.algorithms:  # registry order: winograd_f4x3 right after winograd_f2x3
-        cells = []
-        for d in DIRECTIONS:
-            checked = [r for r in res.rows if r.get("algorithm") == a and r.get("direction") == d
-                       and r.get("status") in ("PASSED", "FAILED") and number(r.get("max_rel_err")) is not None]
-            if not checked:
-                cells.append("–")
-                continue
-            worst = max(number(r["max_rel_err"]) for r in checked)
-            failed = sum(r["status"] == "FAILED" for r in checked)
-            cells.append(f"{worst:.2e}" + (f" ({failed} FAILED)" if failed else ""))
-        rows.append((a, *cells))
-    return ("## Accuracy\n\nLargest max_rel_err over the checked rows (|got - ref| / sum of |terms|, against the "
-            "double-precision reference, integer and real-valued data).\n\n"
-            + table(["algorithm", *DIRECTIONS], rows) + "\n")
-
-
-def phases_section(res):
-    rows = []
-    for a in res.algorithms:
-        for d in DIRECTIONS:
-            mine = [r for r in res.passed if r["algorithm"] == a and r["direction"] == d
-                    and int(r["threads"]) == res.main_threads]
-            totals = {}
-            for r in mine:
-                for column, value in r.items():
-                    if column.startswith("phase_") and column.endswith("_ms") and number(value) is not None:
-                        phase = column[len("phase_"):-len("_ms")]
-                        totals[phase] = totals.get(phase, 0) + number(value)
-            if totals:
-                timed = sum(number(r["time_ms_median"]) for r in mine)
-                ordered = sorted(totals.items(), key=lambda kv: -kv[1])
-                rows.append((a, d, ", ".join(f"{name} {100 * ms / timed:.0f}%" for name, ms in ordered)))
-    if not rows:
-        return ""
-    return ("## Phases\n\nTime in each phase as a share of the median time, summed over layers. Phases are measured "
-            "in separate untimed calls after the timing (the timed calls carry no phase clocks), and a phase that "
-            "runs on several threads adds up every thread's time, so shares may exceed 100%.\n\n"
-            + table(["algorithm", "direction", "phase shares"], rows) + "\n")
-
-
-def target(name, value, threshold, at_least=True, detail=""):
-    if value is None:
-        return (name, "not measured", threshold, "not measured")
-    met = value >= threshold if at_least else value <= threshold
-    shown = f"{value:.3g}" + (f" ({detail})" if detail else "")
-    return (name, shown, ("≥ " if at_least else "≤ ") + f"{threshold:g}", "met" if met else "NOT met")
-
-
-def targets_section(res):
-    rows = []
-    fwd = res.ratios("im2col_gemm", "fwd", lambda layer: res.gflops("onednn", "fwd", layer))
-    rows.append(target("im2col_gemm fwd vs onednn, geomean over layers", geomean(fwd.values()), 1.0,
-                       detail=f"{len(fwd)} layers"))
-    worst = min(fwd, key=fwd.get) if fwd else None
-    rows.append(target("im2col_gemm fwd vs onednn, worst layer", fwd.get(worst), 0.7, detail=worst or ""))
-    layers_3x3 = [layer for layer in res.layers if is_3x3_stride1(res.descriptor.get(layer, ""))]
-    wino = res.ratios("winograd_f2x3", "fwd", lambda layer: res.gflops("im2col_gemm", "fwd", layer), layers_3x3)
-    rows.append(target("winograd_f2x3 fwd vs im2col_gemm, 3x3 stride-1 layers", geomean(wino.values()), 1.5,
-                       detail=f"{len(wino)} layers"))
     for d in DIRECTIONS:
-        best = {}
-        for layer in res.layers:
-            base = res.best_onednn(d, layer)
-            mine = [res.gflops(a, d, layer) for a in res.algorithms if a not in ONEDNN + SLOW]
-            mine = [m for m in mine if m]
-            if base and mine:
-                best[layer] = max(mine) / base
-        rows.append(target(f"{d}: best convlab algorithm per layer vs better oneDNN, geomean",
-                           geomean(best.values()), 1.0, detail=f"{len(best)} layers"))
-    workspaces = [number(r.get("workspace_bytes")) for r in res.rows if r.get("algorithm") == "im2col_gemm"]
-    workspaces = [w for w in workspaces if w is not None]
-    rows.append(target("im2col_gemm workspace, MiB (max over rows)", max(workspaces) / MIB if workspaces else None,
-                       64, at_least=False))
-    for a in ("im2col_gemm", "winograd_f2x3"):
-        speedups = thread_speedups(res, a, 2, layers_3x3)
-        rows.append(target(f"{a}: 2-thread over 1-thread speedup, 3x3 layers, geomean",
-                           geomean(speedups.values()), 1.7, detail=f"{len(speedups)} layer x direction"))
-    return ("## Targets\n\nMeasured on PASSED rows; \"not measured\" when the rows needed are missing "
-            "(e.g. scaling needs both 1 and 2 threads in one run).\n\n"
-            + table(["target", "measured", "threshold", "result"], rows) + "\n")
+        for label, names in yardsticks(res):
+            ratios = res.ratios(res.contenders(), names, d)
+            if ratios:
+                worst = min(ratios, key=ratios.get)
+                rows.append((d, label, fmt(geomean(ratios.values())), f"{fmt(ratios[worst])} ({worst})", len(ratios)))
+    return head + "\n" + table(["direction", "yardstick", "geomean ratio", "worst layer", "layers"], rows) + "\n"
 
 
-def summary_markdown(res, meta, csv_path, plots):
+def summary_markdown(res, csv_label, plots, targets=None):
     counts = {}
     for r in res.rows:
         counts[r.get("status", "?")] = counts.get(r.get("status", "?"), 0) + 1
     tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-    parts = [f"# convlab benchmark summary\n\nFrom {csv_path}: {len(res.rows)} rows ({tally}). "
-             f"Plots: {', '.join(plots) or 'none'}.\n",
-             machine_section(meta), speed_section(res), winners_section(res), accuracy_section(res),
-             phases_section(res), targets_section(res)]
-    return "\n".join(parts)
+    notes = ""
+    if not res.catalog.from_metadata:
+        notes = ("\n**The metadata lacked `algorithms`** (the registry's list): no algorithm is treated as a baseline "
+                 "or as slow, families come from the CSV's `family` column when it has one, and the comparisons "
+                 "to baselines are left out.\n")
+    if res.other_cache_rows:
+        notes += (f"\n{len(res.other_cache_rows)} rows ran with a {res.other_cache_rows[0]['cache']} cache; the "
+                  f"tables below are of the {res.cache}-cache rows.\n")
+    parts = [f"# convlab benchmark summary\n\nFrom {csv_label}: {len(res.rows)} rows ({tally}). "
+             f"Plots: {', '.join(plots) or 'none'}.\n" + notes,
+             machine_section(res, res.meta), speed_section(res), versus_baselines_section(res), winners_section(res),
+             classes_section(res), noisy_section(res), accuracy_section(res), phases_section(res)]
+    parts.append(target_checks.section(res, targets) if targets is not None else
+                 "## Targets\n\nNo targets file given (`--targets FILE.json`; scripts/targets_resnet50.json holds "
+                 "the ResNet-50 ones).\n")
+    return "\n".join(p for p in parts if p)
+
+
+def write_summary(res, csv_paths, out, plots, targets):
+    path = os.path.join(out, "SUMMARY.md")
+    save_text(path, summary_markdown(res, " + ".join(f"`{os.path.relpath(p, out)}`" for p in csv_paths), plots,
+                                     targets))
+    return [path]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("csv", nargs="+", help="convlab bench CSVs, read as one table")
+    parser.add_argument("--out", help="output directory (default: the first CSV's)")
+    parser.add_argument("--targets", help="a JSON list of targets to check (see targets.py)")
+    args = parser.parse_args()
+    try:
+        rows, meta, targets = load_inputs(args.csv, args.targets)
+    except InputError as e:
+        print(f"summary.py: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    out = args.out or os.path.dirname(os.path.abspath(args.csv[0]))
+    os.makedirs(out, exist_ok=True)
+    for path in write_summary(Results(rows, meta), args.csv, out, [], targets):
+        print(f"summary.py: wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""The per-layer sections of SUMMARY.md: winners, layer classes, noisy rows, accuracy, phases."""
+from bench_results import DIRECTIONS, LAYER_CLASSES, geomean, number
+from report_format import fmt, table
+
+MIB = 1024 * 1024
+
+
+def winners_section(res):
+    rows = []
+    for layer in res.layers:
+        cells = []
+        for d in DIRECTIONS:
+            ranked = sorted(((res.gflops(a, d, layer), a) for a in res.fast() if res.gflops(a, d, layer)),
+                            reverse=True)
+            if not ranked:
+                cells.append("–")
+            elif len(ranked) == 1:
+                cells.append(f"{ranked[0][1]} {fmt(ranked[0][0])} (alone)")
+            else:
+                (rate, best), (second_rate, second) = ranked[0], ranked[1]
+                cells.append(f"{best} {fmt(rate)} (+{100 * (rate / second_rate - 1):.0f}% over {second})")
+        rows.append((layer, *cells))
+    return ("## Winner per layer\n\nGFLOP/s of the fastest algorithm not marked slow, baselines included, and its "
+            f"margin over the runner-up ({res.main_threads} threads).\n\n" + table(["layer", *DIRECTIONS], rows) + "\n")
+
+
+def family_scores(res, direction, layers):
+    """{family: {layer: (algorithm, GFLOP/s)}}: each family's fastest non-slow algorithm per layer."""
+    scores = {}
+    for family in res.families(res.fast()):
+        members = res.of_family(family)
+        for layer in layers:
+            found = res.best(members, direction, layer)
+            if found:
+                scores.setdefault(family, {})[layer] = found
+    return scores
+
+
+def classes_section(res):
+    rows = []
+    for name in LAYER_CLASSES:
+        layers = res.layers_of_class(name)
+        if not layers:
+            continue
+        for d in DIRECTIONS:
+            scores = family_scores(res, d, layers)
+            ran = [layer for layer in layers if any(layer in per_layer for per_layer in scores.values())]
+            # A family is ranked only when it ran on every layer of the class, so that the geometric
+            # means compared are over the same layers.
+            complete = {f: s for f, s in scores.items() if ran and all(layer in s for layer in ran)}
+            if not complete:
+                continue
+            score = {f: geomean(rate for _, rate in s.values()) for f, s in complete.items()}
+            ranked = sorted(score, key=score.get, reverse=True)
+            winner = ranked[0]
+            lead = (f"{score[winner] / score[ranked[1]]:.2f}x {ranked[1]}" if len(ranked) > 1 else "alone")
+            workspace = max(res.workspace(a, d, layer) or 0 for layer, (a, _) in complete[winner].items())
+            by_family = {f: geomean(res.peak_fraction(a, d, layer) for layer, (a, _) in s.items())
+                         for f, s in scores.items()}
+            fractions = (", ".join(f"{f} {fmt(v, 2)}" for f, v in by_family.items())
+                         if any(by_family.values()) else "no peak measured")
+            rows.append((name, d, len(ran), winner, lead, f"{workspace / MIB:.3g}", fractions))
+    return ("## Per layer class\n\nLayer classes from the descriptor (depthwise: g = ic = oc > 1). Per class and "
+            "direction, each family counts with its fastest algorithm not marked slow on each layer; the winner is "
+            "the family with the highest geometric-mean GFLOP/s over the class's layers, among the families that "
+            "ran on all of them, with its margin over the next such family and its largest workspace (MiB). The "
+            "last column gives each family's geometric-mean peak fraction over the layers it ran.\n\n"
+            + table(["class", "direction", "layers", "winning family", "margin", "workspace MiB",
+                     "geomean peak fraction by family"], rows) + "\n")
+
+
+def noisy_section(res):
+    if not any("noisy" in r for r in res.rows):
+        return "## Noisy rows\n\nThe CSV has no `noisy` column (spread over repetitions not recorded).\n"
+    noisy = [r for r in res.rows if r.get("noisy") == "1"]
+    if not noisy:
+        return "## Noisy rows\n\nNone: every row's spread (IQR / median of the repetitions) is at most 0.10.\n"
+    rows = [(r["layer"], r["algorithm"], r["direction"], r["threads"], r.get("cache", ""), fmt(number(r.get("spread"))),
+             fmt(number(r.get("cv"))), r.get("status", "")) for r in noisy]
+    return ("## Noisy rows\n\nRows whose spread (IQR / median of the repetitions) exceeds 0.10: their medians are "
+            "less certain than the others'.\n\n"
+            + table(["layer", "algorithm", "direction", "threads", "cache", "spread", "cv", "status"], rows) + "\n")
+
+
+def accuracy_section(res):
+    rows = []
+    for a in res.algorithms:
+        cells = []
+        for d in DIRECTIONS:
+            checked = [r for r in res.rows if r.get("algorithm") == a and r.get("direction") == d
+                       and r.get("status") in ("PASSED", "FAILED") and number(r.get("max_rel_err")) is not None]
+            if not checked:
+                cells.append("–")
+                continue
+            worst_rel = max(number(r["max_rel_err"]) for r in checked)
+            worst_abs = max(number(r.get("max_abs_err")) or 0 for r in checked)
+            failed = sum(r["status"] == "FAILED" for r in checked)
+            cells.append(f"{worst_rel:.2e} / {worst_abs:.2e}" + (f" ({failed} FAILED)" if failed else ""))
+        rows.append((a, *cells))
+    return ("## Accuracy\n\nLargest max_rel_err / max_abs_err over the checked rows (rel: |got - ref| / sum of "
+            "|terms|, against the double-precision reference, integer and real-valued data).\n\n"
+            + table(["algorithm", *DIRECTIONS], rows) + "\n")
+
+
+def phases_section(res):
+    rows = []
+    for a in res.algorithms:
+        for d in DIRECTIONS:
+            mine = [r for r in res.passed if r["algorithm"] == a and r["direction"] == d
+                    and int(r["threads"]) == res.main_threads]
+            totals = {}
+            for r in mine:
+                for column, value in r.items():
+                    if column.startswith("phase_") and column.endswith("_ms") and number(value) is not None:
+                        phase = column[len("phase_"):-len("_ms")]
+                        totals[phase] = totals.get(phase, 0) + number(value)
+            if totals:
+                timed = sum(number(r["time_ms_median"]) for r in mine)
+                ordered = sorted(totals.items(), key=lambda kv: -kv[1])
+                rows.append((a, d, ", ".join(f"{name} {100 * ms / timed:.0f}%" for name, ms in ordered)))
+    if not rows:
+        return ""
+    return ("## Phases\n\nTime in each phase as a share of the median time, summed over layers. Phases are measured "
+            "in separate untimed calls after the timing (the timed calls carry no phase clocks), and a phase that "
+            "runs on several threads adds up every thread's time, so shares may exceed 100%.\n\n"
+            + table(["algorithm", "direction", "phase shares"], rows) + "\n")

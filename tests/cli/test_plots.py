@@ -1,0 +1,241 @@
+"""Tests of scripts/plot.py, summary.py and compare.py on synthetic runs (fixture_runs.py).
+
+Run: python3 test_plots.py [PATH/TO/convlab]   (ctest passes the binary; these tests need no build)
+"""
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCRIPTS = os.path.join(HERE, "..", "..", "scripts")
+sys.path.insert(0, HERE)
+import fixture_runs as fx  # noqa: E402
+
+EXPECTED_PLOTS = ([f"heatmap_{d}.png" for d in fx.DIRECTIONS] + [f"roofline_{d}.png" for d in fx.DIRECTIONS]
+                  + [f"gflops_{d}.png" for d in fx.DIRECTIONS]
+                  + ["bwd_d_methods.png", "time_vs_workspace.png", "thread_scaling.png"])
+LAYER_NAMES = [layer for layer, _, _ in fx.LAYERS]
+
+
+def script(name, *args):
+    return subprocess.run([sys.executable, os.path.join(SCRIPTS, name), *args], capture_output=True, text=True,
+                          timeout=300)
+
+
+def geo(values):
+    values = list(values)
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def g3(value):
+    return f"{value:.3g}"
+
+
+def tables(markdown):
+    """{(section, subsection): [[cell, ...] per body row]} of the markdown's tables."""
+    out, section, sub = {}, None, None
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            section, sub = line[3:].strip(), None
+        elif line.startswith("### "):
+            sub = line[4:].strip()
+        elif line.startswith("|") and not line.startswith("|---"):
+            out.setdefault((section, sub), []).append([c.strip() for c in line.strip().strip("|").split("|")])
+    return {k: v[1:] for k, v in out.items()}  # without the header row
+
+
+def find_row(rows, *first_cells):
+    matches = [r for r in rows if r[:len(first_cells)] == list(first_cells)]
+    assert len(matches) == 1, (first_cells, rows)
+    return matches[0]
+
+
+def section_named(all_tables, prefix):
+    keys = [k for k in all_tables if k[0] and k[0].startswith(prefix)]
+    assert len(keys) == 1, (prefix, list(all_tables))
+    return all_tables[keys[0]]
+
+
+class Plots(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="convlab_plots_")
+        cls.csv = fx.write_run(cls.tmp, "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()))
+        cls.out = os.path.join(cls.tmp, "out")
+        cls.result = script("plot.py", cls.csv, "--out", cls.out, "--targets",
+                            os.path.join(SCRIPTS, "targets_resnet50.json"))
+        with open(os.path.join(cls.out, "SUMMARY.md")) as f:
+            cls.summary = f.read()
+        cls.tables = tables(cls.summary)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def test_every_plot_is_written(self):
+        self.assertEqual(self.result.returncode, 0, self.result.stderr)
+        for name in EXPECTED_PLOTS:
+            path = os.path.join(self.out, name)
+            self.assertTrue(os.path.getsize(path) > 1000, name)
+            with open(path, "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n", name)
+        self.assertEqual([n for n in os.listdir(self.out) if n.startswith(".")], [], "temporary files left")
+
+    def test_speed_table_geomeans(self):
+        for d in fx.DIRECTIONS:
+            rows = self.tables[("Speed per direction (2 threads)", d)]
+            layers = [l for l in LAYER_NAMES if (("direct", d, l, 2) != fx.FAILED)]  # FAILED counts nowhere
+            rates = [fx.rate("direct", l, d, 2) for l in layers]
+            baseline_best = [max(fx.rate(b, l, d, 2) for b in ("onednn", "onednn_blocked", "onednn_native", "torch"))
+                             for l in layers]
+            row = find_row(rows, "direct")
+            self.assertEqual(row[1:4], [str(len(layers)), "direct", ""])
+            self.assertEqual(row[4], g3(geo(rates)))
+            self.assertEqual(row[5], g3(geo(r / fx.PEAK["2"] for r in rates)))
+            self.assertEqual(row[6], g3(geo(r / b for r, b in zip(rates, baseline_best))))
+            self.assertEqual(find_row(rows, "naive")[3], "slow")
+            self.assertEqual(find_row(rows, "onednn_native")[3], "baseline")
+
+    def test_best_against_each_baseline_and_best_of_family(self):
+        rows = section_named(self.tables, "convlab's best")
+        contenders = ("im2col_gemm", "winograd_f2x3", "direct")
+        for d in fx.DIRECTIONS:
+            def best(names, layer):
+                rates = [fx.rate(a, layer, d, 2) for a in names if (a, d, layer, 2) != fx.FAILED]
+                return max(r for r in rates if r)
+            for label, names in (("onednn_native", ["onednn_native"]), ("torch", ["torch"]),
+                                 ("best onednn-family baseline", ["onednn", "onednn_blocked", "onednn_native"]),
+                                 ("best baseline", ["onednn", "onednn_blocked", "onednn_native", "torch"])):
+                ratios = {l: best(contenders, l) / best(names, l) for l in LAYER_NAMES}
+                worst = min(ratios, key=ratios.get)
+                row = find_row(rows, d, label)
+                self.assertEqual(row[2:], [g3(geo(ratios.values())), f"{g3(ratios[worst])} ({worst})", "3"])
+
+    def test_winner_with_margin(self):
+        rows = section_named(self.tables, "Winner per layer")
+        for j, layer in enumerate(LAYER_NAMES):
+            ranked = sorted(((fx.rate(a, layer, "fwd", 2), a) for a, *_ in fx.ALGORITHMS
+                             if fx.rate(a, layer, "fwd", 2) and a not in ("naive", "reference")), reverse=True)
+            (r1, a1), (r2, a2) = ranked[:2]
+            self.assertEqual(find_row(rows, layer)[1], f"{a1} {g3(r1)} (+{100 * (r1 / r2 - 1):.0f}% over {a2})")
+
+    def test_layer_classes(self):
+        rows = section_named(self.tables, "Per layer class")
+        self.assertEqual({r[0] for r in rows}, {"3x3 stride 1", "1x1 stride 1", "3x3 stride 2"})
+        families = {"gemm": ["im2col_gemm"], "winograd": ["winograd_f2x3"], "direct": ["direct"],
+                    "onednn": ["onednn", "onednn_blocked", "onednn_native"], "torch": ["torch"]}
+        for cls, layer in (("3x3 stride 1", "t:res2a"), ("1x1 stride 1", "t:res2b")):
+            score = {f: max(fx.rate(a, layer, "fwd", 2) or 0 for a in names) for f, names in families.items()}
+            score = {f: s for f, s in score.items() if s}
+            ranked = sorted(score, key=score.get, reverse=True)
+            row = find_row(rows, cls, "fwd")
+            self.assertEqual(row[2:5], ["1", ranked[0], f"{score[ranked[0]] / score[ranked[1]]:.2f}x {ranked[1]}"])
+            self.assertEqual(row[6], ", ".join(f"{f} {s / fx.PEAK['2']:.2g}" for f, s in score.items()))
+
+    def test_noisy_failed_and_machine(self):
+        noisy = section_named(self.tables, "Noisy rows")
+        self.assertEqual(noisy, [["t:res2b", "im2col_gemm", "fwd", "2", "warm", "0.25", "0.2", "PASSED"]])
+        accuracy = find_row(section_named(self.tables, "Accuracy"), "direct")
+        self.assertEqual(accuracy[3], "5.00e-01 / 1.00e-06 (1 FAILED)")
+        self.assertIn("FMA 200.0 GFLOP/s at 1 thread, 400.0 GFLOP/s at 2 threads (isa avx512, 3.00 GHz)",
+                      self.summary)
+        self.assertIn("DRAM triad 40 GB/s, L2 300 GB/s", self.summary)
+        self.assertNotIn("lacked", self.summary)
+
+    def test_targets(self):
+        rows = section_named(self.tables, "Targets")
+        self.assertEqual(len(rows), 12)
+        for d in fx.DIRECTIONS:
+            layers = [l for l in LAYER_NAMES if ("direct", d, l, 2) != fx.FAILED]
+            ratio = geo(fx.rate("direct", l, d, 2) / fx.rate("onednn_native", l, d, 2) for l in layers)
+            row = find_row(rows, "direct vs onednn_native, geomean", d)
+            self.assertEqual(row[3], f"{g3(ratio)} ({len(layers)} layers)")
+            self.assertEqual(row[5], "met" if ratio >= 0.9 else "NOT met")
+            fraction = geo(fx.rate("direct", l, d, 2) / fx.PEAK["2"] for l in layers)
+            row = find_row(rows, "direct: fraction of the measured FMA peak, geomean", d)
+            self.assertEqual((row[3], row[5]), (f"{g3(fraction)} ({len(layers)} layers)", "NOT met"))
+
+    def test_without_the_registry_list(self):
+        run = os.path.join(self.tmp, "bare")
+        csv_path = fx.write_run(run, "run", fx.rows(), fx.metadata(with_algorithms=False), fx.raw_json(fx.rows()))
+        result = script("plot.py", csv_path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(os.path.join(run, "SUMMARY.md")) as f:
+            text = f.read()
+        self.assertIn("The metadata lacked `algorithms`", text)
+        self.assertIn("No baselines: the metadata lacked `algorithms`.", text)
+        self.assertIn("## Targets\n\nNo targets file given", text)
+        self.assertTrue(os.path.exists(os.path.join(run, "heatmap_fwd.png")))
+
+    def test_bad_targets_file(self):
+        bad = os.path.join(self.tmp, "bad_targets.json")
+        with open(bad, "w") as f:
+            f.write('[{"label": "x", "algorithm": "direct", "direction": "fwd", "metric": "speed", "min": 1}]')
+        result = script("plot.py", self.csv, "--out", os.path.join(self.tmp, "bad"), "--targets", bad)
+        self.assertEqual(result.returncode, 2)
+        self.assertRegex(result.stderr, r"^plot.py: error: targets .*entry 1: metric 'speed' is not one of")
+
+
+class Compare(unittest.TestCase):
+    SLOWER = ("im2col_gemm", "fwd", "t:res2a", 2)
+    POOLED = ("direct", "fwd", "t:res2b", 2)
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="convlab_compare_")
+        cls.a = fx.write_run(os.path.join(cls.tmp, "a"), "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()))
+        slower = fx.rows(slower=cls.SLOWER)
+        # B names its benchmarks as Google Benchmark does with repetitions; its resumed row is there twice.
+        cls.b = fx.write_run(os.path.join(cls.tmp, "b"), "run", slower, fx.metadata(),
+                             fx.raw_json(slower, duplicate=cls.POOLED, suffix="/repeats:5/real_time"))
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def line_of(self, output, algorithm, direction, layer, threads):
+        lines = [l.split() for l in output.splitlines()]
+        found = [l for l in lines if l[:5] == [layer, algorithm, direction, str(threads), "warm"]]
+        self.assertEqual(len(found), 1, output)
+        return found[0]
+
+    def test_one_row_slower(self):
+        result = script("compare.py", self.a, self.b)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        layer_algo = (self.SLOWER[0], self.SLOWER[1], self.SLOWER[2], self.SLOWER[3])
+        slow = self.line_of(result.stdout, *layer_algo)
+        self.assertEqual(slow[7:10], ["2.000", "5/5", "0.00794"])  # 5 vs 5 fully separated: 2 / C(10, 5)
+        self.assertEqual(" ".join(slow[10:]), "significant, B slower")
+        same = self.line_of(result.stdout, "direct", "fwd", "t:res2a", 2)
+        self.assertEqual((same[7], " ".join(same[10:])), ("1.000", "not significant"))
+        pooled = self.line_of(result.stdout, *self.POOLED)
+        self.assertEqual(pooled[8], "5/10")
+        few = self.line_of(result.stdout, *fx.FEW_REPETITIONS)
+        self.assertEqual(" ".join(few[9:]), "n/a (too few repetitions)")
+        timed = [r for r in fx.rows() if r.get("time_ms_median") and r["status"] == "PASSED"]
+        expected = 2 ** (1 / len(timed))  # one ratio of 2 among len(timed) ratios of 1
+        self.assertIn(f"geomean B/A over {len(timed)} rows: {expected:.3f}", result.stdout)
+
+    def test_mismatching_runs(self):
+        other = fx.write_run(os.path.join(self.tmp, "c"), "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()),
+                             columns=[c for c in fx.COLUMNS if c not in ("spread", "cv")])
+        result = script("compare.py", self.a, other)
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr.strip(),
+                         f"compare: error: the CSVs' columns differ: only in {self.a}: cv, spread")
+        renamed = [dict(r, suite="u") for r in fx.rows()]
+        disjoint = fx.write_run(os.path.join(self.tmp, "d"), "run", renamed, fx.metadata(), fx.raw_json(renamed))
+        result = script("compare.py", self.a, disjoint)
+        self.assertEqual(result.returncode, 2)
+        self.assertRegex(result.stderr, r"^compare: error: .* share no rows")
+        result = script("compare.py", self.a, os.path.join(self.tmp, "missing.csv"))
+        self.assertEqual(result.returncode, 2)
+        self.assertRegex(result.stderr, r"^compare: error: cannot read .*missing.csv: No such file")
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)
