@@ -1,4 +1,4 @@
-"""Tests of scripts/plot.py, summary.py and compare.py on synthetic runs (fixture_runs.py).
+"""Tests of scripts/plot.py and summary.py on synthetic runs (fixture_runs.py).
 
 Run: python3 test_plots.py [PATH/TO/convlab]   (ctest passes the binary; these tests need no build)
 """
@@ -178,63 +178,6 @@ class Plots(unittest.TestCase):
         result = script("plot.py", self.csv, "--out", os.path.join(self.tmp, "bad"), "--targets", bad)
         self.assertEqual(result.returncode, 2)
         self.assertRegex(result.stderr, r"^plot.py: error: targets .*entry 1: metric 'speed' is not one of")
-
-
-class Compare(unittest.TestCase):
-    SLOWER = ("im2col_gemm", "fwd", "t:res2a", 2)
-    POOLED = ("direct", "fwd", "t:res2b", 2)
-
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="convlab_compare_")
-        cls.a = fx.write_run(os.path.join(cls.tmp, "a"), "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()))
-        slower = fx.rows(slower=cls.SLOWER)
-        # B names its benchmarks as Google Benchmark does with repetitions; its resumed row is there twice.
-        cls.b = fx.write_run(os.path.join(cls.tmp, "b"), "run", slower, fx.metadata(),
-                             fx.raw_json(slower, duplicate=cls.POOLED, suffix="/repeats:5/real_time"))
-
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.tmp, ignore_errors=True)
-
-    def line_of(self, output, algorithm, direction, layer, threads):
-        lines = [l.split() for l in output.splitlines()]
-        found = [l for l in lines if l[:5] == [layer, algorithm, direction, str(threads), "warm"]]
-        self.assertEqual(len(found), 1, output)
-        return found[0]
-
-    def test_one_row_slower(self):
-        result = script("compare.py", self.a, self.b)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        layer_algo = (self.SLOWER[0], self.SLOWER[1], self.SLOWER[2], self.SLOWER[3])
-        slow = self.line_of(result.stdout, *layer_algo)
-        self.assertEqual(slow[7:10], ["2.000", "5/5", "0.00794"])  # 5 vs 5 fully separated: 2 / C(10, 5)
-        self.assertEqual(" ".join(slow[10:]), "significant, B slower")
-        same = self.line_of(result.stdout, "direct", "fwd", "t:res2a", 2)
-        self.assertEqual((same[7], " ".join(same[10:])), ("1.000", "not significant"))
-        pooled = self.line_of(result.stdout, *self.POOLED)
-        self.assertEqual(pooled[8], "5/10")
-        few = self.line_of(result.stdout, *fx.FEW_REPETITIONS)
-        self.assertEqual(" ".join(few[9:]), "n/a (too few repetitions)")
-        timed = [r for r in fx.rows() if r.get("time_ms_median") and r["status"] == "PASSED"]
-        expected = 2 ** (1 / len(timed))  # one ratio of 2 among len(timed) ratios of 1
-        self.assertIn(f"geomean B/A over {len(timed)} rows: {expected:.3f}", result.stdout)
-
-    def test_mismatching_runs(self):
-        other = fx.write_run(os.path.join(self.tmp, "c"), "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()),
-                             columns=[c for c in fx.COLUMNS if c not in ("spread", "cv")])
-        result = script("compare.py", self.a, other)
-        self.assertEqual(result.returncode, 2)
-        self.assertEqual(result.stderr.strip(),
-                         f"compare: error: the CSVs' columns differ: only in {self.a}: cv, spread")
-        renamed = [dict(r, suite="u") for r in fx.rows()]
-        disjoint = fx.write_run(os.path.join(self.tmp, "d"), "run", renamed, fx.metadata(), fx.raw_json(renamed))
-        result = script("compare.py", self.a, disjoint)
-        self.assertEqual(result.returncode, 2)
-        self.assertRegex(result.stderr, r"^compare: error: .* share no rows")
-        result = script("compare.py", self.a, os.path.join(self.tmp, "missing.csv"))
-        self.assertEqual(result.returncode, 2)
-        self.assertRegex(result.stderr, r"^compare: error: cannot read .*missing.csv: No such file")
 
 
 if __name__ == "__main__":
