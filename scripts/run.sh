@@ -1,30 +1,32 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds convlab (Release) in build/,
 # benchmarks every registered algorithm in all three directions over the
-# ResNet-50 layers at minibatch 8 on all cores, and plots the result.
+# ResNet-50 layers at minibatch 8 on all cores, then the depthwise layers of
+# MobileNet v1/v2 (mobilenet_dw) and AlexNet's large kernels, and plots.
 #
-#   scripts/run.sh              a fresh run (8.1 minutes in all on a 2-core AMD EPYC VM:
-#                               the bench 7.4, the 1-thread pass 0.6, plus build and plots)
+#   scripts/run.sh              a fresh run
 #   scripts/run.sh --resume     carry on after an interruption (Ctrl-C stops cleanly)
 #
-# Extra arguments go to `convlab bench`. Output: results/resnet_50.csv (tidy,
-# one row per algorithm x direction x layer), results/resnet_50.json (Google
-# Benchmark's raw JSON), results/resnet_50.meta.json (machine, libraries,
-# commit), results/*.png and results/SUMMARY.md.
+# Extra arguments go to every `convlab bench`. Output in results/: for each
+# set NAME, NAME.csv (tidy, one row per algorithm x direction x layer),
+# NAME.json (Google Benchmark's raw JSON, every repetition), NAME.meta.json
+# (machine, its measured peak, the algorithms' metadata, libraries, commit);
+# from resnet_50, the plots and SUMMARY.md (with the targets of
+# scripts/targets_resnet50.json); SUMMARY_mobilenet_dw.md and
+# SUMMARY_alexnet.md beside it.
 #
 # Settings, chosen to finish within 20 minutes on a 2-core machine:
-#   --repetitions 5 --min-time 0.05   median and min of 5 repetitions, each at
-#                                     least 50 ms (a ResNet-50 layer at mb 8 takes
-#                                     2-20 ms a call with the GEMM, Winograd and oneDNN
-#                                     algorithms, so a repetition is 3-25 calls); five,
-#                                     because the shared machine has spells of noise
-#                                     that can move a median of three
+#   --repetitions 5 --min-time 0.05   median of 5 repetitions of at least 50 ms
+#                                     each (a ResNet-50 layer at mb 8 takes 2-20 ms
+#                                     with the fast algorithms: 3-25 calls a
+#                                     repetition); five, because the shared machine
+#                                     has spells of noise that move a median of three
 #   --check-mb 2                      the correctness check runs each layer at mb 2
 #                                     (the double-precision reference at mb 8 would
-#                                     take most of the budget); the CSV says so (check_mb)
-#   --budget-gflop 0.5                naive and reference (0.2-0.5 GFLOP/s) run only on
-#                                     the 4 layers of at most 0.5 GFLOP at mb 8, and are
-#                                     skipped with the reason on the others
+#                                     take most of the budget); the CSV says so
+#   --budget-gflop 0.5                the slow algorithms (naive, reference:
+#                                     `slow` in `convlab list --json`) run only on
+#                                     layers of at most 0.5 GFLOP at mb 8
 # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed so OpenBLAS picks its kernel
 # for this CPU itself; the metadata records what it chose.
 set -euo pipefail
@@ -32,52 +34,51 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
-# The Debian python3 has matplotlib and numpy (setup.sh); one found first on
-# PATH (pyenv, a virtualenv) may not.
+# The Debian python3 has matplotlib, numpy and scipy (setup.sh); one found
+# first on PATH (pyenv, a virtualenv) may not.
 python_for_plots() {
     if [[ -x /usr/bin/python3 ]]; then echo /usr/bin/python3; else command -v python3; fi
 }
 
 scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$(python_for_plots)"
 cmake --build build -j"$(nproc)" --target convlab
 
 mkdir -p results
-start=$(date +%s)
 status=0
-env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench \
-    --batch resnet_50 --mb 8 --threads "$(nproc)" \
-    --repetitions 5 --min-time 0.05 --check-mb 2 --budget-gflop 0.5 \
-    --csv results/resnet_50.csv "$@" || status=$?
-echo "run.sh: bench took $(( $(date +%s) - start ))s (exit status $status)"
+# bench SET [bench arguments...]: one set into results/SET.csv, its time said.
+bench() {
+    local set="$1" start=$SECONDS code=0
+    shift
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench --batch "$set" --mb 8 \
+        --threads "$(nproc)" --repetitions 5 --min-time 0.05 --check-mb 2 --budget-gflop 0.5 \
+        --csv "results/$set.csv" "$@" || code=$?
+    echo "run.sh: bench $set took $((SECONDS - start))s (exit status $code)"
+    # 1: a check FAILED (the rows say which); 130: interrupted. Both still plot what is there.
+    if [[ $code -ne 0 && $code -ne 1 && $code -ne 130 ]]; then exit "$code"; fi
+    if [[ $code -ne 0 && $status -eq 0 ]]; then status=$code; fi
+    return 0
+}
 
-# Thread scaling (issue 5's 2-over-1-thread target): the two GEMM-heavy
-# forward algorithms again at 1 thread, into a CSV of their own that the plots
-# and SUMMARY.md read beside the main one.
-if [[ "$(nproc)" -gt 1 && ( $status -eq 0 || $status -eq 1 ) ]]; then
-    start=$(date +%s)
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench \
-        --batch resnet_50 --mb 8 --threads 1 --algo im2col_gemm --algo winograd_f2x3 --dir fwd \
-        --repetitions 5 --min-time 0.05 --check-mb 2 \
-        --csv results/resnet_50_1thread.csv "$@" || status=$?
-    echo "run.sh: 1-thread scaling bench took $(( $(date +%s) - start ))s (exit status $status)"
-fi
+bench resnet_50 "$@"
+bench mobilenet_dw "$@"
+bench alexnet "$@"
 
-# 1: a check FAILED (the rows say which); 130: interrupted. Both still plot what is there.
-if [[ $status -ne 0 && $status -ne 1 && $status -ne 130 ]]; then
-    exit "$status"
-fi
-scaling=()
-[[ -f results/resnet_50_1thread.csv ]] && scaling=(results/resnet_50_1thread.csv)
-"$(python_for_plots)" scripts/plot.py results/resnet_50.csv "${scaling[@]}"
+python="$(python_for_plots)"
+"$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json
+for set in mobilenet_dw alexnet; do
+    mkdir -p "build/plots_$set"
+    "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set"
+    cp "build/plots_$set/SUMMARY.md" "results/SUMMARY_$set.md"
+done
 
-cat <<EOF
+cat <<EOF2
 run.sh: results in $root/results/
-  resnet_50.csv        tidy results, one row per algorithm x direction x layer
-  resnet_50_1thread.csv  im2col_gemm and winograd_f2x3 fwd at 1 thread (thread scaling)
-  resnet_50.json       Google Benchmark's raw JSON
-  resnet_50.meta.json  machine, compiler, OpenBLAS/oneDNN, commit, command line
-  SUMMARY.md           geometric means, winners per layer, accuracy, targets
-  *.png                plots
-EOF
+  resnet_50.csv, mobilenet_dw.csv, alexnet.csv   tidy results, one row per algorithm x direction x layer
+  *.json                Google Benchmark's raw JSON, every repetition
+  *.meta.json           machine and measured peak, algorithms, libraries, commit, command line
+  SUMMARY.md            ResNet-50: speeds, peak fractions, winners, layer classes, accuracy, targets
+  SUMMARY_*.md          the same for the depthwise and AlexNet sets
+  *.png                 plots (heatmaps, rooflines, GFLOP/s per layer, workspace, ...)
+EOF2
 exit "$status"

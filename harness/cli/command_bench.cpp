@@ -76,16 +76,6 @@ std::string progress_label(const Case& c, bool several_thread_counts) {
     return several_thread_counts ? label + fmt::format(" t{}", c.threads) : label;
 }
 
-double number_in(const ResultRow& row, const char* column) {
-    auto it = row.find(column);
-    if (it == row.end() || it->second.empty()) return 0;
-    try {
-        return std::stod(it->second);
-    } catch (const std::exception&) {
-        return 0;
-    }
-}
-
 // The fastest baseline row (Properties::baseline) of the same layer,
 // direction and thread count among the rows so far: "1.12x onednn_native".
 std::string versus_best_baseline(const ResultRow& row, const std::vector<ResultRow>& rows) {
@@ -97,9 +87,9 @@ std::string versus_best_baseline(const ResultRow& row, const std::vector<ResultR
         if (other.at("layer") != row.at("layer") || other.at("direction") != row.at("direction") ||
             other.at("threads") != row.at("threads"))
             continue;
-        if (double rate = number_in(other, "gflops_median"); rate > best) best = rate, best_name = other.at("algorithm");
+        if (double rate = row_number(other, "gflops_median"); rate > best) best = rate, best_name = other.at("algorithm");
     }
-    const double mine = number_in(row, "gflops_median");
+    const double mine = row_number(row, "gflops_median");
     if (best <= 0 || mine <= 0) return {};
     return fmt::format("  {:.2f}x {}", mine / best, best_name);
 }
@@ -108,10 +98,10 @@ std::string versus_best_baseline(const ResultRow& row, const std::vector<ResultR
 std::string outcome(const ResultRow& row, const std::vector<ResultRow>& rows) {
     const std::string status = row.count("status") ? row.at("status") : "?";
     if (status == "SKIPPED" || status == "UNSUPPORTED") return fmt::format("{}: {}", status, row.at("reason"));
-    std::string text = fmt::format("{} {:.4g} GFLOP/s", status, number_in(row, "gflops_median"));
-    if (double fraction = number_in(row, "peak_fraction"); fraction > 0) text += fmt::format("  {:.2f} of peak", fraction);
+    std::string text = fmt::format("{} {:.4g} GFLOP/s", status, row_number(row, "gflops_median"));
+    if (double fraction = row_number(row, "peak_fraction"); fraction > 0) text += fmt::format("  {:.2f} of peak", fraction);
     text += versus_best_baseline(row, rows);
-    if (row.count("noisy") && row.at("noisy") == "1") text += fmt::format("  noisy ({:.0f}% IQR)", 100 * number_in(row, "spread"));
+    if (row.count("noisy") && row.at("noisy") == "1") text += fmt::format("  noisy ({:.0f}% IQR)", 100 * row_number(row, "spread"));
     if (status == "FAILED") text += "  " + row.at("reason");
     return text;
 }

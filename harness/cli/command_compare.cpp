@@ -73,16 +73,6 @@ Run read_run(const std::string& csv, const std::string& json) {
     return run;
 }
 
-double number(const ResultRow& row, const char* column) {
-    auto it = row.find(column);
-    if (it == row.end() || it->second.empty()) return 0;
-    try {
-        return std::stod(it->second);
-    } catch (const std::exception&) {
-        return 0;
-    }
-}
-
 int compare(const std::string& a_csv, const std::string& b_csv, const std::string& a_json, const std::string& b_json,
             double alpha) {
     const Run a = read_run(a_csv, a_json), b = read_run(b_csv, b_json);
@@ -109,7 +99,7 @@ int compare(const std::string& a_csv, const std::string& b_csv, const std::strin
         if (found == in_b.end()) continue;
         ++shared;
         const ResultRow& row_b = *found->second;
-        const double ms_a = number(row_a, "time_ms_median"), ms_b = number(row_b, "time_ms_median");
+        const double ms_a = row_number(row_a, "time_ms_median"), ms_b = row_number(row_b, "time_ms_median");
         if (row_a.at("status") != "PASSED" || row_b.at("status") != "PASSED" || ms_a <= 0 || ms_b <= 0) continue;
         const double ratio = ms_b / ms_a;
         log_sum += std::log(ratio), ++ratios;

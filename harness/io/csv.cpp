@@ -154,6 +154,16 @@ std::vector<ResultRow> read_results_csv(const std::filesystem::path& path) {
     return rows;
 }
 
+double row_number(const ResultRow& row, const std::string& column) {
+    auto it = row.find(column);
+    if (it == row.end() || it->second.empty()) return 0;
+    try {
+        return std::stod(it->second);
+    } catch (const std::exception&) {
+        return 0;
+    }
+}
+
 std::string result_key(const ResultRow& row) {
     std::vector<std::string> parts;
     for (const char* column : {"suite", "layer", "descriptor", "algorithm", "direction", "threads", "cache"}) {

@@ -56,6 +56,9 @@ void write_results_csv(const std::filesystem::path& path, const std::vector<Resu
 // CsvError when it cannot be parsed or lacks a key column.
 std::vector<ResultRow> read_results_csv(const std::filesystem::path& path);
 
+// The column's value as a number; 0 when absent, empty or not a number.
+double row_number(const ResultRow& row, const std::string& column);
+
 // What identifies a row for --resume: suite, layer, descriptor, algorithm,
 // direction, threads, cache.
 std::string result_key(const ResultRow& row);
