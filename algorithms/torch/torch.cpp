@@ -5,7 +5,9 @@
 // copies in). ATen allocates its results, as it does for every PyTorch user;
 // they are copied into the caller's buffers (its out= variant of convolution
 // does the same copy). This is the only file that includes libtorch's headers,
-// which are slow to compile.
+// which are slow to compile; it is built as a module of its own
+// (libconvlab_torch.so, loaded on first use by torch_algorithm.cpp) so that a
+// process that never runs torch does not pay for loading libtorch.
 //
 // Asymmetric padding (torch pads symmetrically): see torch_geometry.hpp. The
 // view narrowing is free; when a zero-padded copy of x or dy is needed,
@@ -24,7 +26,8 @@
 // at::set_num_threads (omp_set_num_threads underneath, plus ATen's own record
 // that its lazy per-thread initialisation would otherwise restore) is all it
 // takes; it is called at prepare (the backend choice depends on the count)
-// and in every execute.
+// and in every execute. OpenBLAS (ATen's Slow2d GEMMs) follows the count the
+// caller set for convlab.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/native/ConvUtils.h>
@@ -40,8 +43,8 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/phase_times.hpp"
-#include "algorithms/threading.hpp"
 #include "algorithms/torch/torch_geometry.hpp"
+#include "algorithms/torch/torch_module.hpp"
 
 namespace convlab {
 
@@ -81,7 +84,6 @@ public:
     }
 
     void execute(const ConvArgs& a) const override {
-        set_threads(threads_);
         at::set_num_threads(threads_);
         switch (d_) {
             case Direction::fwd: return fwd(a);
@@ -190,24 +192,11 @@ private:
     std::string implementation_;
 };
 
-class Torch final : public Algorithm {
-public:
-    std::string_view name() const override { return "torch"; }
-    std::string_view description() const override {
-        return "PyTorch 1.13 ATen convolution through libtorch (CPU, fp32, NCHW; ATen picks its backend)";
-    }
-    std::string decline_reason(const Problem&, Direction) const override { return {}; }
-    bool exact_on_integers() const override { return true; }
-    double tolerance() const override { return 1e-5; }
-
-    std::unique_ptr<Primitive> prepare(const Problem& p, Direction d) const override {
-        return std::make_unique<TorchPrimitive>(p, d, max_threads());
-    }
-    void run(const Problem& p, Direction d, const ConvArgs& args) const override { prepare(p, d)->execute(args); }
-};
-
 }  // namespace
 
-std::unique_ptr<Algorithm> make_torch() { return std::make_unique<Torch>(); }
+// The module's one entry point (see torch_module.hpp).
+extern "C" Primitive* convlab_torch_prepare(const Problem& p, Direction d, int threads) {
+    return new TorchPrimitive(p, d, threads);
+}
 
 }  // namespace convlab
