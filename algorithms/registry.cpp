@@ -11,6 +11,10 @@ std::unique_ptr<Algorithm> make_winograd_f2x3();
 std::unique_ptr<Algorithm> make_winograd_f4x3();
 std::unique_ptr<Algorithm> make_onednn();
 std::unique_ptr<Algorithm> make_onednn_blocked();
+std::unique_ptr<Algorithm> make_onednn_native();
+#ifdef CONVLAB_HAVE_TORCH
+std::unique_ptr<Algorithm> make_torch();
+#endif
 std::unique_ptr<Algorithm> make_reference();
 
 const std::vector<std::unique_ptr<Algorithm>>& registry() {
@@ -24,6 +28,10 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_winograd_f4x3());
         list.push_back(make_onednn());
         list.push_back(make_onednn_blocked());
+        list.push_back(make_onednn_native());
+#ifdef CONVLAB_HAVE_TORCH
+        list.push_back(make_torch());
+#endif
         list.push_back(make_reference());  // last, as in oneDNN's list
         return list;
     }();

@@ -16,6 +16,7 @@ packages=(
     nlohmann-json3-dev       # JSON metadata and raw results
     libfmt-dev               # formatting
     libcpuinfo-dev           # CPU model, ISA flags, caches
+    libtorch-dev             # PyTorch baseline (ATen through libtorch; optional: CONVLAB_TORCH)
     python3-matplotlib python3-numpy   # plots, CLI tests
     python3-scipy                      # compare.py: Mann-Whitney U between two runs
     clang libclang-rt-14-dev           # fuzzing and sanitizers

@@ -1,0 +1,203 @@
+// torch: PyTorch's ATen convolution as a PyTorch user on CPU gets it, through
+// libtorch (Debian's libtorch-dev 1.13.1, the library python3-torch runs):
+// fwd by at::convolution, bwd_d and bwd_w by at::convolution_backward with an
+// output mask, on tensors wrapping the caller's NCHW buffers (at::from_blob, no
+// copies in). ATen allocates its results, as it does for every PyTorch user;
+// they are copied into the caller's buffers (its out= variant of convolution
+// does the same copy). This is the only file that includes libtorch's headers,
+// which are slow to compile; it is built as a module of its own
+// (libconvlab_torch.so, loaded on first use by torch_algorithm.cpp) so that a
+// process that never runs torch does not pay for loading libtorch.
+//
+// Asymmetric padding (torch pads symmetrically): see torch_geometry.hpp. The
+// view narrowing is free; when a zero-padded copy of x or dy is needed,
+// implementation() says so.
+//
+// Which ATen backend runs is decided by ATen per call from the shapes and the
+// thread count (at::native::_select_conv_backend: Mkldnn, i.e. oneDNN 2.6, the
+// same libdnnl as the onednn algorithms; Slow2d, im2col + BLAS GEMM, the same
+// OpenMP OpenBLAS; SlowDilated2d; Xnnpack2d, ...). prepare() asks the exported
+// at::native::select_conv_backend the same question with the same arguments
+// (need_backward false for fwd as at::convolution computes it here, true for
+// the backward directions as convolution_backward passes it) and
+// implementation() reports the answer.
+//
+// Threads: ATen's intra-op pool is OpenMP, the same libgomp as convlab's, so
+// at::set_num_threads (omp_set_num_threads underneath, plus ATen's own record
+// that its lazy per-thread initialisation would otherwise restore) is all it
+// takes; it is called at prepare (the backend choice depends on the count)
+// and in every execute. OpenBLAS (ATen's Slow2d GEMMs) follows the count the
+// caller set for convlab.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <ATen/native/ConvUtils.h>
+#include <torch/version.h>
+
+#include <fmt/format.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/phase_times.hpp"
+#include "algorithms/torch/torch_geometry.hpp"
+#include "algorithms/torch/torch_module.hpp"
+
+namespace convlab {
+
+namespace {
+
+std::string_view backend_name(at::native::ConvBackend b) {
+    using B = at::native::ConvBackend;
+    switch (b) {
+        case B::Mkldnn: return "Mkldnn";
+        case B::MkldnnEmpty: return "MkldnnEmpty";
+        case B::Slow2d: return "Slow2d";
+        case B::SlowDilated2d: return "SlowDilated2d";
+        case B::NnpackSpatial: return "NnpackSpatial";
+        case B::Xnnpack2d: return "Xnnpack2d";
+        case B::Winograd3x3Depthwise: return "Winograd3x3Depthwise";
+        case B::Empty: return "Empty";
+        default: return "other";
+    }
+}
+
+at::Tensor wrap(const float* data, const std::vector<int64_t>& dims) {
+    // ATen's from_blob takes void*; inputs are only read.
+    return at::from_blob(const_cast<float*>(data), dims, at::TensorOptions().dtype(at::kFloat));
+}
+
+class TorchPrimitive final : public Primitive {
+public:
+    TorchPrimitive(const Problem& p, Direction d, int threads)
+        : Primitive(threads), p_(p), d_(d), threads_(threads), g_(torch_geometry(p)) {
+        stride_ = {p.sh, p.sw};
+        padding_ = {g_.h.padding, g_.w.padding};
+        dilation_ = {g_.h.dilation, g_.w.dilation};
+        at::set_num_threads(threads_);
+        implementation_ = fmt::format("ATen {} {}", TORCH_VERSION, backend_name(select_backend()));
+        if (d_ != Direction::bwd_d && g_.input_copied()) implementation_ += ", x zero-padded copy";
+        if (d_ != Direction::fwd && g_.output_larger(p_)) implementation_ += ", dy zero-padded copy";
+    }
+
+    std::string implementation() const override { return implementation_; }
+
+protected:
+    void run(const ConvArgs& a) const override {
+        at::set_num_threads(threads_);
+        switch (d_) {
+            case Direction::fwd: return fwd(a);
+            case Direction::bwd_d: return bwd_d(a);
+            case Direction::bwd_w: return bwd_w(a);
+        }
+    }
+
+private:
+    std::vector<int64_t> torch_x_dims() const {
+        return {p_.mb, p_.ic, g_.h.rows + g_.h.extra, g_.w.rows + g_.w.extra};
+    }
+
+    at::native::ConvBackend select_backend() const {
+        const at::Tensor x = at::empty(torch_x_dims(), at::kFloat), w = at::empty(p_.w_dims(), at::kFloat);
+        const std::vector<int64_t> no_output_padding = {0, 0};
+        if (d_ == Direction::fwd) {
+            const c10::optional<at::Tensor> bias = at::empty({p_.oc}, at::kFloat);
+            return at::native::select_conv_backend(x, w, bias, stride_, padding_, dilation_, false, no_output_padding,
+                                                   p_.g);
+        }
+        // As at::native::convolution_backward sets them up.
+        at::native::ConvParams params;
+        params.stride = stride_, params.padding = padding_, params.dilation = dilation_;
+        params.transposed = false, params.output_padding = no_output_padding, params.groups = int(p_.g);
+        const auto& ctx = at::globalContext();
+        params.benchmark = ctx.benchmarkCuDNN();
+        params.deterministic = ctx.deterministicCuDNN() || ctx.deterministicAlgorithms();
+        params.cudnn_enabled = ctx.userEnabledCuDNN();
+        params.allow_tf32 = ctx.allowTF32CuDNN();
+        const std::vector<int64_t> bias_sizes = {p_.oc};
+        return at::native::select_conv_backend(x, w, at::OptionalIntArrayRef(bias_sizes), true, params);
+    }
+
+    // x as torch sees it: narrowed to the rows the problem reads, zero rows appended when needed.
+    at::Tensor torch_x(const float* x) const {
+        at::Tensor t = wrap(x, p_.x_dims());
+        if (g_.input_narrowed(p_)) t = t.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows);
+        if (g_.input_copied()) t = at::constant_pad_nd(t, {0, g_.w.extra, 0, g_.h.extra}, 0);
+        return t;
+    }
+
+    // dy with zero rows appended up to torch's output size.
+    at::Tensor torch_dy(const float* dy) const {
+        at::Tensor t = wrap(dy, p_.y_dims());
+        if (g_.output_larger(p_)) t = at::constant_pad_nd(t, {0, g_.w.out - p_.ow, 0, g_.h.out - p_.oh}, 0);
+        return t;
+    }
+
+    void fwd(const ConvArgs& a) const {
+        const at::Tensor x = torch_x(a.x), w = wrap(a.w, p_.w_dims());
+        const c10::optional<at::Tensor> bias = a.b ? c10::optional<at::Tensor>(wrap(a.b, p_.b_dims())) : c10::nullopt;
+        at::Tensor y = [&] {
+            PhaseScope scope(a.phases, "conv");
+            return at::convolution(x, w, bias, stride_, padding_, dilation_, false, {0, 0}, p_.g);
+        }();
+        PhaseScope scope(a.phases, "copy_out");
+        if (g_.output_larger(p_)) y = y.narrow(2, 0, p_.oh).narrow(3, 0, p_.ow);
+        wrap(a.y, p_.y_dims()).copy_(y);
+    }
+
+    void bwd_d(const ConvArgs& a) const {
+        at::Tensor dx = wrap(a.dx, p_.x_dims());
+        // Read for its shape only; the caller's dx when torch's input fits in it.
+        const at::Tensor shape = g_.input_copied() ? at::empty(torch_x_dims(), at::kFloat)
+                                                   : dx.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows);
+        const at::Tensor dy = torch_dy(a.dy), w = wrap(a.w, p_.w_dims());
+        at::Tensor grad = [&] {
+            PhaseScope scope(a.phases, "conv");
+            return std::get<0>(at::convolution_backward(dy, shape, w, c10::nullopt, stride_, padding_, dilation_,
+                                                        false, {0, 0}, p_.g, {true, false, false}));
+        }();
+        PhaseScope scope(a.phases, "copy_out");
+        if (!g_.input_narrowed(p_) && !g_.input_copied()) {
+            dx.copy_(grad);
+            return;
+        }
+        // Rows and columns torch did not see are read by no window: their gradient is zero.
+        dx.zero_();
+        dx.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows).copy_(grad.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows));
+    }
+
+    void bwd_w(const ConvArgs& a) const {
+        const at::Tensor x = torch_x(a.x), dy = torch_dy(a.dy);
+        const at::Tensor shape = wrap(a.dw, p_.w_dims());  // read for its shape only
+        const std::vector<int64_t> bias_sizes = {p_.oc};
+        const at::OptionalIntArrayRef bias = a.db ? at::OptionalIntArrayRef(bias_sizes) : c10::nullopt;
+        const std::array<bool, 3> mask = {false, true, a.db != nullptr};
+        auto grads = [&] {
+            PhaseScope scope(a.phases, "conv");
+            return at::convolution_backward(dy, x, shape, bias, stride_, padding_, dilation_, false, {0, 0}, p_.g,
+                                            mask);
+        }();
+        PhaseScope scope(a.phases, "copy_out");
+        wrap(a.dw, p_.w_dims()).copy_(std::get<1>(grads));
+        if (a.db) wrap(a.db, p_.b_dims()).copy_(std::get<2>(grads));
+    }
+
+    Problem p_;
+    Direction d_;
+    int threads_;
+    TorchGeometry g_;
+    std::vector<int64_t> stride_, padding_, dilation_;
+    std::string implementation_;
+};
+
+}  // namespace
+
+// The module's one entry point (see torch_module.hpp).
+extern "C" Primitive* convlab_torch_prepare(const Problem& p, Direction d, int threads) {
+    return new TorchPrimitive(p, d, threads);
+}
+
+}  // namespace convlab

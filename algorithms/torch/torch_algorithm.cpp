@@ -1,0 +1,75 @@
+// The torch algorithm as the registry sees it: name, contract, and prepare()
+// through the libtorch module (torch.cpp, which describes what runs), loaded
+// on first use from where the build put it (CONVLAB_TORCH_MODULE).
+//
+// Contract, measured with build/tests/tolerance_survey torch and convlab
+// validate on the bundled shape sets (see the commit message for figures):
+// exact on the checker's small integers (ATen's backends here, oneDNN and
+// im2col + OpenBLAS GEMM, accumulate products in fp32 without transforms),
+// and the same 1e-5 on real data as the oneDNN baselines.
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+
+#include "algorithms/threading.hpp"
+#include "algorithms/torch/torch_module.hpp"
+
+namespace convlab {
+
+namespace {
+
+// Beside the executable in the build tree, under lib/convlab of an install
+// prefix, else where the build put it (a process that is not convlab's own,
+// such as the Python module's interpreter).
+std::string module_path() {
+    std::error_code error;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+    const std::filesystem::path name = std::filesystem::path(CONVLAB_TORCH_MODULE).filename();
+    if (!error)
+        for (const auto& candidate : {exe.parent_path() / name, exe.parent_path() / "../lib/convlab" / name})
+            if (std::filesystem::is_regular_file(candidate, error)) return candidate.string();
+    return CONVLAB_TORCH_MODULE;
+}
+
+TorchPrepareFunction load_module() {
+    static TorchPrepareFunction prepare = nullptr;
+    static std::string error;
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // Never closed: libtorch does not support being unloaded.
+        const std::string path = module_path();
+        void* module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!module) {
+            error = "torch: cannot load " + path + ": " + dlerror();
+            return;
+        }
+        prepare = reinterpret_cast<TorchPrepareFunction>(dlsym(module, torch_prepare_symbol));
+        if (!prepare) error = std::string("torch: ") + CONVLAB_TORCH_MODULE + " has no " + torch_prepare_symbol;
+    });
+    if (!prepare) throw std::runtime_error(error);
+    return prepare;
+}
+
+class Torch final : public Algorithm {
+public:
+    std::string_view name() const override { return "torch"; }
+    std::string_view description() const override {
+        return "PyTorch 1.13 ATen convolution through libtorch (CPU, fp32, NCHW; ATen picks its backend)";
+    }
+    std::string_view family() const override { return "torch"; }
+    Properties properties() const override { return {.baseline = true, .slow = false}; }
+    // Every problem: torch.cpp poses asymmetric padding to torch's symmetric one.
+    Prepared prepare(const Problem& p, Direction d, int threads) const override {
+        return {std::unique_ptr<Primitive>(load_module()(p, d, threads)), {}};
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Algorithm> make_torch() { return std::make_unique<Torch>(); }
+
+}  // namespace convlab
