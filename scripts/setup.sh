@@ -16,6 +16,7 @@ packages=(
     nlohmann-json3-dev       # JSON metadata and raw results
     libfmt-dev               # formatting
     libcpuinfo-dev           # CPU model, ISA flags, caches
+    libfftw3-dev             # FFT convolution (fftw3f)
     python3-matplotlib python3-numpy   # plots, CLI tests
     clang libclang-rt-14-dev           # fuzzing and sanitizers
 )
