@@ -48,20 +48,24 @@ void FftConvolution::backward_weights(const ConvArgs& a) const {
                 multiply(g, a, Product::backward_weights, ocb, tbc, t0 > 0);
             }
             PhaseScope scope(a.phases, "ifft");
+            const int64_t batch = g.batch, per_row = (g.cv + batch - 1) / batch;
 #pragma omp parallel for num_threads(g.threads) schedule(static)
-            for (int64_t i = 0; i < ocb * g.cv; ++i) {
-                const int64_t oc = i / g.cv, cvi = i % g.cv;
-                const VirtualChannel vc = split_channel(g, cvi);
+            for (int64_t i = 0; i < ocb * per_row; ++i) {
+                const int64_t oc = i / per_row, first = i % per_row * batch, count = std::min(batch, g.cv - first);
                 const Scratch s = tr.scratch(a.workspace, omp_get_thread_num());
-                tr.inverse(s, wf + oc * g.cv + cvi, ocb * g.cv);
-                // Each kernel tap belongs to exactly one phase: write the taps of this one.
-                float* dw = a.dw + ((gi * g.ocg + oc0 + oc) * icg + vc.c) * kernel;
-                for (int64_t qh = 0; qh < g.h.vtaps; ++qh) {
-                    const int64_t kh = g.h.tap_of(qh, vc.rh);
-                    if (kh < 0) continue;
-                    for (int64_t qw = 0; qw < g.w.vtaps; ++qw) {
-                        const int64_t kw = g.w.tap_of(qw, vc.rw);
-                        if (kw >= 0) dw[kh * g.p.kw + kw] = s.real[qh * g.w.n + qw] * scale;
+                tr.inverse(s, count, wf + oc * g.cv + first, ocb * g.cv);
+                for (int64_t j = 0; j < count; ++j) {
+                    const VirtualChannel vc = split_channel(g, first + j);
+                    const float* real = s.real(j);
+                    // Each kernel tap belongs to exactly one phase: write the taps of this one.
+                    float* dw = a.dw + ((gi * g.ocg + oc0 + oc) * icg + vc.c) * kernel;
+                    for (int64_t qh = 0; qh < g.h.vtaps; ++qh) {
+                        const int64_t kh = g.h.tap_of(qh, vc.rh);
+                        if (kh < 0) continue;
+                        for (int64_t qw = 0; qw < g.w.vtaps; ++qw) {
+                            const int64_t kw = g.w.tap_of(qw, vc.rw);
+                            if (kw >= 0) dw[kh * g.p.kw + kw] = real[qh * g.w.n + qw] * scale;
+                        }
                     }
                 }
             }

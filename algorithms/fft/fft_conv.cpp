@@ -32,6 +32,17 @@ void FftConvolution::execute(const ConvArgs& args) const {
     }
 }
 
+// Work items of the transforms: `outer` rows of `inner` neighbours each, in
+// batches of up to g.batch neighbours (one batch per item).
+struct Batches {
+    int64_t inner, batch, per_row;
+    Batches(const Geometry& g, int64_t inner_count)
+        : inner(inner_count), batch(g.batch), per_row((inner_count + g.batch - 1) / g.batch) {}
+    int64_t row(int64_t item) const { return item / per_row; }
+    int64_t first(int64_t item) const { return item % per_row * batch; }
+    int64_t count(int64_t item) const { return std::min(batch, inner - first(item)); }
+};
+
 // Frequency-domain weights of output channels [oc0, oc0 + ocb) of group gi,
 // laid out [f][oc][c'], conjugated for the forward correlation.
 void transform_weights(const Geometry& g, const Transforms& tr, const ConvArgs& a, int64_t gi, int64_t oc0,
@@ -39,13 +50,16 @@ void transform_weights(const Geometry& g, const Transforms& tr, const ConvArgs& 
     PhaseScope scope(a.phases, "fft_w");
     cfloat* wf = reinterpret_cast<cfloat*>(a.workspace + g.weights_offset);
     const int64_t kernel = g.p.kh * g.p.kw, icg = g.p.icg();
+    const Batches b(g, g.cv);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
-    for (int64_t i = 0; i < ocb * g.cv; ++i) {
-        const int64_t oc = i / g.cv, cvi = i % g.cv;
-        const VirtualChannel vc = split_channel(g, cvi);
+    for (int64_t i = 0; i < ocb * b.per_row; ++i) {
+        const int64_t oc = b.row(i), first = b.first(i), count = b.count(i);
         const Scratch s = tr.scratch(a.workspace, omp_get_thread_num());
-        fill_kernel(g, a.w + ((gi * g.ocg + oc0 + oc) * icg + vc.c) * kernel, vc.rh, vc.rw, s.real);
-        tr.forward(s, wf + oc * g.cv + cvi, ocb * g.cv, conjugate);
+        for (int64_t j = 0; j < count; ++j) {
+            const VirtualChannel vc = split_channel(g, first + j);
+            fill_kernel(g, a.w + ((gi * g.ocg + oc0 + oc) * icg + vc.c) * kernel, vc.rh, vc.rw, s.real(j));
+        }
+        tr.forward(s, count, wf + oc * g.cv + first, ocb * g.cv, conjugate);
     }
 }
 
@@ -55,14 +69,18 @@ void transform_inputs(const Geometry& g, const Transforms& tr, const ConvArgs& a
     PhaseScope scope(a.phases, "fft_x");
     cfloat* xf = reinterpret_cast<cfloat*>(a.workspace + g.channels_offset);
     const int64_t plane = g.p.ih * g.p.iw;
+    const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
-    for (int64_t i = 0; i < g.cv * tbc; ++i) {
-        const int64_t cvi = i / tbc, t = i % tbc;
+    for (int64_t i = 0; i < g.cv * b.per_row; ++i) {
+        const int64_t cvi = b.row(i), first = b.first(i), count = b.count(i);
         const VirtualChannel vc = split_channel(g, cvi);
-        const TileOrigin o = tile_origin(g, t0 + t);
         const Scratch s = tr.scratch(a.workspace, omp_get_thread_num());
-        fill_input_tile(g, a.x + (o.n * g.p.ic + gi * g.p.icg() + vc.c) * plane, vc.rh, vc.rw, o.jh, o.jw, s.real);
-        tr.forward(s, xf + cvi * tbc + t, g.cv * tbc, false);
+        for (int64_t j = 0; j < count; ++j) {
+            const TileOrigin o = tile_origin(g, t0 + first + j);
+            fill_input_tile(g, a.x + (o.n * g.p.ic + gi * g.p.icg() + vc.c) * plane, vc.rh, vc.rw, o.jh, o.jw,
+                            s.real(j));
+        }
+        tr.forward(s, count, xf + cvi * tbc + first, g.cv * tbc, false);
     }
 }
 
@@ -76,17 +94,20 @@ void transform_dy(const Geometry& g, const Transforms& tr, const ConvArgs& a, in
     cfloat* df = reinterpret_cast<cfloat*>(a.workspace + g.outputs_offset);
     const int64_t plane = g.p.oh * g.p.ow;
     const bool full = g.d == Direction::bwd_d;
+    const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
-    for (int64_t i = 0; i < ocb * tbc; ++i) {
-        const int64_t oc = i / tbc, t = i % tbc;
-        const TileOrigin o = tile_origin(g, t0 + t);
+    for (int64_t i = 0; i < ocb * b.per_row; ++i) {
+        const int64_t oc = b.row(i), first = b.first(i), count = b.count(i);
         const Scratch s = tr.scratch(a.workspace, omp_get_thread_num());
-        const float* dy = a.dy + (o.n * g.p.oc + gi * g.ocg + oc0 + oc) * plane;
-        if (full)
-            fill_dy_tile(g, dy, o.jh - g.h.vtaps + 1, o.jw - g.w.vtaps + 1, g.h.n, g.w.n, s.real);
-        else
-            fill_dy_tile(g, dy, o.jh, o.jw, g.h.tile, g.w.tile, s.real);
-        tr.forward(s, df + oc * tbc + t, ocb * tbc, !full);
+        for (int64_t j = 0; j < count; ++j) {
+            const TileOrigin o = tile_origin(g, t0 + first + j);
+            const float* dy = a.dy + (o.n * g.p.oc + gi * g.ocg + oc0 + oc) * plane;
+            if (full)
+                fill_dy_tile(g, dy, o.jh - g.h.vtaps + 1, o.jw - g.w.vtaps + 1, g.h.n, g.w.n, s.real(j));
+            else
+                fill_dy_tile(g, dy, o.jh, o.jw, g.h.tile, g.w.tile, s.real(j));
+        }
+        tr.forward(s, count, df + oc * tbc + first, ocb * tbc, !full);
     }
 }
 
@@ -105,18 +126,23 @@ void FftConvolution::forward(const ConvArgs& a) const {
                 if (t0 == 0 || g.oc_blocks() > 1) transform_weights(g, tr, a, gi, oc0, ocb, true);
                 multiply(g, a, Product::forward, ocb, tbc, false);
                 PhaseScope scope(a.phases, "ifft");
+                const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
-                for (int64_t i = 0; i < ocb * tbc; ++i) {
-                    const int64_t oc = i / tbc, t = i % tbc, goc = gi * g.ocg + oc0 + oc;
-                    const TileOrigin o = tile_origin(g, t0 + t);
+                for (int64_t i = 0; i < ocb * b.per_row; ++i) {
+                    const int64_t oc = b.row(i), first = b.first(i), count = b.count(i), goc = gi * g.ocg + oc0 + oc;
                     const Scratch s = tr.scratch(a.workspace, omp_get_thread_num());
-                    tr.inverse(s, yf + oc * tbc + t, ocb * tbc);
+                    tr.inverse(s, count, yf + oc * tbc + first, ocb * tbc);
                     const float bias = a.b ? a.b[goc] : 0.0f;
-                    float* y = a.y + (o.n * g.p.oc + goc) * plane;
-                    const int64_t rows = std::min(g.h.tile, g.p.oh - o.jh), cols = std::min(g.w.tile, g.p.ow - o.jw);
-                    for (int64_t u = 0; u < rows; ++u)
-                        for (int64_t v = 0; v < cols; ++v)
-                            y[(o.jh + u) * g.p.ow + o.jw + v] = s.real[u * g.w.n + v] * scale + bias;
+                    for (int64_t j = 0; j < count; ++j) {
+                        const TileOrigin o = tile_origin(g, t0 + first + j);
+                        float* y = a.y + (o.n * g.p.oc + goc) * plane;
+                        const float* real = s.real(j);
+                        const int64_t rows = std::min(g.h.tile, g.p.oh - o.jh);
+                        const int64_t cols = std::min(g.w.tile, g.p.ow - o.jw);
+                        for (int64_t u = 0; u < rows; ++u)
+                            for (int64_t v = 0; v < cols; ++v)
+                                y[(o.jh + u) * g.p.ow + o.jw + v] = real[u * g.w.n + v] * scale + bias;
+                    }
                 }
             }
         }
@@ -145,23 +171,26 @@ void FftConvolution::backward_data(const ConvArgs& a) const {
                 multiply(g, a, Product::backward_data, ocb, tbc, oc0 > 0);
             }
             PhaseScope scope(a.phases, "ifft");
+            const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
-            for (int64_t i = 0; i < g.cv * tbc; ++i) {
-                const int64_t cvi = i / tbc, t = i % tbc;
+            for (int64_t i = 0; i < g.cv * b.per_row; ++i) {
+                const int64_t cvi = b.row(i), first = b.first(i), count = b.count(i);
                 const VirtualChannel vc = split_channel(g, cvi);
-                const TileOrigin o = tile_origin(g, t0 + t);
                 const Scratch s = tr.scratch(a.workspace, omp_get_thread_num());
-                tr.inverse(s, xf + cvi * tbc + t, g.cv * tbc);
-                float* dx = a.dx + (o.n * g.p.ic + gi * g.p.icg() + vc.c) * plane;
-                // Virtual input j of phase r is dx[s*j + r - pad]; the tile's
-                // j0 + u sits at offset Q - 1 + u of the full convolution.
-                for (int64_t u = 0; u < std::min(g.h.tile, g.h.span - o.jh); ++u) {
-                    const int64_t ih = g.h.stride * (o.jh + u) + vc.rh - g.h.pad;
-                    if (ih < 0 || ih >= g.p.ih) continue;
-                    const float* row = s.real + (u + g.h.vtaps - 1) * g.w.n + g.w.vtaps - 1;
-                    for (int64_t v = 0; v < std::min(g.w.tile, g.w.span - o.jw); ++v) {
-                        const int64_t iw = g.w.stride * (o.jw + v) + vc.rw - g.w.pad;
-                        if (iw >= 0 && iw < g.p.iw) dx[ih * g.p.iw + iw] = row[v] * scale;
+                tr.inverse(s, count, xf + cvi * tbc + first, g.cv * tbc);
+                for (int64_t j = 0; j < count; ++j) {
+                    const TileOrigin o = tile_origin(g, t0 + first + j);
+                    float* dx = a.dx + (o.n * g.p.ic + gi * g.p.icg() + vc.c) * plane;
+                    // Virtual input j of phase r is dx[s*j + r - pad]; the
+                    // tile's j0 + u sits at offset Q - 1 + u of the full convolution.
+                    for (int64_t u = 0; u < std::min(g.h.tile, g.h.span - o.jh); ++u) {
+                        const int64_t ih = g.h.stride * (o.jh + u) + vc.rh - g.h.pad;
+                        if (ih < 0 || ih >= g.p.ih) continue;
+                        const float* row = s.real(j) + (u + g.h.vtaps - 1) * g.w.n + g.w.vtaps - 1;
+                        for (int64_t v = 0; v < std::min(g.w.tile, g.w.span - o.jw); ++v) {
+                            const int64_t iw = g.w.stride * (o.jw + v) + vc.rw - g.w.pad;
+                            if (iw >= 0 && iw < g.p.iw) dx[ih * g.p.iw + iw] = row[v] * scale;
+                        }
                     }
                 }
             }

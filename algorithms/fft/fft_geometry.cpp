@@ -57,9 +57,16 @@ void set_size(Axis& a, int64_t n) {
     a.tiles = ceil_div(a.span, a.tile);
 }
 
-int64_t scratch_per_thread(const Axis& h, const Axis& w) {
+int64_t item_bytes(const Axis& h, const Axis& w) {
     return align64(h.n * w.n * int64_t(sizeof(float))) + align64(h.n * (w.n / 2 + 1) * complex_bytes);
 }
+
+// Up to 16 transforms per batch, within about 128 KiB so a batch stays in L2.
+int64_t batch_size(const Axis& h, const Axis& w) {
+    return std::clamp<int64_t>((int64_t(128) << 10) / item_bytes(h, w), 1, 16);
+}
+
+int64_t scratch_per_thread(const Axis& h, const Axis& w) { return batch_size(h, w) * item_bytes(h, w); }
 
 // Bytes of the three frequency-domain operands for given blocks.
 int64_t operand_bytes(int64_t freqs, int64_t cv, int64_t ocb, int64_t tb) {
@@ -134,7 +141,9 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
     channels_offset = align64(freqs * oc_block * cv * complex_bytes);
     outputs_offset = channels_offset + align64(freqs * cv * tile_block * complex_bytes);
     scratch_offset = outputs_offset + align64(freqs * oc_block * tile_block * complex_bytes);
-    scratch_real_bytes = align64(h.n * w.n * int64_t(sizeof(float)));
+    batch = batch_size(h, w);
+    real_bytes = align64(h.n * w.n * int64_t(sizeof(float)));
+    spectrum_bytes = align64(freqs * complex_bytes);
     scratch_bytes_per_thread = scratch_per_thread(h, w);
     workspace_bytes = scratch_offset + threads * scratch_bytes_per_thread;
 }

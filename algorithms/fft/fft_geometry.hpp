@@ -70,9 +70,12 @@ public:
     // Workspace layout (bytes from its start, each 64-byte aligned): the
     // frequency-domain weights [f][oc_block][cv], the tile-side operands
     // [f][cv][tile_block] and [f][oc_block][tile_block] (complex float), then
-    // per thread a real N x N buffer and a complex half spectrum.
+    // per thread `batch` real N x N buffers and as many complex half spectra.
+    // A batch is transformed together so that the scatter into (and the
+    // gather from) the frequency-major operands moves `batch` neighbouring
+    // elements per frequency, not one element per cache line.
     int64_t weights_offset = 0, channels_offset = 0, outputs_offset = 0, scratch_offset = 0;
-    int64_t scratch_real_bytes = 0, scratch_bytes_per_thread = 0;
+    int64_t batch = 1, real_bytes = 0, spectrum_bytes = 0, scratch_bytes_per_thread = 0;
     int64_t workspace_bytes = 0;
 
     int64_t oc_blocks() const { return (ocg + oc_block - 1) / oc_block; }

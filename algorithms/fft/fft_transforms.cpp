@@ -25,25 +25,26 @@ constexpr unsigned planner_flags = FFTW_ESTIMATE;
 }  // namespace
 
 Transforms::Transforms(const Geometry& g)
-    : nh_(g.h.n), nw_(g.w.n), freqs_(g.freqs), scratch_offset_(g.scratch_offset),
-      scratch_real_bytes_(g.scratch_real_bytes), scratch_bytes_per_thread_(g.scratch_bytes_per_thread) {
+    : freqs_(g.freqs), scratch_offset_(g.scratch_offset), batch_(g.batch), real_bytes_(g.real_bytes),
+      spectrum_bytes_(g.spectrum_bytes), scratch_bytes_per_thread_(g.scratch_bytes_per_thread) {
+    const int64_t nh = g.h.n, nw = g.w.n;
     // Planned on FFTW's own (SIMD-aligned) arrays; the workspace buffers the
     // plans later run on are 64-byte aligned, so the new-array execute
     // functions' alignment requirement holds.
     std::lock_guard lock(planner_mutex());
-    float* real = fftwf_alloc_real(size_t(nh_ * nw_));
+    float* real = fftwf_alloc_real(size_t(nh * nw));
     fftwf_complex* spectrum = fftwf_alloc_complex(size_t(freqs_));
     if (!real || !spectrum) {
         fftwf_free(real), fftwf_free(spectrum);
         throw std::bad_alloc();
     }
-    r2c_ = fftwf_plan_dft_r2c_2d(int(nh_), int(nw_), real, spectrum, planner_flags);
-    c2r_ = fftwf_plan_dft_c2r_2d(int(nh_), int(nw_), spectrum, real, planner_flags);
+    r2c_ = fftwf_plan_dft_r2c_2d(int(nh), int(nw), real, spectrum, planner_flags);
+    c2r_ = fftwf_plan_dft_c2r_2d(int(nh), int(nw), spectrum, real, planner_flags);
     fftwf_free(real), fftwf_free(spectrum);
     if (!r2c_ || !c2r_) {
         if (r2c_) fftwf_destroy_plan(fftwf_plan(r2c_));
         if (c2r_) fftwf_destroy_plan(fftwf_plan(c2r_));
-        throw std::runtime_error("fft: FFTW could not plan a " + std::to_string(nh_) + "x" + std::to_string(nw_) +
+        throw std::runtime_error("fft: FFTW could not plan a " + std::to_string(nh) + "x" + std::to_string(nw) +
                                  " transform");
     }
 }
@@ -56,20 +57,33 @@ Transforms::~Transforms() {
 
 Scratch Transforms::scratch(std::byte* workspace, int thread) const {
     std::byte* base = workspace + scratch_offset_ + int64_t(thread) * scratch_bytes_per_thread_;
-    return {reinterpret_cast<float*>(base), reinterpret_cast<cfloat*>(base + scratch_real_bytes_)};
+    return {base, batch_, real_bytes_, spectrum_bytes_};
 }
 
-void Transforms::forward(const Scratch& s, cfloat* dst, int64_t stride, bool conjugate) const {
-    fftwf_execute_dft_r2c(fftwf_plan(r2c_), s.real, reinterpret_cast<fftwf_complex*>(s.spectrum));
-    if (conjugate)
-        for (int64_t f = 0; f < freqs_; ++f) dst[f * stride] = std::conj(s.spectrum[f]);
-    else
-        for (int64_t f = 0; f < freqs_; ++f) dst[f * stride] = s.spectrum[f];
+void Transforms::forward(const Scratch& s, int64_t count, cfloat* dst, int64_t stride, bool conjugate) const {
+    for (int64_t j = 0; j < count; ++j)
+        fftwf_execute_dft_r2c(fftwf_plan(r2c_), s.real(j), reinterpret_cast<fftwf_complex*>(s.spectrum(j)));
+    scatter(s, count, dst, stride, conjugate);
 }
 
-void Transforms::inverse(const Scratch& s, const cfloat* src, int64_t stride) const {
-    for (int64_t f = 0; f < freqs_; ++f) s.spectrum[f] = src[f * stride];
-    fftwf_execute_dft_c2r(fftwf_plan(c2r_), reinterpret_cast<fftwf_complex*>(s.spectrum), s.real);
+void Transforms::scatter(const Scratch& s, int64_t count, cfloat* dst, int64_t stride, bool conjugate) const {
+    const float sign = conjugate ? -1.0f : 1.0f;
+    for (int64_t f = 0; f < freqs_; ++f) {
+        cfloat* out = dst + f * stride;
+        for (int64_t j = 0; j < count; ++j) {
+            const cfloat v = s.spectrum(j)[f];
+            out[j] = cfloat(v.real(), sign * v.imag());
+        }
+    }
+}
+
+void Transforms::inverse(const Scratch& s, int64_t count, const cfloat* src, int64_t stride) const {
+    for (int64_t f = 0; f < freqs_; ++f) {
+        const cfloat* in = src + f * stride;
+        for (int64_t j = 0; j < count; ++j) s.spectrum(j)[f] = in[j];
+    }
+    for (int64_t j = 0; j < count; ++j)
+        fftwf_execute_dft_c2r(fftwf_plan(c2r_), reinterpret_cast<fftwf_complex*>(s.spectrum(j)), s.real(j));
 }
 
 }  // namespace convlab::fft

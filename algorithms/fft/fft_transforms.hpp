@@ -1,5 +1,5 @@
 // The two FFTW plans of one FFT size (real-to-complex and back) and the
-// per-thread scratch they run on.
+// per-thread scratch they run on, a batch of buffers at a time.
 #pragma once
 
 #include <complex>
@@ -12,10 +12,14 @@ namespace convlab::fft {
 
 using cfloat = std::complex<float>;  // layout-compatible with fftwf_complex
 
-// One thread's real N x N buffer and complex half spectrum in the workspace.
+// One thread's batch of real N x N buffers and complex half spectra.
 struct Scratch {
-    float* real;
-    cfloat* spectrum;
+    std::byte* base;
+    int64_t batch, real_bytes, spectrum_bytes;
+    float* real(int64_t j) const { return reinterpret_cast<float*>(base + j * real_bytes); }
+    cfloat* spectrum(int64_t j) const {
+        return reinterpret_cast<cfloat*>(base + batch * real_bytes + j * spectrum_bytes);
+    }
 };
 
 class Transforms {
@@ -27,14 +31,18 @@ public:
 
     Scratch scratch(std::byte* workspace, int thread) const;
 
-    // r2c of s.real into s.spectrum, then the spectrum scattered to
-    // dst[f * stride] (conjugated when asked), f in row-major half-spectrum order.
-    void forward(const Scratch& s, cfloat* dst, int64_t stride, bool conjugate) const;
-    // src[f * stride] gathered into s.spectrum, then c2r into s.real (unnormalised).
-    void inverse(const Scratch& s, const cfloat* src, int64_t stride) const;
+    // r2c of s.real(j) for j < count, then spectrum j scattered to
+    // dst[f * stride + j] (conjugated when asked), f in row-major half-spectrum order.
+    void forward(const Scratch& s, int64_t count, cfloat* dst, int64_t stride, bool conjugate) const;
+    // src[f * stride + j] gathered into s.spectrum(j), then c2r into s.real(j)
+    // (unnormalised), for j < count.
+    void inverse(const Scratch& s, int64_t count, const cfloat* src, int64_t stride) const;
 
 private:
-    int64_t nh_, nw_, freqs_, scratch_offset_, scratch_real_bytes_, scratch_bytes_per_thread_;
+    // s.spectrum(j) for j < count to dst[f * stride + j], conjugated when asked.
+    void scatter(const Scratch& s, int64_t count, cfloat* dst, int64_t stride, bool conjugate) const;
+
+    int64_t freqs_, scratch_offset_, batch_, real_bytes_, spectrum_bytes_, scratch_bytes_per_thread_;
     void* r2c_ = nullptr;  // fftwf_plan, kept out of this header
     void* c2r_ = nullptr;
 };
