@@ -17,8 +17,9 @@ packages=(
     libfmt-dev               # formatting
     libcpuinfo-dev           # CPU model, ISA flags, caches
     libtorch-dev             # PyTorch baseline (ATen through libtorch; optional: CONVLAB_TORCH)
+    libfftw3-dev             # FFT convolution (fftw3f)
     python3-matplotlib python3-numpy   # plots, CLI tests
-    python3-scipy                      # compare.py: Mann-Whitney U between two runs
+    python3-scipy                      # the plots' and tests' statistics
     clang libclang-rt-14-dev           # fuzzing and sanitizers
 )
 

@@ -1,0 +1,47 @@
+// FFT convolution (tiled overlap-save on FFTW), all three directions, as one
+// primitive built once per (problem, direction, threads): the geometry and the
+// FFTW plans are made in the constructor, execute() only runs.
+//
+// fwd:   per group and block of tiles, r2c of every input tile (X'), per
+//        block of output channels r2c of the weights (once per call when one
+//        block holds them all), per frequency one complex GEMM
+//        Y[oc][t] = conj(W)[oc][c'] X[c'][t] (a correlation), c2r, bias.
+// bwd_d: dX'[c'][t] = W^T[c'][oc] DY[oc][t] per frequency (a full
+//        convolution: no conjugate), accumulated over output-channel blocks,
+//        c2r, each virtual input scattered back to its dx element.
+// bwd_w: dW[oc][c'] = sum_t conj(DY)[oc][t] X[c'][t] per frequency,
+//        accumulated over all tiles of all images, then one c2r per (oc, c');
+//        db = sum of dy in double.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/fft/fft_geometry.hpp"
+#include "algorithms/fft/fft_transforms.hpp"
+
+namespace convlab::fft {
+
+class FftConvolution final : public Primitive {
+public:
+    // Throws std::invalid_argument with the decline reason when the geometry declines.
+    FftConvolution(const Problem& p, Direction d, int threads, int64_t limit = workspace_limit_bytes);
+
+    int64_t workspace_bytes() const override { return g_.workspace_bytes; }
+    std::string implementation() const override;
+
+protected:
+    void run(const ConvArgs& args) const override;
+
+private:
+    void forward(const ConvArgs& a) const;
+    void backward_data(const ConvArgs& a) const;
+    void backward_weights(const ConvArgs& a) const;
+
+    Geometry g_;
+    std::unique_ptr<Transforms> transforms_;
+};
+
+}  // namespace convlab::fft

@@ -1,0 +1,155 @@
+// fft: its polyphase split, its tiles and blocks against the double
+// reference, and its workspace bound on every bundled layer.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "algorithms/fft/fft_conv.hpp"
+#include "algorithms/fft/fft_geometry.hpp"
+#include "algorithms/reference/reference.hpp"
+#include "algorithms/registry.hpp"
+#include "harness/verify/check.hpp"
+#include "harness/io/shape_file.hpp"
+#include "tests/presets.hpp"
+
+using namespace convlab;
+
+namespace {
+
+const Algorithm& fft_algorithm() {
+    const Algorithm* a = find_algorithm("fft");
+    REQUIRE(a != nullptr);
+    return *a;
+}
+
+std::vector<double> as_double(const Tensor& t, bool absolute) {
+    std::vector<double> v(t.data(), t.data() + t.size());
+    if (absolute)
+        for (double& e : v) e = std::fabs(e);
+    return v;
+}
+
+// Runs FftConvolution with a workspace limit of `limit` bytes on real data
+// and returns the largest |got - ref| over the largest sum of |terms| of the
+// output (the plane scale of a transform algorithm, taken over the whole
+// tensor for brevity: a looser yardstick, kept tight by the bound the caller
+// asks for).
+double relative_error_with_limit(const Problem& p, Direction d, int64_t limit) {
+    fft::FftConvolution conv(p, d, 2, limit);
+    ConvTensors t = make_tensors(p, d, Fill::reals, 5);
+    auto workspace = aligned_floats(conv.workspace_bytes() / int64_t(sizeof(float)) + 1);
+    ConvArgs a;
+    a.workspace = reinterpret_cast<std::byte*>(workspace.get());
+    std::vector<double> ref, scale;
+    const Tensor* got = nullptr;
+    for (bool absolute : {false, true}) {
+        std::vector<double>& out = absolute ? scale : ref;
+        if (d == Direction::fwd) {
+            auto x = as_double(t.x, absolute), w = as_double(t.w, absolute), b = as_double(t.b, absolute);
+            out.resize(size_t(p.y_elems()));
+            reference_fwd(p, x.data(), w.data(), b.data(), out.data());
+        } else if (d == Direction::bwd_d) {
+            auto dy = as_double(t.dy, absolute), w = as_double(t.w, absolute);
+            out.resize(size_t(p.x_elems()));
+            reference_bwd_d(p, dy.data(), w.data(), out.data());
+        } else {
+            auto x = as_double(t.x, absolute), dy = as_double(t.dy, absolute);
+            out.resize(size_t(p.w_elems()));
+            std::vector<double> db(size_t(p.oc));
+            reference_bwd_w(p, x.data(), dy.data(), out.data(), db.data());
+        }
+    }
+    if (d == Direction::fwd) a.x = t.x.data(), a.w = t.w.data(), a.b = t.b.data(), a.y = t.y.data(), got = &t.y;
+    if (d == Direction::bwd_d) a.dy = t.dy.data(), a.w = t.w.data(), a.dx = t.dx.data(), got = &t.dx;
+    if (d == Direction::bwd_w) a.x = t.x.data(), a.dy = t.dy.data(), a.dw = t.dw.data(), got = &t.dw;
+    conv.execute(a);
+    double worst = 0;
+    const double largest = *std::max_element(scale.begin(), scale.end());
+    for (size_t i = 0; i < ref.size(); ++i) worst = std::max(worst, std::fabs(double((*got)[int64_t(i)]) - ref[i]));
+    return worst / largest;
+}
+
+}  // namespace
+
+TEST_CASE("fft's polyphase split puts every kernel tap in exactly one phase", "[fft]") {
+    for (int64_t s = 1; s <= 5; ++s)
+        for (int64_t dil = 0; dil <= 3; ++dil)
+            for (int64_t k = 1; k <= 7; ++k) {
+                const int64_t extent = (k - 1) * (dil + 1) + 1;
+                Problem p = Problem::parse("mb1ic2oc2iw" + std::to_string(extent + 2 * s) + "kw" + std::to_string(k) +
+                                           "sw" + std::to_string(s) + "dw" + std::to_string(dil));
+                const fft::Axis& axis = fft::Geometry(p, Direction::fwd, 1).w;
+                std::vector<int> hits(size_t(k), 0);
+                for (int64_t r = 0; r < axis.phases; ++r)
+                    for (int64_t q = 0; q < axis.vtaps; ++q)
+                        if (int64_t tap = axis.tap_of(q, r); tap >= 0) ++hits[size_t(tap)];
+                INFO(p.str());
+                CHECK(std::all_of(hits.begin(), hits.end(), [](int n) { return n == 1; }));
+            }
+}
+
+TEST_CASE("fft matches the reference on problems that need several tiles", "[fft]") {
+    const std::string descriptor = GENERATE(as<std::string>{}, "mb2ic3ih150iw20oc4kh3kw3ph1pw1",  // 3 tiles in h
+                                            "mb1ic2ih100iw70oc3kh5kw3sh2sw3ph2pw1dh1",        // strided and dilated
+                                            "mb2ic3iw3000oc2kw2",                              // a long 1-D signal
+                                            "g2mb2ic4ih90oc6kh7ph3");                          // groups, 7x7
+    const Problem p = Problem::parse(descriptor);
+    for (Direction d : all_directions) {
+        const fft::Geometry g(p, d, 2);
+        INFO(to_string(d) << " " << p.str());
+        REQUIRE(g.h.tiles * g.w.tiles > 1);  // or the test would not test tiling
+        const Verdict v = check(fft_algorithm(), p, d, 17);
+        INFO(v.reason << " " << v.worst);
+        CHECK(v.status == Status::passed);
+    }
+}
+
+TEST_CASE("fft's channel and tile blocks give the same convolution as one block", "[fft]") {
+    const Problem p = Problem::parse("mb3ic24ih40oc40kh3ph1");
+    const int64_t small = 400 << 10;  // forces blocks on this problem
+    for (Direction d : all_directions) {
+        const fft::Geometry g(p, d, 2, small);
+        INFO(to_string(d) << " oc blocks " << g.oc_blocks() << " tile blocks " << g.tile_blocks());
+        REQUIRE(g.declined.empty());
+        REQUIRE(g.oc_blocks() > 1);
+        REQUIRE(g.tile_blocks() > 1);
+        CHECK(g.workspace_bytes <= small);
+        CHECK(relative_error_with_limit(p, d, small) < 1e-5);
+    }
+}
+
+TEST_CASE("fft's workspace stays within 64 MiB on every bundled layer at mb 8", "[fft]") {
+    int layers = 0;
+    for (const auto& file : std::filesystem::directory_iterator(CONVLAB_SHAPES_SOURCE_DIR)) {
+        const std::string name = file.path().filename().string();
+        if (name == "README.md" || name.starts_with("LICENSE")) continue;
+        for (const ShapeEntry& entry : read_shape_file(file.path()).entries) {
+            if (entry.unsupported) continue;
+            Problem p = entry.problem;
+            p.mb = 8;
+            for (Direction d : all_directions) {
+                const fft::Geometry g(p, d, 2);
+                INFO(name << " " << p.str() << " " << to_string(d));
+                CHECK(g.declined.empty());
+                CHECK(g.workspace_bytes <= fft::workspace_limit_bytes);
+            }
+            ++layers;
+        }
+    }
+    CHECK(layers > 100);
+}
+
+TEST_CASE("fft runs every preset problem within its tolerance", "[fft]") {
+    REQUIRE_FALSE(fft_algorithm().contract().exact_on_integers);
+    REQUIRE(fft_algorithm().contract().mixes_neighbours);
+    for (const Problem& p : testing::presets())
+        for (Direction d : all_directions) {
+            const Verdict v = check(fft_algorithm(), p, d, 23);
+            INFO(p.str() << " " << to_string(d) << ": " << v.reason << " " << v.worst);
+            CHECK(v.status == Status::passed);
+        }
+}
