@@ -9,6 +9,7 @@ std::unique_ptr<Algorithm> make_im2col_gemm_fullconv();
 std::unique_ptr<Algorithm> make_stride_view();
 std::unique_ptr<Algorithm> make_winograd_f2x3();
 std::unique_ptr<Algorithm> make_winograd_f4x3();
+std::unique_ptr<Algorithm> make_direct();
 std::unique_ptr<Algorithm> make_onednn();
 std::unique_ptr<Algorithm> make_onednn_blocked();
 std::unique_ptr<Algorithm> make_reference();
@@ -22,6 +23,7 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_stride_view());
         list.push_back(make_winograd_f2x3());
         list.push_back(make_winograd_f4x3());
+        list.push_back(make_direct());
         list.push_back(make_onednn());
         list.push_back(make_onednn_blocked());
         list.push_back(make_reference());  // last, as in oneDNN's list

@@ -1,0 +1,160 @@
+// The direct algorithm's drivers over one ISA's vector type V: the blocked
+// layouts in, the micro-kernels over OpenMP tasks, the layouts out. Included
+// after the ISA's target pragma, like kernels.hpp.
+#pragma once
+
+#include <omp.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include "algorithms/direct/kernels.hpp"
+#include "algorithms/direct/reorders.hpp"
+#include "algorithms/phase_times.hpp"
+
+namespace convlab::direct {
+
+template <class V, int RB, int STEP, size_t... I>
+TileFn find_tile(int code, std::index_sequence<I...>) {
+    constexpr const int* tiles = V::lanes == 16 ? wide_tiles : narrow_tiles;
+    TileFn fn = nullptr;
+    ((code == tiles[I] ? (fn = &conv_tile<V, tiles[I] / 100, tiles[I] % 100, RB, STEP>) : fn), ...);
+    return fn;
+}
+
+template <class V, int RB, int STEP>
+TileFn tile_fn(int nb, int ur) {
+    constexpr size_t count = V::lanes == 16 ? std::size(wide_tiles) : std::size(narrow_tiles);
+    TileFn fn = find_tile<V, RB, STEP>(nb * 100 + ur, std::make_index_sequence<count>());
+    if (!fn) throw std::logic_error("direct: no kernel for the planned tile");
+    return fn;
+}
+
+// Full blocks with stride 1 or 2 get the constant-offset kernels.
+template <class V>
+TileFn tile_fn(const Engine& e) {
+    constexpr int L = V::lanes;
+    if (e.in.blk != L) return tile_fn<V, 0, 0>(e.nb, e.ur);
+    if (e.in_col_step == 1) return tile_fn<V, L, L>(e.nb, e.ur);
+    if (e.in_col_step == 2) return tile_fn<V, L, 2 * L>(e.nb, e.ur);
+    return tile_fn<V, L, 0>(e.nb, e.ur);
+}
+
+template <class V, size_t... I>
+GradFn grad_fn(int64_t rb, std::index_sequence<I...>) {
+    GradFn fn = nullptr;
+    ((rb == int64_t(I) + 1 ? (fn = &grad_rows<V, int(I) + 1>) : fn), ...);
+    return fn;
+}
+
+// Tasks: images x groups x tile rows x lane-block groups, in the order the
+// plan chose; each task runs its row's tiles left to right.
+template <class V>
+void run_engine(const Engine& e, const Problem& p, int threads, const float* in, const float* w, const float* bias,
+                float* out) {
+    constexpr int L = V::lanes;
+    const TileFn fn = tile_fn<V>(e);
+    TileCtx base;
+    base.n_red = e.in.blocks, base.red_blk = e.in.blk;
+    base.in_blk_stride = e.in.plane();
+    base.w_blk_stride = e.taps_total * e.in.blk * L;
+    base.w_out_stride = e.in.blocks * base.w_blk_stride;
+    base.out_blk_stride = e.out.plane();
+    base.in_col_step = e.in_col_step * e.in.blk;
+    const int64_t lane_groups = e.out.blocks / e.nb, rows = int64_t(e.rows.size());
+    const int64_t per_image = rows * lane_groups, tasks = p.mb * p.g * per_image;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t task = 0; task < tasks; ++task) {
+        const int64_t ng = task / per_image, rest = task % per_image, grp = ng % p.g;
+        const int64_t row_index = e.rows_outer ? rest / lane_groups : rest % rows;
+        const int64_t lg = e.rows_outer ? rest % lane_groups : rest / rows;
+        const auto [phase_index, r] = e.rows[row_index];
+        const Phase& ph = e.phases[phase_index];
+        TileCtx c = base;
+        c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
+        c.out_col_stride = ph.out_col_step * L;
+        const int64_t lane_block = grp * e.out.blocks + lg * e.nb;
+        const float* in_row = in + ng * e.in.blocks * e.in.plane() + r * e.in_row_step * e.in.w * e.in.blk;
+        const float* w_blk = w + lane_block * base.w_out_stride;
+        const float* b_blk = bias ? bias + lane_block * L : nullptr;
+        float* out_row = out + (ng * e.out.blocks + lg * e.nb) * e.out.plane()
+                       + ((ph.out_row0 + r * ph.out_row_step) * e.out.w + ph.out_col0) * L;
+        for (int64_t t0 = 0; t0 < ph.cols; t0 += e.ur)
+            fn(c, in_row + t0 * base.in_col_step, w_blk, b_blk, out_row + t0 * c.out_col_stride);
+    }
+}
+
+// Each thread owns a contiguous range of (group, oc block, ic block, tap)
+// results and sums every one over images, rows and columns in that order, so
+// the result does not depend on the thread count.
+template <class V>
+void run_weights_grad(const WeightsGrad& g, const Problem& p, int threads, const float* x, const float* dy, float* dw) {
+    constexpr int L = V::lanes;
+    const GradFn fn = grad_fn<V>(g.x.blk, std::make_index_sequence<L>());
+    GradCtx c;
+    c.red_blk = g.x.blk;
+    c.x_row_stride = p.sh * g.x.w * g.x.blk, c.x_col_stride = p.sw * g.x.blk;
+    c.dy_row_stride = p.ow * L, c.ow = p.ow;
+    const int64_t taps = p.kh * p.kw, tasks = p.g * g.dy.blocks * g.x.blocks * taps;
+    const int64_t chunk = std::max<int64_t>(1, (64 + p.ow - 1) / p.ow);  // rows per call: >= 64 pixels
+#pragma omp parallel num_threads(threads)
+    {
+        const int64_t nt = omp_get_num_threads(), tid = omp_get_thread_num();
+        const int64_t first = tasks * tid / nt, last = tasks * (tid + 1) / nt;
+        std::memset(dw + first * g.x.blk * L, 0, sizeof(float) * (last - first) * g.x.blk * L);
+        for (int64_t n = 0; n < p.mb; ++n)
+            for (int64_t oh0 = 0; oh0 < p.oh; oh0 += chunk) {
+                const int64_t rows = std::min(chunk, p.oh - oh0);
+                for (int64_t task = first; task < last; ++task) {
+                    const int64_t tap = task % taps, ib = task / taps % g.x.blocks;
+                    const int64_t ob = task / (taps * g.x.blocks) % g.dy.blocks, grp = task / (taps * g.x.blocks * g.dy.blocks);
+                    const int64_t kh = tap / p.kw, kw = tap % p.kw;
+                    const float* xp = x + ((n * p.g + grp) * g.x.blocks + ib) * g.x.plane()
+                                    + ((oh0 * p.sh + kh * (p.dh + 1)) * g.x.w + kw * (p.dw + 1)) * g.x.blk;
+                    const float* dp = dy + ((n * p.g + grp) * g.dy.blocks + ob) * g.dy.plane() + oh0 * p.ow * L;
+                    fn(c, xp, dp, dw + task * g.x.blk * L, rows);
+                }
+            }
+    }
+}
+
+template <class V>
+void run_plan(const Plan& plan, const ConvArgs& a) {
+    const Problem& p = plan.p;
+    const int T = plan.threads;
+    float* ws = reinterpret_cast<float*>(a.workspace);
+    float *in = ws + plan.off_in, *w = ws + plan.off_w, *bias = ws + plan.off_bias, *out = ws + plan.off_out;
+    if (plan.d == Direction::bwd_w) {
+        const WeightsGrad& g = plan.grad;
+        {
+            PhaseScope scope(a.phases, "reorder_in");
+            to_blocked(a.x, p.mb, p.g, p.ih, p.iw, g.x, in, T);
+            to_blocked(a.dy, p.mb, p.g, p.oh, p.ow, g.dy, out, T);
+        }
+        {
+            PhaseScope scope(a.phases, "conv");
+            run_weights_grad<V>(g, p, T, in, out, w);
+        }
+        PhaseScope scope(a.phases, "reorder_out");
+        weights_from_blocked(w, p, g.x, g.dy, a.dw, T);
+        if (a.db) bias_gradient(a.dy, p, a.db, T);
+        return;
+    }
+    const Engine& e = plan.engine;
+    const bool fwd = plan.d == Direction::fwd;
+    {
+        PhaseScope scope(a.phases, "reorder_in");
+        to_blocked(fwd ? a.x : a.dy, p.mb, p.g, e.src_h, e.src_w, e.in, in, T);
+        weights_to_blocked(a.w, p, e.in, e.out, !fwd, w, T);
+        if (fwd) bias_to_blocked(a.b, p, e.out, bias);
+    }
+    {
+        PhaseScope scope(a.phases, "conv");
+        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out);
+    }
+    PhaseScope scope(a.phases, "reorder_out");
+    from_blocked(out, e.out, p.mb, p.g, e.dst_h, e.dst_w, fwd ? a.y : a.dx, T);
+}
+
+}  // namespace convlab::direct

@@ -1,0 +1,36 @@
+// The AVX2 build of the direct kernels (8 lanes, 16 registers), compiled
+// for that ISA whatever the build's -march, and run only when the CPU has it.
+#include <immintrin.h>
+
+#include "algorithms/direct/isa_headers.hpp"
+
+#pragma GCC push_options
+// Under -march=native on an AVX-512 CPU this adds nothing and the compiler
+// may give the AVX2 kernels EVEX encodings and 32 registers; the tiles are
+// planned for 16. A portable build (-DCONVLAB_NATIVE=OFF) has the real thing.
+#pragma GCC target("avx2,fma")
+
+namespace convlab::direct {
+
+struct Avx2 {
+    static constexpr int lanes = 8;
+    using reg = __m256;
+    [[gnu::always_inline]] static inline reg zero() { return _mm256_setzero_ps(); }
+    [[gnu::always_inline]] static inline reg load(const float* p) { return _mm256_loadu_ps(p); }
+    [[gnu::always_inline]] static inline void store(float* p, reg v) { _mm256_storeu_ps(p, v); }
+    [[gnu::always_inline]] static inline reg set1(float v) { return _mm256_set1_ps(v); }
+    [[gnu::always_inline]] static inline reg fma(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
+};
+
+}  // namespace convlab::direct
+
+#include "algorithms/direct/engine.hpp"
+#include "algorithms/direct/kernels.hpp"
+
+namespace convlab::direct {
+
+void run_avx2(const Plan& plan, const ConvArgs& args) { run_plan<Avx2>(plan, args); }
+
+}  // namespace convlab::direct
+
+#pragma GCC pop_options

@@ -1,0 +1,197 @@
+#include "algorithms/direct/plan.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace convlab::direct {
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// The reduction side keeps a group's channels in blocks of `lanes`, or in one
+// block of its own size when it has fewer (conv1's 3 input channels).
+Blocked reduction_side(int64_t channels, int lanes) {
+    Blocked b;
+    b.channels = channels;
+    b.blk = channels >= lanes ? lanes : channels;
+    b.blocks = ceil_div(channels, b.blk);
+    return b;
+}
+
+Blocked lane_side(int64_t channels, int lanes) {
+    Blocked b;
+    b.channels = channels;
+    b.blk = lanes;
+    b.blocks = ceil_div(channels, lanes);
+    return b;
+}
+
+// Register tile (lane blocks x pixels) for rows of `cols` pixels: as many
+// accumulators as the registers hold, little of the last tile wasted.
+std::pair<int, int> choose_tile(int64_t cols, int64_t lane_blocks, int lanes) {
+    const bool is_wide = lanes == 16;
+    const double full = is_wide ? 24.0 : 12.0;
+    std::pair<int, int> best{1, 1};
+    double best_score = -1;
+    auto consider = [&](int code) {
+        const int nb = code / 100, ur = code % 100;
+        if (lane_blocks % nb != 0) return;
+        const double used = double(cols) / double(round_up(cols, ur));
+        const double score = used * std::min(1.0, nb * ur / full);
+        if (score > best_score + 1e-9) best_score = score, best = {nb, ur};
+    };
+    if (is_wide)
+        for (int code : wide_tiles) consider(code);
+    else
+        for (int code : narrow_tiles) consider(code);
+    return best;
+}
+
+// Each tap's offset in the padded input plane, once its width is known.
+void place_taps(Engine& e) {
+    for (auto& ph : e.phases)
+        for (auto& t : ph.taps) t.in_off = (t.row * e.in.w + t.col) * e.in.blk;
+}
+
+void list_rows(Engine& e) {
+    for (int ph = 0; ph < int(e.phases.size()); ++ph)
+        for (int64_t r = 0; r < e.phases[ph].rows; ++r) e.rows.emplace_back(ph, r);
+}
+
+// Rows then lane blocks keeps a few input rows hot while the weights come
+// from L2; the reverse keeps one lane block's weights hot when all of them
+// would not fit.
+bool rows_outer(const Engine& e) {
+    const int64_t weight_bytes = e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * e.out.blk * 4;
+    return weight_bytes <= 512 * 1024;
+}
+
+Engine forward_engine(const Problem& p, int lanes) {
+    Engine e;
+    e.in = reduction_side(p.icg(), lanes);
+    e.out = lane_side(p.ocg(), lanes);
+    e.taps_total = p.kh * p.kw;
+    // 1x1, stride 1, no padding: the plane is one row of ih*iw pixels, so a
+    // 7x7 plane fills whole tiles (no rounding of each row to the tile width).
+    const bool pointwise = p.kh == 1 && p.kw == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0
+                        && p.ph_bottom() == 0 && p.pw_right() == 0;
+    const int64_t oh = pointwise ? 1 : p.oh, ow = pointwise ? p.oh * p.ow : p.ow;
+    auto [nb, ur] = choose_tile(ow, e.out.blocks, lanes);
+    e.nb = nb, e.ur = ur;
+    const int64_t owr = round_up(ow, ur);
+    e.in_row_step = pointwise ? 1 : p.sh;
+    e.in_col_step = pointwise ? 1 : p.sw;
+    e.in.h = pointwise ? 1 : (oh - 1) * p.sh + p.extent_h();
+    e.in.w = pointwise ? owr : (owr - 1) * p.sw + p.extent_w();
+    e.in.top = p.ph, e.in.left = p.pw;
+    e.out.h = oh, e.out.w = owr;
+    e.src_h = pointwise ? 1 : p.ih, e.src_w = pointwise ? p.ih * p.iw : p.iw;
+    e.dst_h = oh, e.dst_w = ow;
+    Phase ph;
+    ph.rows = oh, ph.cols = owr;
+    for (int64_t kh = 0; kh < p.kh; ++kh)
+        for (int64_t kw = 0; kw < p.kw; ++kw)
+            ph.taps.push_back({0, (kh * p.kw + kw) * e.in.blk * lanes, kh * (p.dh + 1), kw * (p.dw + 1)});
+    e.phases.push_back(ph);
+    place_taps(e);
+    list_rows(e);
+    e.rows_outer = rows_outer(e);
+    return e;
+}
+
+// Backward data by gathering, one stride phase at a time: dx rows rh + sh*t
+// read dy rows t + ah for the taps kh with kh*(dh+1) = rh + ph (mod sh), so
+// each phase is a stride-1 correlation of the (zero-padded) dy with a subset
+// of the taps; a phase no tap reaches gets zeros.
+Engine backward_data_engine(const Problem& p, int lanes) {
+    Engine e;
+    e.in = reduction_side(p.ocg(), lanes);
+    e.out = lane_side(p.icg(), lanes);
+    e.taps_total = p.kh * p.kw;
+    const int64_t widest = ceil_div(p.iw, p.sw);  // the columns of phase 0, the widest
+    auto [nb, ur] = choose_tile(widest, e.out.blocks, lanes);
+    e.nb = nb, e.ur = ur;
+    struct Offset { int64_t k, a; };
+    auto offsets = [](int64_t r, int64_t pad, int64_t k_count, int64_t dil, int64_t s) {
+        std::vector<Offset> list;
+        for (int64_t k = 0; k < k_count; ++k) {
+            const int64_t num = r + pad - k * (dil + 1);
+            if (((num % s) + s) % s == 0) list.push_back({k, floor_div(num, s)});
+        }
+        return list;
+    };
+    int64_t top = 0, left = 0;
+    for (int64_t r = 0; r < p.sh; ++r)
+        for (auto o : offsets(r, p.ph, p.kh, p.dh, p.sh)) top = std::max(top, -o.a);
+    for (int64_t r = 0; r < p.sw; ++r)
+        for (auto o : offsets(r, p.pw, p.kw, p.dw, p.sw)) left = std::max(left, -o.a);
+    int64_t in_h = 1, in_w = 1, out_w = p.iw;
+    for (int64_t rh = 0; rh < std::min(p.sh, p.ih); ++rh)
+        for (int64_t rw = 0; rw < std::min(p.sw, p.iw); ++rw) {
+            Phase ph;
+            ph.out_row0 = rh, ph.out_row_step = p.sh, ph.out_col0 = rw, ph.out_col_step = p.sw;
+            ph.rows = ceil_div(p.ih - rh, p.sh);
+            ph.cols = round_up(ceil_div(p.iw - rw, p.sw), ur);
+            out_w = std::max(out_w, rw + p.sw * (ph.cols - 1) + 1);
+            for (auto oh : offsets(rh, p.ph, p.kh, p.dh, p.sh))
+                for (auto ow : offsets(rw, p.pw, p.kw, p.dw, p.sw)) {
+                    in_h = std::max(in_h, ph.rows + oh.a + top);
+                    in_w = std::max(in_w, ph.cols + ow.a + left);
+                    ph.taps.push_back({0, (oh.k * p.kw + ow.k) * e.in.blk * lanes, oh.a + top, ow.a + left});
+                }
+            e.phases.push_back(ph);
+        }
+    e.in.h = in_h, e.in.w = in_w, e.in.top = top, e.in.left = left;
+    place_taps(e);
+    e.out.h = p.ih, e.out.w = out_w;
+    e.src_h = p.oh, e.src_w = p.ow, e.dst_h = p.ih, e.dst_w = p.iw;
+    list_rows(e);
+    e.rows_outer = rows_outer(e);
+    return e;
+}
+
+WeightsGrad weights_grad(const Problem& p, int lanes) {
+    WeightsGrad g;
+    g.x = reduction_side(p.icg(), lanes);
+    g.x.h = (p.oh - 1) * p.sh + p.extent_h();
+    g.x.w = (p.ow - 1) * p.sw + p.extent_w();
+    g.x.top = p.ph, g.x.left = p.pw;
+    g.dy = lane_side(p.ocg(), lanes);
+    g.dy.h = p.oh, g.dy.w = p.ow;
+    return g;
+}
+
+int64_t aligned(int64_t floats) { return round_up(floats, 16); }
+
+}  // namespace
+
+Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
+    Plan plan;
+    plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = isa, plan.lanes = lanes(isa);
+    const int L = plan.lanes;
+    int64_t in = 0, w = 0, bias = 0, out = 0;
+    if (d == Direction::bwd_w) {
+        plan.grad = weights_grad(p, L);
+        in = plan.grad.x.floats(p.mb, p.g);
+        out = plan.grad.dy.floats(p.mb, p.g);
+        w = p.g * plan.grad.dy.blocks * plan.grad.x.blocks * p.kh * p.kw * plan.grad.x.blk * L;
+    } else {
+        plan.engine = d == Direction::fwd ? forward_engine(p, L) : backward_data_engine(p, L);
+        const Engine& e = plan.engine;
+        in = e.in.floats(p.mb, p.g);
+        out = e.out.floats(p.mb, p.g);
+        w = p.g * e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * L;
+        bias = p.g * e.out.blocks * L;
+    }
+    plan.off_in = 0;
+    plan.off_w = plan.off_in + aligned(in);
+    plan.off_bias = plan.off_w + aligned(w);
+    plan.off_out = plan.off_bias + aligned(bias);
+    plan.total_floats = plan.off_out + aligned(out);
+    return plan;
+}
+
+}  // namespace convlab::direct

@@ -1,0 +1,100 @@
+#include "algorithms/direct/reorders.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace convlab::direct {
+
+void to_blocked(const float* src, int64_t batch, int64_t groups, int64_t src_h, int64_t src_w, const Blocked& b,
+                float* dst, int threads) {
+    const int64_t channels_total = groups * b.channels;
+    const int64_t row_floats = b.w * b.blk;
+    const int64_t col0 = std::max<int64_t>(0, b.left), col1 = std::min(b.w, b.left + src_w);
+    const int64_t planes = batch * groups * b.blocks;
+#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
+    for (int64_t plane = 0; plane < planes; ++plane)
+        for (int64_t r = 0; r < b.h; ++r) {
+            const int64_t n = plane / (groups * b.blocks), grp = plane / b.blocks % groups, blk = plane % b.blocks;
+            float* out = dst + plane * b.plane() + r * row_floats;
+            const int64_t sr = r - b.top;
+            std::memset(out, 0, sizeof(float) * row_floats);
+            if (sr < 0 || sr >= src_h) continue;
+            const int64_t lanes = std::min(b.blk, b.channels - blk * b.blk);
+            for (int64_t l = 0; l < lanes; ++l) {
+                const int64_t ch = grp * b.channels + blk * b.blk + l;
+                const float* in = src + ((n * channels_total + ch) * src_h + sr) * src_w - b.left;
+                for (int64_t c = col0; c < col1; ++c) out[c * b.blk + l] = in[c];
+            }
+        }
+}
+
+void from_blocked(const float* src, const Blocked& b, int64_t batch, int64_t groups, int64_t dst_h, int64_t dst_w,
+                  float* dst, int threads) {
+    const int64_t channels_total = groups * b.channels;
+#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
+    for (int64_t n = 0; n < batch; ++n)
+        for (int64_t ch = 0; ch < channels_total; ++ch) {
+            const int64_t grp = ch / b.channels, c = ch % b.channels;
+            const float* in = src + ((n * groups + grp) * b.blocks + c / b.blk) * b.plane() + c % b.blk;
+            float* out = dst + (n * channels_total + ch) * dst_h * dst_w;
+            for (int64_t r = 0; r < dst_h; ++r)
+                for (int64_t col = 0; col < dst_w; ++col) out[r * dst_w + col] = in[(r * b.w + col) * b.blk];
+        }
+}
+
+void weights_to_blocked(const float* w, const Problem& p, const Blocked& red, const Blocked& lane,
+                        bool lanes_over_ic, float* dst, int threads) {
+    const int64_t taps = p.kh * p.kw, icg = p.icg(), ocg = p.ocg();
+    const int64_t L = lane.blk;
+    const int64_t blocks = p.g * lane.blocks * red.blocks;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t block = 0; block < blocks; ++block) {
+        const int64_t grp = block / (lane.blocks * red.blocks), lb = block / red.blocks % lane.blocks,
+                      rb = block % red.blocks;
+        float* out = dst + block * taps * red.blk * L;
+        for (int64_t t = 0; t < taps; ++t)
+            for (int64_t i = 0; i < red.blk; ++i)
+                for (int64_t l = 0; l < L; ++l) {
+                    const int64_t r = rb * red.blk + i, c = lb * L + l;  // reduction and lane channel
+                    const int64_t oc = lanes_over_ic ? r : c, ic = lanes_over_ic ? c : r;
+                    const bool real = r < red.channels && c < lane.channels;
+                    out[(t * red.blk + i) * L + l] = real ? w[((grp * ocg + oc) * icg + ic) * taps + t] : 0.0f;
+                }
+    }
+}
+
+void weights_from_blocked(const float* src, const Problem& p, const Blocked& ic_side, const Blocked& oc_side, float* dw,
+                          int threads) {
+    const int64_t taps = p.kh * p.kw, icg = p.icg(), ocg = p.ocg(), L = oc_side.blk;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
+        const int64_t grp = oc / ocg, o = oc % ocg;
+        for (int64_t ic = 0; ic < icg; ++ic) {
+            const float* in = src + ((grp * oc_side.blocks + o / L) * ic_side.blocks + ic / ic_side.blk) * taps
+                                        * ic_side.blk * L
+                            + (ic % ic_side.blk) * L + o % L;
+            for (int64_t t = 0; t < taps; ++t) dw[(oc * icg + ic) * taps + t] = in[t * ic_side.blk * L];
+        }
+    }
+}
+
+void bias_to_blocked(const float* b, const Problem& p, const Blocked& lane, float* dst) {
+    for (int64_t grp = 0; grp < p.g; ++grp)
+        for (int64_t c = 0; c < lane.blocks * lane.blk; ++c)
+            dst[grp * lane.blocks * lane.blk + c] = b && c < lane.channels ? b[grp * lane.channels + c] : 0.0f;
+}
+
+void bias_gradient(const float* dy, const Problem& p, float* db, int threads) {
+    const int64_t pixels = p.oh * p.ow;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
+        float sum = 0.0f;
+        for (int64_t n = 0; n < p.mb; ++n) {
+            const float* row = dy + (n * p.oc + oc) * pixels;
+            for (int64_t i = 0; i < pixels; ++i) sum += row[i];
+        }
+        db[oc] = sum;
+    }
+}
+
+}  // namespace convlab::direct

@@ -1,0 +1,34 @@
+// Conversions between convlab's tensors (NCHW activations, [oc][ic/g][kh][kw]
+// weights) and the direct algorithm's blocked layouts (plan.hpp), done inside
+// the call. Each runs on `threads` OpenMP threads and writes every element of
+// its destination (padding as zeros).
+#pragma once
+
+#include <cstdint>
+
+#include "algorithms/direct/plan.hpp"
+
+namespace convlab::direct {
+
+// NCHW with `groups` groups of b.channels channels, planes src_h x src_w ->
+// [batch][groups][b.blocks][b.h][b.w][b.blk], source pixel (0,0) at (b.top, b.left).
+void to_blocked(const float* src, int64_t batch, int64_t groups, int64_t src_h, int64_t src_w, const Blocked& b,
+                float* dst, int threads);
+// The inverse for the real channels and the dst_h x dst_w pixels at the plane's origin.
+void from_blocked(const float* src, const Blocked& b, int64_t batch, int64_t groups, int64_t dst_h, int64_t dst_w,
+                  float* dst, int threads);
+
+// Weights to [g][lane blocks][reduction blocks][kh*kw][red.blk][lanes]; the lanes
+// run over output channels (forward) or over input channels (backward data).
+void weights_to_blocked(const float* w, const Problem& p, const Blocked& red, const Blocked& lane,
+                        bool lanes_over_ic, float* dst, int threads);
+// Backward weights' result, [g][oc blocks][ic blocks][kh*kw][ic blk][lanes], to dw.
+void weights_from_blocked(const float* src, const Problem& p, const Blocked& ic_side, const Blocked& oc_side, float* dw,
+                          int threads);
+
+// Bias (or zeros when b is null) to [g][oc blocks][lanes].
+void bias_to_blocked(const float* b, const Problem& p, const Blocked& lane, float* dst);
+// db[oc] = sum of dy over images and pixels, each in a fixed order.
+void bias_gradient(const float* dy, const Problem& p, float* db, int threads);
+
+}  // namespace convlab::direct
