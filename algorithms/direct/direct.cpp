@@ -47,9 +47,9 @@ public:
                "(bwd_d by stride phases, bwd_w by its own kernel), no im2col";
     }
     std::string decline_reason(const Problem&, Direction) const override { return {}; }
-    // The workspace does not depend on the thread count.
+    // Per-thread tile buffers: sized for the thread count prepare() will see.
     int64_t workspace_bytes(const Problem& p, Direction d) const override {
-        return make_primitive(p, d, 1)->workspace_bytes();
+        return make_primitive(p, d, max_threads())->workspace_bytes();
     }
     // Products of small integers and their sums are exact in fp32 (FMA or
     // not), so the result is exact on integer data.

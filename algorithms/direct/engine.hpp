@@ -48,11 +48,25 @@ GradFn grad_fn(int64_t rb, std::index_sequence<I...>) {
     return fn;
 }
 
+// One tile from the buffer [nb][ur][L] into NCHW rows: lane l of block b is
+// the channel `channel_stride * (b * L + l)` floats on; pixel j is j * col_step.
+template <class V>
+void store_tile(const float* buf, int nb, int ur, float* out, int64_t channel_stride, int64_t col_step,
+                int64_t cols, int64_t channels) {
+    constexpr int L = V::lanes;
+    for (int b = 0; b < nb; ++b)
+        for (int64_t l = 0; l < std::min<int64_t>(L, channels - b * L); ++l) {
+            float* dst = out + (b * L + l) * channel_stride;
+            const float* src = buf + b * ur * L + l;
+            for (int64_t j = 0; j < cols; ++j) dst[j * col_step] = src[j * L];
+        }
+}
+
 // Tasks: images x groups x tile rows x lane-block groups, in the order the
-// plan chose; each task runs its row's tiles left to right.
+// plan chose; each task runs its row's tiles left to right into NCHW `out`.
 template <class V>
 void run_engine(const Engine& e, const Problem& p, int threads, const float* in, const float* w, const float* bias,
-                float* out) {
+                float* tile_buffers, float* out) {
     constexpr int L = V::lanes;
     const TileFn fn = tile_fn<V>(e);
     TileCtx base;
@@ -60,12 +74,15 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
     base.in_blk_stride = e.in.plane();
     base.w_blk_stride = e.taps_total * e.in.blk * L;
     base.w_out_stride = e.in.blocks * base.w_blk_stride;
-    base.out_blk_stride = e.out.plane();
+    base.out_blk_stride = e.ur * L, base.out_col_stride = L;
     base.in_col_step = e.in_col_step * e.in.blk;
+    const int64_t buffer_floats = (int64_t(e.nb) * e.ur * L + 15) / 16 * 16;
     const int64_t lane_groups = e.out.blocks / e.nb, rows = int64_t(e.rows.size());
     const int64_t per_image = rows * lane_groups, tasks = p.mb * p.g * per_image;
+    const int64_t plane = e.dst_h * e.dst_w;
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t task = 0; task < tasks; ++task) {
+        float* buf = tile_buffers + omp_get_thread_num() * buffer_floats;
         const int64_t ng = task / per_image, rest = task % per_image, grp = ng % p.g;
         const int64_t row_index = e.rows_outer ? rest / lane_groups : rest % rows;
         const int64_t lg = e.rows_outer ? rest % lane_groups : rest / rows;
@@ -73,15 +90,19 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
         const Phase& ph = e.phases[phase_index];
         TileCtx c = base;
         c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
-        c.out_col_stride = ph.out_col_step * L;
         const int64_t lane_block = grp * e.out.blocks + lg * e.nb;
+        const int64_t first_channel = lg * e.nb * L, channels = e.out.channels - first_channel;
         const float* in_row = in + ng * e.in.blocks * e.in.plane() + r * e.in_row_step * e.in.w * e.in.blk;
         const float* w_blk = w + lane_block * base.w_out_stride;
         const float* b_blk = bias ? bias + lane_block * L : nullptr;
-        float* out_row = out + (ng * e.out.blocks + lg * e.nb) * e.out.plane()
-                       + ((ph.out_row0 + r * ph.out_row_step) * e.out.w + ph.out_col0) * L;
-        for (int64_t t0 = 0; t0 < ph.cols; t0 += e.ur)
-            fn(c, in_row + t0 * base.in_col_step, w_blk, b_blk, out_row + t0 * c.out_col_stride);
+        float* out_row = out + ((ng * e.out.channels + first_channel) * e.dst_h + ph.out_row0 + r * ph.out_row_step)
+                                   * e.dst_w
+                       + ph.out_col0;
+        for (int64_t t0 = 0; t0 < ph.cols; t0 += e.ur) {
+            fn(c, in_row + t0 * base.in_col_step, w_blk, b_blk, buf);
+            store_tile<V>(buf, e.nb, e.ur, out_row + t0 * ph.out_col_step, plane, ph.out_col_step,
+                          std::min<int64_t>(e.ur, ph.real_cols - t0), channels);
+        }
     }
 }
 
@@ -149,12 +170,9 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
         weights_to_blocked(a.w, p, e.in, e.out, !fwd, w, T);
         if (fwd) bias_to_blocked(a.b, p, e.out, bias);
     }
-    {
-        PhaseScope scope(a.phases, "conv");
-        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out);
-    }
-    PhaseScope scope(a.phases, "reorder_out");
-    from_blocked(out, e.out, p.mb, p.g, e.dst_h, e.dst_w, fwd ? a.y : a.dx, T);
+    // The tiles go straight to the NCHW output: no reorder_out phase.
+    PhaseScope scope(a.phases, "conv");
+    run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : a.dx);
 }
 
 }  // namespace convlab::direct

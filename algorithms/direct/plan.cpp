@@ -91,7 +91,7 @@ Engine forward_engine(const Problem& p, int lanes) {
     e.src_h = pointwise ? 1 : p.ih, e.src_w = pointwise ? p.ih * p.iw : p.iw;
     e.dst_h = oh, e.dst_w = ow;
     Phase ph;
-    ph.rows = oh, ph.cols = owr;
+    ph.rows = oh, ph.cols = owr, ph.real_cols = ow;
     for (int64_t kh = 0; kh < p.kh; ++kh)
         for (int64_t kw = 0; kw < p.kw; ++kw)
             ph.taps.push_back({0, (kh * p.kw + kw) * e.in.blk * lanes, kh * (p.dh + 1), kw * (p.dw + 1)});
@@ -134,7 +134,8 @@ Engine backward_data_engine(const Problem& p, int lanes) {
             Phase ph;
             ph.out_row0 = rh, ph.out_row_step = p.sh, ph.out_col0 = rw, ph.out_col_step = p.sw;
             ph.rows = ceil_div(p.ih - rh, p.sh);
-            ph.cols = round_up(ceil_div(p.iw - rw, p.sw), ur);
+            ph.real_cols = ceil_div(p.iw - rw, p.sw);
+            ph.cols = round_up(ph.real_cols, ur);
             out_w = std::max(out_w, rw + p.sw * (ph.cols - 1) + 1);
             for (auto oh : offsets(rh, p.ph, p.kh, p.dh, p.sh))
                 for (auto ow : offsets(rw, p.pw, p.kw, p.dw, p.sw)) {
@@ -182,7 +183,7 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
         plan.engine = d == Direction::fwd ? forward_engine(p, L) : backward_data_engine(p, L);
         const Engine& e = plan.engine;
         in = e.in.floats(p.mb, p.g);
-        out = e.out.floats(p.mb, p.g);
+        out = plan.threads * aligned(int64_t(e.nb) * e.ur * L);  // one tile buffer per thread
         w = p.g * e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * L;
         bias = p.g * e.out.blocks * L;
     }

@@ -33,6 +33,7 @@ struct Tap {
 struct Phase {
     int64_t out_row0 = 0, out_row_step = 1, out_col0 = 0, out_col_step = 1;
     int64_t rows = 0, cols = 0;  // cols: a multiple of the tile width
+    int64_t real_cols = 0;       // the columns that exist in the output
     std::vector<Tap> taps;
 };
 
@@ -47,6 +48,8 @@ struct Blocked {
 };
 
 // Forward and backward data: out[pixel][lanes] += in[tap(pixel)][c] * w[tap][c][lanes].
+// The output plane `out` is only the tile grid: each tile goes through a
+// per-thread buffer straight into the NCHW output.
 struct Engine {
     Blocked in, out;                // in.channels: the reduction; out.blk: the lanes
     int64_t src_h = 0, src_w = 0;   // the NCHW planes converted to `in` and from `out`
@@ -72,7 +75,9 @@ struct Plan {
     int lanes = 8;
     Engine engine;        // fwd, bwd_d
     WeightsGrad grad;     // bwd_w
-    // Workspace, in floats, each part 64-byte aligned.
+    // Workspace, in floats, each part 64-byte aligned: the blocked input, the
+    // blocked weights (bwd_w: the blocked dw), the bias, and the blocked
+    // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy).
     int64_t off_in = 0, off_w = 0, off_bias = 0, off_out = 0, total_floats = 0;
 };
 

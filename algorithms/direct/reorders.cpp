@@ -28,20 +28,6 @@ void to_blocked(const float* src, int64_t batch, int64_t groups, int64_t src_h, 
         }
 }
 
-void from_blocked(const float* src, const Blocked& b, int64_t batch, int64_t groups, int64_t dst_h, int64_t dst_w,
-                  float* dst, int threads) {
-    const int64_t channels_total = groups * b.channels;
-#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
-    for (int64_t n = 0; n < batch; ++n)
-        for (int64_t ch = 0; ch < channels_total; ++ch) {
-            const int64_t grp = ch / b.channels, c = ch % b.channels;
-            const float* in = src + ((n * groups + grp) * b.blocks + c / b.blk) * b.plane() + c % b.blk;
-            float* out = dst + (n * channels_total + ch) * dst_h * dst_w;
-            for (int64_t r = 0; r < dst_h; ++r)
-                for (int64_t col = 0; col < dst_w; ++col) out[r * dst_w + col] = in[(r * b.w + col) * b.blk];
-        }
-}
-
 void weights_to_blocked(const float* w, const Problem& p, const Blocked& red, const Blocked& lane,
                         bool lanes_over_ic, float* dst, int threads) {
     const int64_t taps = p.kh * p.kw, icg = p.icg(), ocg = p.ocg();

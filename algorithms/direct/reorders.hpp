@@ -14,9 +14,6 @@ namespace convlab::direct {
 // [batch][groups][b.blocks][b.h][b.w][b.blk], source pixel (0,0) at (b.top, b.left).
 void to_blocked(const float* src, int64_t batch, int64_t groups, int64_t src_h, int64_t src_w, const Blocked& b,
                 float* dst, int threads);
-// The inverse for the real channels and the dst_h x dst_w pixels at the plane's origin.
-void from_blocked(const float* src, const Blocked& b, int64_t batch, int64_t groups, int64_t dst_h, int64_t dst_w,
-                  float* dst, int threads);
 
 // Weights to [g][lane blocks][reduction blocks][kh*kw][red.blk][lanes]; the lanes
 // run over output channels (forward) or over input channels (backward data).
