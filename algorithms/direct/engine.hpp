@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "algorithms/direct/kernels.hpp"
+#include "algorithms/direct/pointwise.hpp"
 #include "algorithms/direct/reorders.hpp"
 #include "algorithms/phase_times.hpp"
 
@@ -146,6 +147,7 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
     const int T = plan.threads;
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *in = ws + plan.off_in, *w = ws + plan.off_w, *bias = ws + plan.off_bias, *out = ws + plan.off_out;
+    if (plan.pointwise.active) return run_pointwise<V>(plan, a);
     if (plan.d == Direction::bwd_w) {
         const WeightsGrad& g = plan.grad;
         {

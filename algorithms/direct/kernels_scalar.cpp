@@ -18,6 +18,14 @@ struct Scalar {
     static void store(float* p, reg r) {
         for (int l = 0; l < lanes; ++l) p[l] = r.v[l];
     }
+    static reg load_tail(const float* p, int64_t n) {
+        reg r = zero();
+        for (int l = 0; l < n; ++l) r.v[l] = p[l];
+        return r;
+    }
+    static void store_tail(float* p, reg r, int64_t n) {
+        for (int l = 0; l < n; ++l) p[l] = r.v[l];
+    }
     static reg set1(float x) {
         reg r;
         for (int l = 0; l < lanes; ++l) r.v[l] = x;

@@ -167,6 +167,24 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
 
 int64_t aligned(int64_t floats) { return round_up(floats, 16); }
 
+// 1x1 without padding, and pixel rows that fill the vectors (a 7x7 plane's
+// 49 pixels would leave a quarter of the lanes idle: the engine, whose
+// pointwise planes fill whole tiles, does better there).
+Pointwise pointwise(const Problem& p, Direction d, int lanes) {
+    Pointwise pw;
+    const int64_t pixels = p.oh * p.ow;
+    const bool unpadded = p.kh == 1 && p.kw == 1 && p.ph == 0 && p.pw == 0 && p.ph_bottom() <= 0 && p.pw_right() <= 0;
+    const double used = double(pixels) / double(round_up(pixels, lanes));
+    if (d == Direction::bwd_w || !unpadded || used < 0.9) return pw;
+    pw.active = true;
+    pw.rows = d == Direction::fwd ? p.ocg() : p.icg();
+    pw.k = d == Direction::fwd ? p.icg() : p.ocg();
+    pw.pixels = pixels;
+    pw.dense = p.sh == 1 && p.sw == 1 && p.oh == p.ih && p.ow == p.iw;
+    pw.mr = lanes == 16 ? 8 : 4, pw.nv = 3;
+    return pw;
+}
+
 }  // namespace
 
 Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
@@ -174,7 +192,12 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
     plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = isa, plan.lanes = lanes(isa);
     const int L = plan.lanes;
     int64_t in = 0, w = 0, bias = 0, out = 0;
-    if (d == Direction::bwd_w) {
+    plan.pointwise = pointwise(p, d, L);
+    if (plan.pointwise.active) {
+        const Pointwise& pw = plan.pointwise;
+        w = p.g * pw.rows * pw.k;
+        if (!pw.dense) (d == Direction::fwd ? in : out) = p.mb * p.g * (d == Direction::fwd ? pw.k : pw.rows) * pw.pixels;
+    } else if (d == Direction::bwd_w) {
         plan.grad = weights_grad(p, L);
         in = plan.grad.x.floats(p.mb, p.g);
         out = plan.grad.dy.floats(p.mb, p.g);

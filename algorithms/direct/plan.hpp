@@ -67,6 +67,17 @@ struct WeightsGrad {
     Blocked x, dy;
 };
 
+// The 1x1 fast path (no padding read): per image and group Y = W . X over
+// the output pixels, on NCHW directly (pointwise_kernels.hpp). When the input
+// pixels are not the output pixels (stride, cropping), forward gathers X into
+// a dense buffer and backward data scatters dX from one.
+struct Pointwise {
+    bool active = false;
+    int64_t rows = 0, k = 0, pixels = 0;  // per group: output rows, reduction, output pixels
+    bool dense = true;
+    int mr = 8, nv = 3;                   // register tile: rows x pixel vectors
+};
+
 struct Plan {
     Problem p;
     Direction d = Direction::fwd;
@@ -75,6 +86,7 @@ struct Plan {
     int lanes = 8;
     Engine engine;        // fwd, bwd_d
     WeightsGrad grad;     // bwd_w
+    Pointwise pointwise;  // fwd, bwd_d of 1x1 problems, instead of the engine
     // Workspace, in floats, each part 64-byte aligned: the blocked input, the
     // blocked weights (bwd_w: the blocked dw), the bias, and the blocked
     // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy).

@@ -64,6 +64,43 @@ void weights_from_blocked(const float* src, const Problem& p, const Blocked& ic_
     }
 }
 
+void pack_pointwise_weights(const float* w, const Problem& p, const Pointwise& pw, bool rows_over_ic, float* dst) {
+    const int64_t icg = p.icg(), full = pw.rows / pw.mr * pw.mr;
+    for (int64_t grp = 0; grp < p.g; ++grp) {
+        float* out = dst + grp * pw.rows * pw.k;
+        auto value = [&](int64_t r, int64_t k) {
+            const int64_t oc = rows_over_ic ? k : r, ic = rows_over_ic ? r : k;
+            return w[(grp * p.ocg() + oc) * icg + ic];
+        };
+        for (int64_t r0 = 0; r0 < full; r0 += pw.mr)
+            for (int64_t k = 0; k < pw.k; ++k)
+                for (int64_t m = 0; m < pw.mr; ++m) out[r0 * pw.k + k * pw.mr + m] = value(r0 + m, k);
+        for (int64_t r = full; r < pw.rows; ++r)
+            for (int64_t k = 0; k < pw.k; ++k) out[r * pw.k + k] = value(r, k);
+    }
+}
+
+void gather_pixels(const float* x, const Problem& p, float* dst, int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t nc = 0; nc < p.mb * p.ic; ++nc) {
+        const float* in = x + nc * p.ih * p.iw;
+        float* out = dst + nc * p.oh * p.ow;
+        for (int64_t oh = 0; oh < p.oh; ++oh)
+            for (int64_t ow = 0; ow < p.ow; ++ow) out[oh * p.ow + ow] = in[oh * p.sh * p.iw + ow * p.sw];
+    }
+}
+
+void scatter_pixels(const float* src, const Problem& p, float* dx, int threads) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t nc = 0; nc < p.mb * p.ic; ++nc) {
+        const float* in = src + nc * p.oh * p.ow;
+        float* out = dx + nc * p.ih * p.iw;
+        std::memset(out, 0, sizeof(float) * p.ih * p.iw);
+        for (int64_t oh = 0; oh < p.oh; ++oh)
+            for (int64_t ow = 0; ow < p.ow; ++ow) out[oh * p.sh * p.iw + ow * p.sw] = in[oh * p.ow + ow];
+    }
+}
+
 void bias_to_blocked(const float* b, const Problem& p, const Blocked& lane, float* dst) {
     for (int64_t grp = 0; grp < p.g; ++grp)
         for (int64_t c = 0; c < lane.blocks * lane.blk; ++c)

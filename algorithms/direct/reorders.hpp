@@ -23,6 +23,14 @@ void weights_to_blocked(const float* w, const Problem& p, const Blocked& red, co
 void weights_from_blocked(const float* src, const Problem& p, const Blocked& ic_side, const Blocked& oc_side, float* dw,
                           int threads);
 
+// Pointwise weights, per group [rows / mr full tiles][k][mr] then the
+// remaining rows [k] each; rows over oc (forward) or over ic (backward data).
+void pack_pointwise_weights(const float* w, const Problem& p, const Pointwise& pw, bool rows_over_ic, float* dst);
+// x[n][c][oh*sh][ow*sw] -> [n][c][oh*ow] for the strided or cropped 1x1 forward.
+void gather_pixels(const float* x, const Problem& p, float* dst, int threads);
+// The inverse for backward data: dense [n][c][oh*ow] -> dx, zeros where no output reads.
+void scatter_pixels(const float* src, const Problem& p, float* dx, int threads);
+
 // Bias (or zeros when b is null) to [g][oc blocks][lanes].
 void bias_to_blocked(const float* b, const Problem& p, const Blocked& lane, float* dst);
 // db[oc] = sum of dy over images and pixels, each in a fixed order.
