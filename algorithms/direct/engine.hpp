@@ -79,14 +79,22 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
     base.in_col_step = e.in_col_step * e.in.blk;
     const int64_t buffer_floats = (int64_t(e.nb) * e.ur * L + 15) / 16 * 16;
     const int64_t lane_groups = e.out.blocks / e.nb, rows = int64_t(e.rows.size());
-    const int64_t per_image = rows * lane_groups, tasks = p.mb * p.g * per_image;
+    const int64_t tasks = p.mb * p.g * rows * lane_groups;
     const int64_t plane = e.dst_h * e.dst_w;
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t task = 0; task < tasks; ++task) {
         float* buf = tile_buffers + omp_get_thread_num() * buffer_floats;
-        const int64_t ng = task / per_image, rest = task % per_image, grp = ng % p.g;
-        const int64_t row_index = e.rows_outer ? rest / lane_groups : rest % rows;
-        const int64_t lg = e.rows_outer ? rest % lane_groups : rest / rows;
+        // rows_outer: (image, group, row, lane group); else (group, lane group,
+        // image, row), so that one lane group's weights serve every image.
+        int64_t n, grp, row_index, lg;
+        if (e.rows_outer) {
+            row_index = task / lane_groups % rows, lg = task % lane_groups;
+            grp = task / (lane_groups * rows) % p.g, n = task / (lane_groups * rows * p.g);
+        } else {
+            row_index = task % rows, n = task / rows % p.mb;
+            lg = task / (rows * p.mb) % lane_groups, grp = task / (rows * p.mb * lane_groups);
+        }
+        const int64_t ng = n * p.g + grp;
         const auto [phase_index, r] = e.rows[row_index];
         const Phase& ph = e.phases[phase_index];
         TileCtx c = base;
@@ -166,15 +174,24 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
     }
     const Engine& e = plan.engine;
     const bool fwd = plan.d == Direction::fwd;
+    float* dense = ws + plan.off_dense;
+    const bool gathered = e.flat_1x1 && !e.dense;
     {
         PhaseScope scope(a.phases, "reorder_in");
-        to_blocked(fwd ? a.x : a.dy, p.mb, p.g, e.src_h, e.src_w, e.in, in, T);
+        if (fwd && gathered) gather_pixels(a.x, p, dense, T);
+        to_blocked(fwd ? (gathered ? dense : a.x) : a.dy, p.mb, p.g, e.src_h, e.src_w, e.in, in, T);
         weights_to_blocked(a.w, p, e.in, e.out, !fwd, w, T);
         if (fwd) bias_to_blocked(a.b, p, e.out, bias);
     }
-    // The tiles go straight to the NCHW output: no reorder_out phase.
-    PhaseScope scope(a.phases, "conv");
-    run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : a.dx);
+    {
+        // The tiles go straight to the NCHW output.
+        PhaseScope scope(a.phases, "conv");
+        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx));
+    }
+    if (!fwd && gathered) {
+        PhaseScope scope(a.phases, "reorder_out");
+        scatter_pixels(dense, p, a.dx, T);
+    }
 }
 
 }  // namespace convlab::direct

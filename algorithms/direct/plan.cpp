@@ -29,18 +29,21 @@ Blocked lane_side(int64_t channels, int lanes) {
     return b;
 }
 
-// Register tile (lane blocks x pixels) for rows of `cols` pixels: as many
-// accumulators as the registers hold, little of the last tile wasted.
-std::pair<int, int> choose_tile(int64_t cols, int64_t lane_blocks, int lanes) {
+// Register tile (lane blocks x pixels) for rows of `cols` pixels: enough
+// accumulators to hide the FMA latency (14 of 32 registers, 12 of 16), little
+// of the last tile wasted, and one tile's weights (nb * block_weight_bytes)
+// small enough to stay in L2 while the rows stream past.
+std::pair<int, int> choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes) {
     const bool is_wide = lanes == 16;
-    const double full = is_wide ? 24.0 : 12.0;
+    const double full = is_wide ? 14.0 : 12.0;
     std::pair<int, int> best{1, 1};
     double best_score = -1;
     auto consider = [&](int code) {
         const int nb = code / 100, ur = code % 100;
         if (lane_blocks % nb != 0) return;
         const double used = double(cols) / double(round_up(cols, ur));
-        const double score = used * std::min(1.0, nb * ur / full);
+        double score = used * std::min(1.0, nb * ur / full);
+        if (nb > 1 && nb * block_weight_bytes > 768 * 1024) score *= 0.7;
         if (score > best_score + 1e-9) best_score = score, best = {nb, ur};
     };
     if (is_wide)
@@ -69,29 +72,55 @@ bool rows_outer(const Engine& e) {
     return weight_bytes <= 512 * 1024;
 }
 
+bool unpadded_1x1(const Problem& p) {
+    return p.kh == 1 && p.kw == 1 && p.ph == 0 && p.pw == 0 && p.ph_bottom() <= 0 && p.pw_right() <= 0;
+}
+
+// A 1x1 problem without padding as one row of oh*ow pixels per image (its
+// input gathered to those pixels first when strided or cropped), so a 7x7
+// plane fills whole tiles (no rounding of each row to the tile width).
+// Backward data computes that row of dx's pixels and scatters it.
+Engine flat_engine(const Problem& p, Direction d, int lanes) {
+    Engine e;
+    const bool fwd = d == Direction::fwd;
+    e.in = reduction_side(fwd ? p.icg() : p.ocg(), lanes);
+    e.out = lane_side(fwd ? p.ocg() : p.icg(), lanes);
+    e.taps_total = 1;
+    e.flat_1x1 = true;
+    e.dense = p.sh == 1 && p.sw == 1 && p.oh == p.ih && p.ow == p.iw;
+    const int64_t pixels = p.oh * p.ow;
+    auto [nb, ur] = choose_tile(pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4);
+    e.nb = nb, e.ur = ur;
+    e.in.h = 1, e.in.w = round_up(pixels, ur);
+    e.out.h = 1, e.out.w = e.in.w;
+    e.src_h = e.dst_h = 1, e.src_w = e.dst_w = pixels;
+    Phase ph;
+    ph.rows = 1, ph.cols = e.in.w, ph.real_cols = pixels;
+    ph.taps.push_back({0, 0, 0, 0});
+    e.phases.push_back(ph);
+    list_rows(e);
+    e.rows_outer = rows_outer(e);
+    return e;
+}
+
 Engine forward_engine(const Problem& p, int lanes) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes);
     Engine e;
     e.in = reduction_side(p.icg(), lanes);
     e.out = lane_side(p.ocg(), lanes);
     e.taps_total = p.kh * p.kw;
-    // 1x1, stride 1, no padding: the plane is one row of ih*iw pixels, so a
-    // 7x7 plane fills whole tiles (no rounding of each row to the tile width).
-    const bool pointwise = p.kh == 1 && p.kw == 1 && p.sh == 1 && p.sw == 1 && p.ph == 0 && p.pw == 0
-                        && p.ph_bottom() == 0 && p.pw_right() == 0;
-    const int64_t oh = pointwise ? 1 : p.oh, ow = pointwise ? p.oh * p.ow : p.ow;
-    auto [nb, ur] = choose_tile(ow, e.out.blocks, lanes);
+    auto [nb, ur] = choose_tile(p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
     e.nb = nb, e.ur = ur;
-    const int64_t owr = round_up(ow, ur);
-    e.in_row_step = pointwise ? 1 : p.sh;
-    e.in_col_step = pointwise ? 1 : p.sw;
-    e.in.h = pointwise ? 1 : (oh - 1) * p.sh + p.extent_h();
-    e.in.w = pointwise ? owr : (owr - 1) * p.sw + p.extent_w();
+    const int64_t owr = round_up(p.ow, ur);
+    e.in_row_step = p.sh, e.in_col_step = p.sw;
+    e.in.h = (p.oh - 1) * p.sh + p.extent_h();
+    e.in.w = (owr - 1) * p.sw + p.extent_w();
     e.in.top = p.ph, e.in.left = p.pw;
-    e.out.h = oh, e.out.w = owr;
-    e.src_h = pointwise ? 1 : p.ih, e.src_w = pointwise ? p.ih * p.iw : p.iw;
-    e.dst_h = oh, e.dst_w = ow;
+    e.out.h = p.oh, e.out.w = owr;
+    e.src_h = p.ih, e.src_w = p.iw;
+    e.dst_h = p.oh, e.dst_w = p.ow;
     Phase ph;
-    ph.rows = oh, ph.cols = owr, ph.real_cols = ow;
+    ph.rows = p.oh, ph.cols = owr, ph.real_cols = p.ow;
     for (int64_t kh = 0; kh < p.kh; ++kh)
         for (int64_t kw = 0; kw < p.kw; ++kw)
             ph.taps.push_back({0, (kh * p.kw + kw) * e.in.blk * lanes, kh * (p.dh + 1), kw * (p.dw + 1)});
@@ -107,12 +136,13 @@ Engine forward_engine(const Problem& p, int lanes) {
 // each phase is a stride-1 correlation of the (zero-padded) dy with a subset
 // of the taps; a phase no tap reaches gets zeros.
 Engine backward_data_engine(const Problem& p, int lanes) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes);
     Engine e;
     e.in = reduction_side(p.ocg(), lanes);
     e.out = lane_side(p.icg(), lanes);
     e.taps_total = p.kh * p.kw;
     const int64_t widest = ceil_div(p.iw, p.sw);  // the columns of phase 0, the widest
-    auto [nb, ur] = choose_tile(widest, e.out.blocks, lanes);
+    auto [nb, ur] = choose_tile(widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
     e.nb = nb, e.ur = ur;
     struct Offset { int64_t k, a; };
     auto offsets = [](int64_t r, int64_t pad, int64_t k_count, int64_t dil, int64_t s) {
@@ -191,7 +221,7 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
     Plan plan;
     plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = isa, plan.lanes = lanes(isa);
     const int L = plan.lanes;
-    int64_t in = 0, w = 0, bias = 0, out = 0;
+    int64_t in = 0, w = 0, bias = 0, out = 0, dense = 0;
     plan.pointwise = pointwise(p, d, L);
     if (plan.pointwise.active) {
         const Pointwise& pw = plan.pointwise;
@@ -209,12 +239,14 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
         out = plan.threads * aligned(int64_t(e.nb) * e.ur * L);  // one tile buffer per thread
         w = p.g * e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * L;
         bias = p.g * e.out.blocks * L;
+        if (e.flat_1x1 && !e.dense) dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter
     }
     plan.off_in = 0;
     plan.off_w = plan.off_in + aligned(in);
     plan.off_bias = plan.off_w + aligned(w);
     plan.off_out = plan.off_bias + aligned(bias);
-    plan.total_floats = plan.off_out + aligned(out);
+    plan.off_dense = plan.off_out + aligned(out);
+    plan.total_floats = plan.off_dense + aligned(dense);
     return plan;
 }
 

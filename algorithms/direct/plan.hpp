@@ -17,7 +17,8 @@ namespace convlab::direct {
 
 // The register tiles the kernels are built for, as lane blocks * 100 +
 // pixels: for 32 vector registers (AVX-512) and for 16 (AVX2).
-inline constexpr int wide_tiles[] = {128, 214, 407, 124, 212, 308, 406, 116, 208, 114, 112, 108, 107, 104, 102, 101};
+inline constexpr int wide_tiles[] = {128, 214, 407, 124, 212, 308, 406, 116, 208, 307, 207,
+                                     114, 112, 108, 107, 104, 102, 101};
 inline constexpr int narrow_tiles[] = {206, 304, 112, 108, 204, 106, 104, 102, 101};
 
 // One kernel tap: where it reads in the blocked input plane (floats from the
@@ -58,6 +59,8 @@ struct Engine {
     int64_t in_row_step = 1, in_col_step = 1;  // input pixels per tile row / column
     int nb = 1, ur = 1;             // register tile: nb lane blocks x ur pixels
     bool rows_outer = true;         // task order: rows then lane blocks (small weights), or the reverse
+    bool flat_1x1 = false;          // an unpadded 1x1 problem as one row of oh*ow pixels per image
+    bool dense = true;              // flat_1x1: its input pixels are its output pixels (else gathered / scattered)
     std::vector<Phase> phases;
     std::vector<std::pair<int, int64_t>> rows;  // (phase, row) of every tile row
 };
@@ -89,8 +92,9 @@ struct Plan {
     Pointwise pointwise;  // fwd, bwd_d of 1x1 problems, instead of the engine
     // Workspace, in floats, each part 64-byte aligned: the blocked input, the
     // blocked weights (bwd_w: the blocked dw), the bias, and the blocked
-    // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy).
-    int64_t off_in = 0, off_w = 0, off_bias = 0, off_out = 0, total_floats = 0;
+    // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy),
+    // and a strided 1x1 problem's dense pixels (gathered x, or dx to scatter).
+    int64_t off_in = 0, off_w = 0, off_bias = 0, off_out = 0, off_dense = 0, total_floats = 0;
 };
 
 Plan make_plan(const Problem& p, Direction d, int threads, Isa isa);

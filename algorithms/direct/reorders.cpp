@@ -38,14 +38,24 @@ void weights_to_blocked(const float* w, const Problem& p, const Blocked& red, co
         const int64_t grp = block / (lane.blocks * red.blocks), lb = block / red.blocks % lane.blocks,
                       rb = block % red.blocks;
         float* out = dst + block * taps * red.blk * L;
-        for (int64_t t = 0; t < taps; ++t)
-            for (int64_t i = 0; i < red.blk; ++i)
-                for (int64_t l = 0; l < L; ++l) {
-                    const int64_t r = rb * red.blk + i, c = lb * L + l;  // reduction and lane channel
-                    const int64_t oc = lanes_over_ic ? r : c, ic = lanes_over_ic ? c : r;
-                    const bool real = r < red.channels && c < lane.channels;
-                    out[(t * red.blk + i) * L + l] = real ? w[((grp * ocg + oc) * icg + ic) * taps + t] : 0.0f;
-                }
+        const bool whole = (rb + 1) * red.blk <= red.channels && (lb + 1) * L <= lane.channels;
+        if (whole) {  // no padding: plain strided copies the compiler vectorizes
+            const int64_t l_stride = (lanes_over_ic ? 1 : icg) * taps, i_stride = (lanes_over_ic ? icg : 1) * taps;
+            const float* in = w + (lanes_over_ic ? (grp * ocg + rb * red.blk) * icg + lb * L
+                                                 : (grp * ocg + lb * L) * icg + rb * red.blk) * taps;
+            for (int64_t t = 0; t < taps; ++t)
+                for (int64_t i = 0; i < red.blk; ++i)
+                    for (int64_t l = 0; l < L; ++l) out[(t * red.blk + i) * L + l] = in[l * l_stride + i * i_stride + t];
+            continue;
+        }
+        for (int64_t l = 0; l < L; ++l)
+            for (int64_t i = 0; i < red.blk; ++i) {
+                const int64_t r = rb * red.blk + i, c = lb * L + l;  // reduction and lane channel
+                const int64_t oc = lanes_over_ic ? r : c, ic = lanes_over_ic ? c : r;
+                const bool real = r < red.channels && c < lane.channels;
+                const float* in = w + ((grp * ocg + oc) * icg + ic) * taps;
+                for (int64_t t = 0; t < taps; ++t) out[(t * red.blk + i) * L + l] = real ? in[t] : 0.0f;
+            }
     }
 }
 
