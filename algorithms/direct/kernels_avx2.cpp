@@ -27,6 +27,14 @@ struct Avx2 {
     [[gnu::always_inline]] static inline void store_tail(float* p, reg v, int64_t n) {
         _mm256_maskstore_ps(p, tail_mask(n), v);
     }
+    [[gnu::always_inline]] static inline float hsum(reg v) {
+        __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+    }
+    // Keeps a loaded value in a register: the compiler would otherwise fold
+    // the load into every FMA that uses it, one load per FMA.
+    [[gnu::always_inline]] static inline void in_register(reg& v) { asm("" : "+v"(v)); }
     [[gnu::always_inline]] static inline reg set1(float v) { return _mm256_set1_ps(v); }
     [[gnu::always_inline]] static inline reg fma(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
 };

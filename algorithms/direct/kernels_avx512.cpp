@@ -21,6 +21,10 @@ struct Avx512 {
     [[gnu::always_inline]] static inline void store_tail(float* p, reg v, int64_t n) {
         _mm512_mask_storeu_ps(p, __mmask16((1u << n) - 1), v);
     }
+    [[gnu::always_inline]] static inline float hsum(reg v) { return _mm512_reduce_add_ps(v); }
+    // Keeps a loaded value in a register: the compiler would otherwise fold
+    // the load into every FMA that uses it, one load per FMA.
+    [[gnu::always_inline]] static inline void in_register(reg& v) { asm("" : "+v"(v)); }
     [[gnu::always_inline]] static inline reg set1(float v) { return _mm512_set1_ps(v); }
     [[gnu::always_inline]] static inline reg fma(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
 };

@@ -26,6 +26,12 @@ struct Scalar {
     static void store_tail(float* p, reg r, int64_t n) {
         for (int l = 0; l < n; ++l) p[l] = r.v[l];
     }
+    static float hsum(reg r) {
+        float s = 0.0f;
+        for (int l = 0; l < lanes; ++l) s += r.v[l];
+        return s;
+    }
+    static void in_register(reg&) {}
     static reg set1(float x) {
         reg r;
         for (int l = 0; l < lanes; ++l) r.v[l] = x;

@@ -78,7 +78,8 @@ struct Pointwise {
     bool active = false;
     int64_t rows = 0, k = 0, pixels = 0;  // per group: output rows, reduction, output pixels
     bool dense = true;
-    int mr = 8, nv = 3;                   // register tile: rows x pixel vectors
+    int mr = 8, nv = 3;                   // register tile: rows x pixel vectors (bwd_w: oc rows x ic rows)
+    int64_t chunk_vectors = 0;            // bwd_w: pixel vectors per pass over the tiles
 };
 
 struct Plan {

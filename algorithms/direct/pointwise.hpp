@@ -2,6 +2,7 @@
 // plan.hpp). Included after the ISA's target pragma, like kernels.hpp.
 #pragma once
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "algorithms/direct/plan.hpp"
@@ -46,6 +47,46 @@ void run_gemm(const Pointwise& pw, const Problem& p, int threads, const float* w
     }
 }
 
+// Backward weights: each thread owns a contiguous range of (group, oc tile,
+// ic tile) and adds chunk after chunk of pixels (images, then vectors) in
+// order, so the result does not depend on the thread count.
+template <class V, int MR, int NI>
+void run_gemm_grad(const Pointwise& pw, const Problem& p, int threads, const float* dy, const float* x, float* dw) {
+    constexpr int L = V::lanes;
+    const int64_t P = pw.pixels, vectors = (P + L - 1) / L, tail = P % L;
+    const int64_t ocg = pw.rows, icg = pw.k;
+    const int64_t oc_full = ocg / MR, ic_full = icg / NI;
+    const int64_t oc_tiles = oc_full + ocg % MR, ic_tiles = ic_full + icg % NI, tiles = p.g * oc_tiles * ic_tiles;
+    const int64_t chunk_vectors = std::min(vectors, pw.chunk_vectors);
+    const int64_t chunk_images = chunk_vectors < vectors ? 1 : std::max<int64_t>(1, pw.chunk_vectors / vectors);
+    std::fill(dw, dw + p.oc * icg, 0.0f);
+#pragma omp parallel num_threads(threads)
+    {
+        const int64_t nt = omp_get_num_threads(), tid = omp_get_thread_num();
+        const int64_t first = tiles * tid / nt, last = tiles * (tid + 1) / nt;
+        for (int64_t n0 = 0; n0 < p.mb; n0 += chunk_images)
+            for (int64_t v0 = 0; v0 < vectors; v0 += chunk_vectors)
+                for (int64_t t = first; t < last; ++t) {
+                    const int64_t it = t % ic_tiles, ot = t / ic_tiles % oc_tiles, grp = t / (ic_tiles * oc_tiles);
+                    const bool oc_whole = ot < oc_full, ic_whole = it < ic_full;
+                    const int64_t oc0 = oc_whole ? ot * MR : oc_full * MR + (ot - oc_full);
+                    const int64_t ic0 = ic_whole ? it * NI : ic_full * NI + (it - ic_full);
+                    GradTileArgs g;
+                    g.dy = dy + ((n0 * p.g + grp) * ocg + oc0) * P + v0 * L;
+                    g.x = x + ((n0 * p.g + grp) * icg + ic0) * P + v0 * L;
+                    g.dy_row = g.x_row = P;
+                    g.dy_image = p.oc * P, g.x_image = p.ic * P;
+                    g.images = std::min(chunk_images, p.mb - n0);
+                    g.vectors = std::min(chunk_vectors, vectors - v0);
+                    g.tail = v0 + g.vectors == vectors ? tail : 0;
+                    g.dw = dw + (grp * ocg + oc0) * icg + ic0, g.dw_stride = icg;
+                    const GradTileFn fn = oc_whole ? (ic_whole ? &grad_tile<V, MR, NI> : &grad_tile<V, MR, 1>)
+                                                   : (ic_whole ? &grad_tile<V, 1, NI> : &grad_tile<V, 1, 1>);
+                    fn(g);
+                }
+    }
+}
+
 template <class V>
 void run_pointwise(const Plan& plan, const ConvArgs& a) {
     const Problem& p = plan.p;
@@ -54,6 +95,19 @@ void run_pointwise(const Plan& plan, const ConvArgs& a) {
     const bool fwd = plan.d == Direction::fwd;
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *dense_in = ws + plan.off_in, *w = ws + plan.off_w, *dense_out = ws + plan.off_out;
+    if (plan.d == Direction::bwd_w) {
+        {
+            PhaseScope scope(a.phases, "reorder_in");
+            if (!pw.dense) gather_pixels(a.x, p, dense_in, T);
+        }
+        {
+            PhaseScope scope(a.phases, "conv");
+            if (pw.mr == 4) run_gemm_grad<V, 4, 4>(pw, p, T, a.dy, pw.dense ? a.x : dense_in, a.dw);
+            else run_gemm_grad<V, 2, 4>(pw, p, T, a.dy, pw.dense ? a.x : dense_in, a.dw);
+        }
+        if (a.db) bias_gradient(a.dy, p, a.db, T);
+        return;
+    }
     {
         PhaseScope scope(a.phases, "reorder_in");
         pack_pointwise_weights(a.w, p, pw, !fwd, w);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 
 namespace convlab::direct {
 
@@ -47,6 +48,63 @@ void gemm_tile(const float* w, const float* x, int64_t k, int64_t x_stride, cons
             if (TAIL && v == NV - 1) V::store_tail(out, acc[m][v], tail);
             else V::store(out, acc[m][v]);
         }
+}
+
+}  // namespace convlab::direct
+
+namespace convlab::direct {
+
+// Backward weights of a 1x1 problem: dW (rows x cols) += dY . X^T over the
+// pixels, the pixels in the lanes. MR dy rows x NI x rows of vector partial
+// sums stay in registers over `images` images of `vectors` pixel vectors
+// (the last one `tail` pixels when tail > 0), then each is summed across its
+// lanes (in a fixed order) into dw[m * dw_stride + i].
+struct GradTileArgs {
+    const float* dy = nullptr;
+    const float* x = nullptr;
+    int64_t dy_row = 0, x_row = 0;      // floats between channel rows
+    int64_t dy_image = 0, x_image = 0;  // floats between images
+    int64_t images = 0, vectors = 0, tail = 0;
+    float* dw = nullptr;
+    int64_t dw_stride = 0;
+};
+using GradTileFn = void (*)(const GradTileArgs&);
+
+template <class V, int MR, int NI>
+void grad_tile(const GradTileArgs& a) {
+    using R = typename V::reg;
+    constexpr int L = V::lanes;
+    R acc[MR][NI];
+#pragma GCC unroll 4
+    for (int m = 0; m < MR; ++m)
+#pragma GCC unroll 6
+        for (int i = 0; i < NI; ++i) acc[m][i] = V::zero();
+    auto step = [&](const float* dy, const float* x, auto masked) {
+        R d[MR];
+#pragma GCC unroll 4
+        for (int m = 0; m < MR; ++m) {
+            d[m] = masked ? V::load_tail(dy + m * a.dy_row, a.tail) : V::load(dy + m * a.dy_row);
+            V::in_register(d[m]);
+        }
+#pragma GCC unroll 6
+        for (int i = 0; i < NI; ++i) {
+            R xv = masked ? V::load_tail(x + i * a.x_row, a.tail) : V::load(x + i * a.x_row);
+            V::in_register(xv);  // one load for MR FMAs, not a memory operand in each
+#pragma GCC unroll 4
+            for (int m = 0; m < MR; ++m) acc[m][i] = V::fma(d[m], xv, acc[m][i]);
+        }
+    };
+    const int64_t full = a.tail ? a.vectors - 1 : a.vectors;
+    for (int64_t n = 0; n < a.images; ++n) {
+        const float* dy = a.dy + n * a.dy_image;
+        const float* x = a.x + n * a.x_image;
+        for (int64_t v = 0; v < full; ++v) step(dy + v * L, x + v * L, std::false_type{});
+        if (a.tail) step(dy + full * L, x + full * L, std::true_type{});
+    }
+#pragma GCC unroll 4
+    for (int m = 0; m < MR; ++m)
+#pragma GCC unroll 6
+        for (int i = 0; i < NI; ++i) a.dw[m * a.dw_stride + i] += V::hsum(acc[m][i]);
 }
 
 }  // namespace convlab::direct
