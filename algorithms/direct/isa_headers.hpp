@@ -12,6 +12,7 @@
 #include <iterator>
 #include <stdexcept>
 #include <utility>
+#include <vector>
 
 #include "algorithms/direct/dispatch.hpp"
 #include "algorithms/direct/plan.hpp"

@@ -69,6 +69,58 @@ void conv_tile(const TileCtx& c, const float* in, const float* w, const float* b
         for (int j = 0; j < UR; ++j) V::store(out + nb * c.out_blk_stride + j * c.out_col_stride, acc[nb][j]);
 }
 
+// Depthwise: UR pixels of one block of channels, each lane its own channel:
+// the input is loaded as vectors (no broadcast) and multiplied by the tap's
+// vector of per-channel weights. Same context as conv_tile (n_red unused).
+template <class V, int UR, int STEP>
+void depthwise_tile(const TileCtx& c, const float* in, const float* w, const float* bias, float* out) {
+    using R = typename V::reg;
+    const int64_t step = STEP ? STEP : c.in_col_step;
+    R acc[UR];
+    const R init = bias ? V::load(bias) : V::zero();
+#pragma GCC unroll 32
+    for (int j = 0; j < UR; ++j) acc[j] = init;
+    for (int64_t t = 0; t < c.n_taps; ++t) {
+        const float* ip = in + c.taps[t].in_off;
+        R wv = V::load(w + c.taps[t].w_off);
+        V::in_register(wv);
+#pragma GCC unroll 32
+        for (int j = 0; j < UR; ++j) acc[j] = V::fma(V::load(ip + j * step), wv, acc[j]);
+    }
+#pragma GCC unroll 32
+    for (int j = 0; j < UR; ++j) V::store(out + j * c.out_col_stride, acc[j]);
+}
+
+// Depthwise backward weights over `rows` output rows: NT taps' dw vectors in
+// registers, each dy vector multiplied by the input vector under each tap.
+struct DepthwiseGradCtx {
+    int64_t x_row_stride = 0, x_col_stride = 0, dy_row_stride = 0, ow = 0;
+    const int64_t* tap_offsets = nullptr;  // floats from the pixel's input to each tap's
+};
+using DepthwiseGradFn = void (*)(const DepthwiseGradCtx&, const float* x, const float* dy, float* dw, int64_t rows);
+
+template <class V, int NT>
+void depthwise_grad_rows(const DepthwiseGradCtx& c, const float* x, const float* dy, float* dw, int64_t rows) {
+    using R = typename V::reg;
+    constexpr int L = V::lanes;
+    R acc[NT];
+    int64_t off[NT];
+#pragma GCC unroll 16
+    for (int t = 0; t < NT; ++t) acc[t] = V::load(dw + t * L), off[t] = c.tap_offsets[t];
+    for (int64_t r = 0; r < rows; ++r) {
+        const float* xp = x + r * c.x_row_stride;
+        const float* dp = dy + r * c.dy_row_stride;
+        for (int64_t o = 0; o < c.ow; ++o, xp += c.x_col_stride, dp += L) {
+            R d = V::load(dp);
+            V::in_register(d);
+#pragma GCC unroll 16
+            for (int t = 0; t < NT; ++t) acc[t] = V::fma(V::load(xp + off[t]), d, acc[t]);
+        }
+    }
+#pragma GCC unroll 16
+    for (int t = 0; t < NT; ++t) V::store(dw + t * L, acc[t]);
+}
+
 // Backward weights over `rows` output rows: dw[tap][i][oc lanes] for the RB
 // input channels of one block at one tap, held in RB registers while every
 // pixel's dy vector feeds RB FMAs with broadcast inputs.

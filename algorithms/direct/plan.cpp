@@ -197,6 +197,24 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
 
 int64_t aligned(int64_t floats) { return round_up(floats, 16); }
 
+bool is_depthwise(const Problem& p) { return p.g > 1 && p.icg() == 1 && p.ocg() == 1; }
+
+// Depthwise: every channel of the image in the lanes (groups of one channel
+// gathered into blocks), each lane its own channel's weights; no reduction
+// across channels.
+Blocked all_channels(const Blocked& plane, int64_t channels, int lanes) {
+    Blocked b = lane_side(channels, lanes);
+    b.h = plane.h, b.w = plane.w, b.top = plane.top, b.left = plane.left;
+    return b;
+}
+
+void make_depthwise(Engine& e, const Problem& p, int lanes) {
+    e.in = all_channels(e.in, p.ic, lanes);
+    e.out = all_channels(e.out, p.oc, lanes);
+    e.groups = 1, e.depthwise = true;
+    place_taps(e);
+}
+
 // 1x1 without padding, and pixel rows that fill the vectors (a 7x7 plane's
 // 49 pixels would leave a quarter of the lanes idle: the engine, whose
 // pointwise planes fill whole tiles, does better there).
@@ -204,7 +222,7 @@ Pointwise pointwise(const Problem& p, Direction d, int lanes) {
     Pointwise pw;
     const int64_t pixels = p.oh * p.ow;
     const double used = double(pixels) / double(round_up(pixels, lanes));
-    if (!unpadded_1x1(p) || used < 0.9) return pw;
+    if (!unpadded_1x1(p) || used < 0.9 || is_depthwise(p)) return pw;
     const bool fwd = d == Direction::fwd;
     pw.rows = fwd || d == Direction::bwd_w ? p.ocg() : p.icg();
     pw.k = fwd || d == Direction::bwd_w ? p.icg() : p.ocg();
@@ -239,17 +257,22 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
         if (d != Direction::bwd_w) w = p.g * pw.rows * pw.k;
         if (!pw.dense) (d == Direction::bwd_d ? out : in) = p.mb * p.ic * pw.pixels;  // gathered x, or dx to scatter
     } else if (d == Direction::bwd_w) {
-        plan.grad = weights_grad(p, L);
-        in = plan.grad.x.floats(p.mb, p.g);
-        out = plan.grad.dy.floats(p.mb, p.g);
-        w = p.g * plan.grad.dy.blocks * plan.grad.x.blocks * p.kh * p.kw * plan.grad.x.blk * L;
+        WeightsGrad& g = plan.grad;
+        g = weights_grad(p, L);
+        const int64_t groups = is_depthwise(p) ? 1 : p.g;
+        if (is_depthwise(p)) g.x = all_channels(g.x, p.ic, L), g.dy = all_channels(g.dy, p.oc, L), g.depthwise = true;
+        in = g.x.floats(p.mb, groups);
+        out = g.dy.floats(p.mb, groups);
+        w = groups * g.dy.blocks * (g.depthwise ? 1 : g.x.blocks * g.x.blk) * p.kh * p.kw * L;
     } else {
         plan.engine = d == Direction::fwd ? forward_engine(p, L) : backward_data_engine(p, L);
-        const Engine& e = plan.engine;
-        in = e.in.floats(p.mb, p.g);
+        Engine& e = plan.engine;
+        e.groups = p.g;
+        if (is_depthwise(p)) make_depthwise(e, p, L);
+        in = e.in.floats(p.mb, e.groups);
         out = plan.threads * aligned(int64_t(e.nb) * e.ur * L);  // one tile buffer per thread
-        w = p.g * e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * L;
-        bias = p.g * e.out.blocks * L;
+        w = e.groups * e.out.blocks * (e.depthwise ? 1 : e.in.blocks * e.in.blk) * e.taps_total * L;
+        bias = e.groups * e.out.blocks * L;
         if (e.flat_1x1 && !e.dense) dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter
     }
     plan.off_in = 0;

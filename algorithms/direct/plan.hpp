@@ -59,6 +59,8 @@ struct Engine {
     int64_t in_row_step = 1, in_col_step = 1;  // input pixels per tile row / column
     int nb = 1, ur = 1;             // register tile: nb lane blocks x ur pixels
     bool rows_outer = true;         // task order: rows then lane blocks (small weights), or the reverse
+    int64_t groups = 1;             // groups of the blocked layouts: the problem's, or 1 when depthwise
+    bool depthwise = false;         // one channel per lane: in and out blocks are the same channels
     bool flat_1x1 = false;          // an unpadded 1x1 problem as one row of oh*ow pixels per image
     bool dense = true;              // flat_1x1: its input pixels are its output pixels (else gathered / scattered)
     std::vector<Phase> phases;
@@ -68,6 +70,7 @@ struct Engine {
 // Backward weights: dw[oc lanes][ic][tap] += x[ic][pixel + tap] * dy[pixel][oc lanes].
 struct WeightsGrad {
     Blocked x, dy;
+    bool depthwise = false;  // x and dy blocked over all channels, dw[c][tap] per lane
 };
 
 // The 1x1 fast path (no padding read): per image and group Y = W . X over

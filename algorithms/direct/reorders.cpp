@@ -111,8 +111,24 @@ void scatter_pixels(const float* src, const Problem& p, float* dx, int threads) 
     }
 }
 
-void bias_to_blocked(const float* b, const Problem& p, const Blocked& lane, float* dst) {
-    for (int64_t grp = 0; grp < p.g; ++grp)
+void depthwise_weights_to_blocked(const float* w, const Problem& p, const Blocked& lane, float* dst) {
+    const int64_t taps = p.kh * p.kw, L = lane.blk;
+    for (int64_t cb = 0; cb < lane.blocks; ++cb)
+        for (int64_t t = 0; t < taps; ++t)
+            for (int64_t l = 0; l < L; ++l) {
+                const int64_t c = cb * L + l;
+                dst[(cb * taps + t) * L + l] = c < lane.channels ? w[c * taps + t] : 0.0f;
+            }
+}
+
+void depthwise_weights_from_blocked(const float* src, const Problem& p, const Blocked& lane, float* dw) {
+    const int64_t taps = p.kh * p.kw, L = lane.blk;
+    for (int64_t c = 0; c < lane.channels; ++c)
+        for (int64_t t = 0; t < taps; ++t) dw[c * taps + t] = src[(c / L * taps + t) * L + c % L];
+}
+
+void bias_to_blocked(const float* b, int64_t groups, const Blocked& lane, float* dst) {
+    for (int64_t grp = 0; grp < groups; ++grp)
         for (int64_t c = 0; c < lane.blocks * lane.blk; ++c)
             dst[grp * lane.blocks * lane.blk + c] = b && c < lane.channels ? b[grp * lane.channels + c] : 0.0f;
 }

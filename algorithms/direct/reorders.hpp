@@ -31,8 +31,13 @@ void gather_pixels(const float* x, const Problem& p, float* dst, int threads);
 // The inverse for backward data: dense [n][c][oh*ow] -> dx, zeros where no output reads.
 void scatter_pixels(const float* src, const Problem& p, float* dx, int threads);
 
-// Bias (or zeros when b is null) to [g][oc blocks][lanes].
-void bias_to_blocked(const float* b, const Problem& p, const Blocked& lane, float* dst);
+// Depthwise weights [c][1][kh][kw] to [c blocks][kh*kw][lanes], and the
+// blocked dw back.
+void depthwise_weights_to_blocked(const float* w, const Problem& p, const Blocked& lane, float* dst);
+void depthwise_weights_from_blocked(const float* src, const Problem& p, const Blocked& lane, float* dw);
+
+// Bias (or zeros when b is null) to [groups][lane blocks][lanes].
+void bias_to_blocked(const float* b, int64_t groups, const Blocked& lane, float* dst);
 // db[oc] = sum of dy over images and pixels, each in a fixed order.
 void bias_gradient(const float* dy, const Problem& p, float* db, int threads);
 
