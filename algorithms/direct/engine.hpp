@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "algorithms/direct/depthwise_planes.hpp"
 #include "algorithms/direct/kernels.hpp"
 #include "algorithms/direct/pointwise.hpp"
 #include "algorithms/direct/reorders.hpp"
@@ -218,6 +219,10 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *in = ws + plan.off_in, *w = ws + plan.off_w, *bias = ws + plan.off_bias, *out = ws + plan.off_out;
     if (plan.pointwise.active) return run_pointwise<V>(plan, a);
+    if (plan.planes.active) {
+        PhaseScope scope(a.phases, "conv");
+        return run_depthwise_planes<V>(plan, a);
+    }
     if (plan.d == Direction::bwd_w) {
         const WeightsGrad& g = plan.grad;
         const int64_t groups = g.depthwise ? 1 : p.g;

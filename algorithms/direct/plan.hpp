@@ -85,6 +85,14 @@ struct Pointwise {
     int64_t chunk_vectors = 0;            // bwd_w: pixel vectors per pass over the tiles
 };
 
+// Depthwise forward on NCHW planes (depthwise_planes.hpp): a per-thread
+// zero-padded copy of one channel's plane, rows of sw phases of phase_w
+// columns (column j of phase r is padded input column j*sw + r).
+struct DepthwisePlanes {
+    bool active = false;
+    int64_t rows = 0, phase_w = 0, buffer_floats = 0;
+};
+
 struct Plan {
     Problem p;
     Direction d = Direction::fwd;
@@ -94,6 +102,7 @@ struct Plan {
     Engine engine;        // fwd, bwd_d
     WeightsGrad grad;     // bwd_w
     Pointwise pointwise;  // fwd, bwd_d of 1x1 problems, instead of the engine
+    DepthwisePlanes planes;  // depthwise fwd, instead of the engine
     // Workspace, in floats, each part 64-byte aligned: the blocked input, the
     // blocked weights (bwd_w: the blocked dw), the bias, and the blocked
     // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy),
