@@ -62,8 +62,9 @@ void check_all_directions(const Problem& p) {
 }
 
 // One problem per code path: full channel blocks with stride 1 and 2 (the
-// constant-offset kernels), other strides, small channel counts, pointwise
-// planes, several lane blocks per tile, groups padded to blocks, depthwise.
+// constant-offset kernels), other strides, small channel counts, flat 1x1
+// planes, several lane blocks per tile, groups padded to blocks, depthwise,
+// the NCHW 1x1 path.
 const char* const chosen[] = {
     "mb2ic32ih12oc32kh3ph1",            // full blocks, stride 1, 3x3
     "mb2ic32ih13oc48kh3sh2ph1",         // stride 2, odd plane
@@ -76,6 +77,14 @@ const char* const chosen[] = {
     "g32mb2ic32ih10oc32kh3sh2ph1",      // depthwise, stride 2
     "g16mb1ic16ih9oc32kh3ph1",          // depthwise with multiplier 2
     "mb2ic20iw40oc24kw5sw2pw2",         // 1-D
+    // The 1x1 path on NCHW (pixel rows that fill the vectors): remainder
+    // rows, a partial last vector, a gathered strided input, groups.
+    "mb2ic20ih16oc13kh1",               // 256 pixels, 13 rows: a full tile and single rows
+    "mb2ic24ih12iw15oc20kh1kw1",        // 180 pixels: a partial last vector
+    "mb2ic16ih31oc24oh16kh1sh2",        // stride 2, the last input row unread
+    "g2mb2ic32ih16oc48kh1",             // groups
+    "g24mb2ic24ih20oc24kh3sh2ph1",      // depthwise on planes, stride 2
+    "g16mb1ic16ih12iw40oc16kh3kw3ph1dh1dw1",  // depthwise on planes, dilation
 };
 
 }  // namespace
