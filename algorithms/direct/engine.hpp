@@ -1,0 +1,268 @@
+// The direct algorithm's drivers over one ISA's vector type V: the blocked
+// layouts in, the micro-kernels over OpenMP tasks, the layouts out. Included
+// after the ISA's target pragma, like kernels.hpp.
+#pragma once
+
+#include <omp.h>
+
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+#include "algorithms/direct/depthwise_planes.hpp"
+#include "algorithms/direct/kernels.hpp"
+#include "algorithms/direct/pointwise.hpp"
+#include "algorithms/direct/reorders.hpp"
+#include "algorithms/phase_times.hpp"
+
+namespace convlab::direct {
+
+template <class V, int RB, int STEP, size_t... I>
+TileFn find_tile(int code, std::index_sequence<I...>) {
+    constexpr const int* tiles = V::lanes == 16 ? wide_tiles : narrow_tiles;
+    TileFn fn = nullptr;
+    ((code == tiles[I] ? (fn = &conv_tile<V, tiles[I] / 100, tiles[I] % 100, RB, STEP>) : fn), ...);
+    return fn;
+}
+
+template <class V, int RB, int STEP>
+TileFn tile_fn(int nb, int ur) {
+    constexpr size_t count = V::lanes == 16 ? std::size(wide_tiles) : std::size(narrow_tiles);
+    TileFn fn = find_tile<V, RB, STEP>(nb * 100 + ur, std::make_index_sequence<count>());
+    if (!fn) throw std::logic_error("direct: no kernel for the planned tile");
+    return fn;
+}
+
+template <class V, int STEP, size_t... I>
+TileFn find_depthwise_tile(int ur, std::index_sequence<I...>) {
+    constexpr const int* tiles = V::lanes == 16 ? wide_tiles : narrow_tiles;
+    TileFn fn = nullptr;
+    ((tiles[I] / 100 == 1 && ur == tiles[I] % 100 ? (fn = &depthwise_tile<V, tiles[I] % 100, STEP>) : fn), ...);
+    return fn;
+}
+
+// Full blocks with stride 1 or 2 get the constant-offset kernels.
+template <class V>
+TileFn tile_fn(const Engine& e) {
+    constexpr int L = V::lanes;
+    if (e.depthwise) {
+        constexpr size_t count = V::lanes == 16 ? std::size(wide_tiles) : std::size(narrow_tiles);
+        TileFn fn = e.in_col_step == 1   ? find_depthwise_tile<V, L>(e.ur, std::make_index_sequence<count>())
+                    : e.in_col_step == 2 ? find_depthwise_tile<V, 2 * L>(e.ur, std::make_index_sequence<count>())
+                                         : find_depthwise_tile<V, 0>(e.ur, std::make_index_sequence<count>());
+        if (!fn || e.nb != 1) throw std::logic_error("direct: no depthwise kernel for the planned tile");
+        return fn;
+    }
+    if (e.in.blk != L) return tile_fn<V, 0, 0>(e.nb, e.ur);
+    if (e.in_col_step == 1) return tile_fn<V, L, L>(e.nb, e.ur);
+    if (e.in_col_step == 2) return tile_fn<V, L, 2 * L>(e.nb, e.ur);
+    return tile_fn<V, L, 0>(e.nb, e.ur);
+}
+
+template <class V, size_t... I>
+GradFn grad_fn(int64_t rb, std::index_sequence<I...>) {
+    GradFn fn = nullptr;
+    ((rb == int64_t(I) + 1 ? (fn = &grad_rows<V, int(I) + 1>) : fn), ...);
+    return fn;
+}
+
+// One tile from the buffer [nb][ur][L] into NCHW rows: lane l of block b is
+// the channel `channel_stride * (b * L + l)` floats on; pixel j is j * col_step.
+template <class V>
+void store_tile(const float* buf, int nb, int ur, float* out, int64_t channel_stride, int64_t col_step,
+                int64_t cols, int64_t channels) {
+    constexpr int L = V::lanes;
+    for (int b = 0; b < nb; ++b)
+        for (int64_t l = 0; l < std::min<int64_t>(L, channels - b * L); ++l) {
+            float* dst = out + (b * L + l) * channel_stride;
+            const float* src = buf + b * ur * L + l;
+            for (int64_t j = 0; j < cols; ++j) dst[j * col_step] = src[j * L];
+        }
+}
+
+// Tasks: images x groups x tile rows x lane-block groups, in the order the
+// plan chose; each task runs its row's tiles left to right into NCHW `out`.
+template <class V>
+void run_engine(const Engine& e, const Problem& p, int threads, const float* in, const float* w, const float* bias,
+                float* tile_buffers, float* out) {
+    constexpr int L = V::lanes;
+    const TileFn fn = tile_fn<V>(e);
+    TileCtx base;
+    base.n_red = e.in.blocks, base.red_blk = e.in.blk;
+    base.in_blk_stride = e.in.plane();
+    base.w_blk_stride = e.taps_total * e.in.blk * L;
+    base.w_out_stride = e.depthwise ? e.taps_total * L : e.in.blocks * base.w_blk_stride;
+    base.out_blk_stride = e.ur * L, base.out_col_stride = L;
+    const int64_t groups = e.groups;
+    base.in_col_step = e.in_col_step * e.in.blk;
+    const int64_t buffer_floats = (int64_t(e.nb) * e.ur * L + 15) / 16 * 16;
+    const int64_t lane_groups = e.out.blocks / e.nb, rows = int64_t(e.rows.size());
+    const int64_t tasks = p.mb * groups * rows * lane_groups;
+    const int64_t plane = e.dst_h * e.dst_w;
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (int64_t task = 0; task < tasks; ++task) {
+        float* buf = tile_buffers + omp_get_thread_num() * buffer_floats;
+        // rows_outer: (image, group, row, lane group); else (group, lane group,
+        // image, row), so that one lane group's weights serve every image.
+        int64_t n, grp, row_index, lg;
+        if (e.rows_outer) {
+            row_index = task / lane_groups % rows, lg = task % lane_groups;
+            grp = task / (lane_groups * rows) % groups, n = task / (lane_groups * rows * groups);
+        } else {
+            row_index = task % rows, n = task / rows % p.mb;
+            lg = task / (rows * p.mb) % lane_groups, grp = task / (rows * p.mb * lane_groups);
+        }
+        const int64_t ng = n * groups + grp;
+        const auto [phase_index, r] = e.rows[row_index];
+        const Phase& ph = e.phases[phase_index];
+        TileCtx c = base;
+        c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
+        const int64_t lane_block = grp * e.out.blocks + lg * e.nb;
+        const int64_t first_channel = lg * e.nb * L, channels = e.out.channels - first_channel;
+        const float* in_row = in + (ng * e.in.blocks + (e.depthwise ? lg : 0)) * e.in.plane()
+                            + r * e.in_row_step * e.in.w * e.in.blk;
+        const float* w_blk = w + lane_block * base.w_out_stride;
+        const float* b_blk = bias ? bias + lane_block * L : nullptr;
+        float* out_row = out + ((ng * e.out.channels + first_channel) * e.dst_h + ph.out_row0 + r * ph.out_row_step)
+                                   * e.dst_w
+                       + ph.out_col0;
+        for (int64_t t0 = 0; t0 < ph.cols; t0 += e.ur) {
+            fn(c, in_row + t0 * base.in_col_step, w_blk, b_blk, buf);
+            store_tile<V>(buf, e.nb, e.ur, out_row + t0 * ph.out_col_step, plane, ph.out_col_step,
+                          std::min<int64_t>(e.ur, ph.real_cols - t0), channels);
+        }
+    }
+}
+
+// Each thread owns a contiguous range of (group, oc block, ic block, tap)
+// results and sums every one over images, rows and columns in that order, so
+// the result does not depend on the thread count.
+template <class V>
+void run_weights_grad(const WeightsGrad& g, const Problem& p, int threads, const float* x, const float* dy, float* dw) {
+    constexpr int L = V::lanes;
+    const GradFn fn = grad_fn<V>(g.x.blk, std::make_index_sequence<L>());
+    GradCtx c;
+    c.red_blk = g.x.blk;
+    c.x_row_stride = p.sh * g.x.w * g.x.blk, c.x_col_stride = p.sw * g.x.blk;
+    c.dy_row_stride = p.ow * L, c.ow = p.ow;
+    const int64_t taps = p.kh * p.kw, tasks = p.g * g.dy.blocks * g.x.blocks * taps;
+    const int64_t chunk = std::max<int64_t>(1, (64 + p.ow - 1) / p.ow);  // rows per call: >= 64 pixels
+#pragma omp parallel num_threads(threads)
+    {
+        const int64_t nt = omp_get_num_threads(), tid = omp_get_thread_num();
+        const int64_t first = tasks * tid / nt, last = tasks * (tid + 1) / nt;
+        std::memset(dw + first * g.x.blk * L, 0, sizeof(float) * (last - first) * g.x.blk * L);
+        for (int64_t n = 0; n < p.mb; ++n)
+            for (int64_t oh0 = 0; oh0 < p.oh; oh0 += chunk) {
+                const int64_t rows = std::min(chunk, p.oh - oh0);
+                for (int64_t task = first; task < last; ++task) {
+                    const int64_t tap = task % taps, ib = task / taps % g.x.blocks;
+                    const int64_t ob = task / (taps * g.x.blocks) % g.dy.blocks, grp = task / (taps * g.x.blocks * g.dy.blocks);
+                    const int64_t kh = tap / p.kw, kw = tap % p.kw;
+                    const float* xp = x + ((n * p.g + grp) * g.x.blocks + ib) * g.x.plane()
+                                    + ((oh0 * p.sh + kh * (p.dh + 1)) * g.x.w + kw * (p.dw + 1)) * g.x.blk;
+                    const float* dp = dy + ((n * p.g + grp) * g.dy.blocks + ob) * g.dy.plane() + oh0 * p.ow * L;
+                    fn(c, xp, dp, dw + task * g.x.blk * L, rows);
+                }
+            }
+    }
+}
+
+template <class V, size_t... I>
+DepthwiseGradFn depthwise_grad_fn(int64_t taps, std::index_sequence<I...>) {
+    DepthwiseGradFn fn = nullptr;
+    ((taps == int64_t(I) + 1 ? (fn = &depthwise_grad_rows<V, int(I) + 1>) : fn), ...);
+    return fn;
+}
+
+// Each thread owns a contiguous range of channel blocks and sums their dw
+// over images, rows and columns in that order (as run_weights_grad).
+template <class V>
+void run_depthwise_grad(const WeightsGrad& g, const Problem& p, int threads, const float* x, const float* dy,
+                        float* dw) {
+    constexpr int L = V::lanes, most = 12;  // taps per pass: accumulators in registers
+    const int64_t taps = p.kh * p.kw;
+    std::vector<int64_t> offsets(taps);
+    for (int64_t t = 0; t < taps; ++t)
+        offsets[t] = ((t / p.kw) * (p.dh + 1) * g.x.w + (t % p.kw) * (p.dw + 1)) * L;
+    DepthwiseGradCtx c;
+    c.x_row_stride = p.sh * g.x.w * L, c.x_col_stride = p.sw * L;
+    c.dy_row_stride = p.ow * L, c.ow = p.ow;
+    const int64_t blocks = g.dy.blocks, chunk = std::max<int64_t>(1, (64 + p.ow - 1) / p.ow);
+#pragma omp parallel num_threads(threads)
+    {
+        const int64_t nt = omp_get_num_threads(), tid = omp_get_thread_num();
+        const int64_t first = blocks * tid / nt, last = blocks * (tid + 1) / nt;
+        std::memset(dw + first * taps * L, 0, sizeof(float) * (last - first) * taps * L);
+        DepthwiseGradCtx ct = c;
+        for (int64_t n = 0; n < p.mb; ++n)
+            for (int64_t oh0 = 0; oh0 < p.oh; oh0 += chunk) {
+                const int64_t rows = std::min(chunk, p.oh - oh0);
+                for (int64_t cb = first; cb < last; ++cb)
+                    for (int64_t t0 = 0; t0 < taps; t0 += most) {
+                        const int64_t count = std::min<int64_t>(most, taps - t0);
+                        ct.tap_offsets = offsets.data() + t0;
+                        const float* xp = x + (n * g.x.blocks + cb) * g.x.plane() + oh0 * c.x_row_stride;
+                        const float* dp = dy + (n * blocks + cb) * g.dy.plane() + oh0 * c.dy_row_stride;
+                        depthwise_grad_fn<V>(count, std::make_index_sequence<most>())(ct, xp, dp,
+                                                                                       dw + (cb * taps + t0) * L, rows);
+                    }
+            }
+    }
+}
+
+template <class V>
+void run_plan(const Plan& plan, const ConvArgs& a) {
+    const Problem& p = plan.p;
+    const int T = plan.threads;
+    float* ws = reinterpret_cast<float*>(a.workspace);
+    float *in = ws + plan.off_in, *w = ws + plan.off_w, *bias = ws + plan.off_bias, *out = ws + plan.off_out;
+    if (plan.pointwise.active) return run_pointwise<V>(plan, a);
+    if (plan.planes.active) {
+        PhaseScope scope(a.phases, "conv");
+        return run_depthwise_planes<V>(plan, a);
+    }
+    if (plan.d == Direction::bwd_w) {
+        const WeightsGrad& g = plan.grad;
+        const int64_t groups = g.depthwise ? 1 : p.g;
+        {
+            PhaseScope scope(a.phases, "reorder_in");
+            to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, in, T);
+            to_blocked(a.dy, p.mb, groups, p.oh, p.ow, g.dy, out, T);
+        }
+        {
+            PhaseScope scope(a.phases, "conv");
+            if (g.depthwise) run_depthwise_grad<V>(g, p, T, in, out, w);
+            else run_weights_grad<V>(g, p, T, in, out, w);
+        }
+        PhaseScope scope(a.phases, "reorder_out");
+        if (g.depthwise) depthwise_weights_from_blocked(w, p, g.dy, a.dw);
+        else weights_from_blocked(w, p, g.x, g.dy, a.dw, T);
+        if (a.db) bias_gradient(a.dy, p, a.db, T);
+        return;
+    }
+    const Engine& e = plan.engine;
+    const bool fwd = plan.d == Direction::fwd;
+    float* dense = ws + plan.off_dense;
+    const bool gathered = e.flat_1x1 && !e.dense;
+    {
+        PhaseScope scope(a.phases, "reorder_in");
+        if (fwd && gathered) gather_pixels(a.x, p, dense, T);
+        to_blocked(fwd ? (gathered ? dense : a.x) : a.dy, p.mb, e.groups, e.src_h, e.src_w, e.in, in, T);
+        if (e.depthwise) depthwise_weights_to_blocked(a.w, p, e.out, w);
+        else weights_to_blocked(a.w, p, e.in, e.out, !fwd, w, T);
+        if (fwd) bias_to_blocked(a.b, e.groups, e.out, bias);
+    }
+    {
+        // The tiles go straight to the NCHW output.
+        PhaseScope scope(a.phases, "conv");
+        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx));
+    }
+    if (!fwd && gathered) {
+        PhaseScope scope(a.phases, "reorder_out");
+        scatter_pixels(dense, p, a.dx, T);
+    }
+}
+
+}  // namespace convlab::direct

@@ -1,0 +1,296 @@
+#include "algorithms/direct/plan.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace convlab::direct {
+
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t round_up(int64_t a, int64_t b) { return ceil_div(a, b) * b; }
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// The reduction side keeps a group's channels in blocks of `lanes`, or in one
+// block of its own size when it has fewer (conv1's 3 input channels).
+Blocked reduction_side(int64_t channels, int lanes) {
+    Blocked b;
+    b.channels = channels;
+    b.blk = channels >= lanes ? lanes : channels;
+    b.blocks = ceil_div(channels, b.blk);
+    return b;
+}
+
+Blocked lane_side(int64_t channels, int lanes) {
+    Blocked b;
+    b.channels = channels;
+    b.blk = lanes;
+    b.blocks = ceil_div(channels, lanes);
+    return b;
+}
+
+// Register tile (lane blocks x pixels) for rows of `cols` pixels: enough
+// accumulators to hide the FMA latency (14 of 32 registers, 12 of 16), little
+// of the last tile wasted, and one tile's weights (nb * block_weight_bytes)
+// small enough to stay in L2 while the rows stream past.
+std::pair<int, int> choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes) {
+    const bool is_wide = lanes == 16;
+    const double full = is_wide ? 14.0 : 12.0;
+    std::pair<int, int> best{1, 1};
+    double best_score = -1;
+    auto consider = [&](int code) {
+        const int nb = code / 100, ur = code % 100;
+        if (lane_blocks % nb != 0) return;
+        const double used = double(cols) / double(round_up(cols, ur));
+        double score = used * std::min(1.0, nb * ur / full);
+        if (nb > 1 && nb * block_weight_bytes > 768 * 1024) score *= 0.7;
+        if (score > best_score + 1e-9) best_score = score, best = {nb, ur};
+    };
+    if (is_wide)
+        for (int code : wide_tiles) consider(code);
+    else
+        for (int code : narrow_tiles) consider(code);
+    return best;
+}
+
+// Each tap's offset in the padded input plane, once its width is known.
+void place_taps(Engine& e) {
+    for (auto& ph : e.phases)
+        for (auto& t : ph.taps) t.in_off = (t.row * e.in.w + t.col) * e.in.blk;
+}
+
+void list_rows(Engine& e) {
+    for (int ph = 0; ph < int(e.phases.size()); ++ph)
+        for (int64_t r = 0; r < e.phases[ph].rows; ++r) e.rows.emplace_back(ph, r);
+}
+
+// Rows then lane blocks keeps a few input rows hot while the weights come
+// from L2; the reverse keeps one lane block's weights hot when all of them
+// would not fit.
+bool rows_outer(const Engine& e) {
+    const int64_t weight_bytes = e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * e.out.blk * 4;
+    return weight_bytes <= 512 * 1024;
+}
+
+bool unpadded_1x1(const Problem& p) {
+    return p.kh == 1 && p.kw == 1 && p.ph == 0 && p.pw == 0 && p.ph_bottom() <= 0 && p.pw_right() <= 0;
+}
+
+// A 1x1 problem without padding as one row of oh*ow pixels per image (its
+// input gathered to those pixels first when strided or cropped), so a 7x7
+// plane fills whole tiles (no rounding of each row to the tile width).
+// Backward data computes that row of dx's pixels and scatters it.
+Engine flat_engine(const Problem& p, Direction d, int lanes) {
+    Engine e;
+    const bool fwd = d == Direction::fwd;
+    e.in = reduction_side(fwd ? p.icg() : p.ocg(), lanes);
+    e.out = lane_side(fwd ? p.ocg() : p.icg(), lanes);
+    e.taps_total = 1;
+    e.flat_1x1 = true;
+    e.dense = p.sh == 1 && p.sw == 1 && p.oh == p.ih && p.ow == p.iw;
+    const int64_t pixels = p.oh * p.ow;
+    auto [nb, ur] = choose_tile(pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4);
+    e.nb = nb, e.ur = ur;
+    e.in.h = 1, e.in.w = round_up(pixels, ur);
+    e.out.h = 1, e.out.w = e.in.w;
+    e.src_h = e.dst_h = 1, e.src_w = e.dst_w = pixels;
+    Phase ph;
+    ph.rows = 1, ph.cols = e.in.w, ph.real_cols = pixels;
+    ph.taps.push_back({0, 0, 0, 0});
+    e.phases.push_back(ph);
+    list_rows(e);
+    e.rows_outer = rows_outer(e);
+    return e;
+}
+
+Engine forward_engine(const Problem& p, int lanes) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes);
+    Engine e;
+    e.in = reduction_side(p.icg(), lanes);
+    e.out = lane_side(p.ocg(), lanes);
+    e.taps_total = p.kh * p.kw;
+    auto [nb, ur] = choose_tile(p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
+    e.nb = nb, e.ur = ur;
+    const int64_t owr = round_up(p.ow, ur);
+    e.in_row_step = p.sh, e.in_col_step = p.sw;
+    e.in.h = (p.oh - 1) * p.sh + p.extent_h();
+    e.in.w = (owr - 1) * p.sw + p.extent_w();
+    e.in.top = p.ph, e.in.left = p.pw;
+    e.out.h = p.oh, e.out.w = owr;
+    e.src_h = p.ih, e.src_w = p.iw;
+    e.dst_h = p.oh, e.dst_w = p.ow;
+    Phase ph;
+    ph.rows = p.oh, ph.cols = owr, ph.real_cols = p.ow;
+    for (int64_t kh = 0; kh < p.kh; ++kh)
+        for (int64_t kw = 0; kw < p.kw; ++kw)
+            ph.taps.push_back({0, (kh * p.kw + kw) * e.in.blk * lanes, kh * (p.dh + 1), kw * (p.dw + 1)});
+    e.phases.push_back(ph);
+    place_taps(e);
+    list_rows(e);
+    e.rows_outer = rows_outer(e);
+    return e;
+}
+
+// Backward data by gathering, one stride phase at a time: dx rows rh + sh*t
+// read dy rows t + ah for the taps kh with kh*(dh+1) = rh + ph (mod sh), so
+// each phase is a stride-1 correlation of the (zero-padded) dy with a subset
+// of the taps; a phase no tap reaches gets zeros.
+Engine backward_data_engine(const Problem& p, int lanes) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes);
+    Engine e;
+    e.in = reduction_side(p.ocg(), lanes);
+    e.out = lane_side(p.icg(), lanes);
+    e.taps_total = p.kh * p.kw;
+    const int64_t widest = ceil_div(p.iw, p.sw);  // the columns of phase 0, the widest
+    auto [nb, ur] = choose_tile(widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
+    e.nb = nb, e.ur = ur;
+    struct Offset { int64_t k, a; };
+    auto offsets = [](int64_t r, int64_t pad, int64_t k_count, int64_t dil, int64_t s) {
+        std::vector<Offset> list;
+        for (int64_t k = 0; k < k_count; ++k) {
+            const int64_t num = r + pad - k * (dil + 1);
+            if (((num % s) + s) % s == 0) list.push_back({k, floor_div(num, s)});
+        }
+        return list;
+    };
+    int64_t top = 0, left = 0;
+    for (int64_t r = 0; r < p.sh; ++r)
+        for (auto o : offsets(r, p.ph, p.kh, p.dh, p.sh)) top = std::max(top, -o.a);
+    for (int64_t r = 0; r < p.sw; ++r)
+        for (auto o : offsets(r, p.pw, p.kw, p.dw, p.sw)) left = std::max(left, -o.a);
+    int64_t in_h = 1, in_w = 1, out_w = p.iw;
+    for (int64_t rh = 0; rh < std::min(p.sh, p.ih); ++rh)
+        for (int64_t rw = 0; rw < std::min(p.sw, p.iw); ++rw) {
+            Phase ph;
+            ph.out_row0 = rh, ph.out_row_step = p.sh, ph.out_col0 = rw, ph.out_col_step = p.sw;
+            ph.rows = ceil_div(p.ih - rh, p.sh);
+            ph.real_cols = ceil_div(p.iw - rw, p.sw);
+            ph.cols = round_up(ph.real_cols, ur);
+            out_w = std::max(out_w, rw + p.sw * (ph.cols - 1) + 1);
+            for (auto oh : offsets(rh, p.ph, p.kh, p.dh, p.sh))
+                for (auto ow : offsets(rw, p.pw, p.kw, p.dw, p.sw)) {
+                    in_h = std::max(in_h, ph.rows + oh.a + top);
+                    in_w = std::max(in_w, ph.cols + ow.a + left);
+                    ph.taps.push_back({0, (oh.k * p.kw + ow.k) * e.in.blk * lanes, oh.a + top, ow.a + left});
+                }
+            e.phases.push_back(ph);
+        }
+    e.in.h = in_h, e.in.w = in_w, e.in.top = top, e.in.left = left;
+    place_taps(e);
+    e.out.h = p.ih, e.out.w = out_w;
+    e.src_h = p.oh, e.src_w = p.ow, e.dst_h = p.ih, e.dst_w = p.iw;
+    list_rows(e);
+    e.rows_outer = rows_outer(e);
+    return e;
+}
+
+WeightsGrad weights_grad(const Problem& p, int lanes) {
+    WeightsGrad g;
+    g.x = reduction_side(p.icg(), lanes);
+    g.x.h = (p.oh - 1) * p.sh + p.extent_h();
+    g.x.w = (p.ow - 1) * p.sw + p.extent_w();
+    g.x.top = p.ph, g.x.left = p.pw;
+    g.dy = lane_side(p.ocg(), lanes);
+    g.dy.h = p.oh, g.dy.w = p.ow;
+    return g;
+}
+
+int64_t aligned(int64_t floats) { return round_up(floats, 16); }
+
+bool is_depthwise(const Problem& p) { return p.g > 1 && p.icg() == 1 && p.ocg() == 1; }
+
+// Depthwise: every channel of the image in the lanes (groups of one channel
+// gathered into blocks), each lane its own channel's weights; no reduction
+// across channels.
+Blocked all_channels(const Blocked& plane, int64_t channels, int lanes) {
+    Blocked b = lane_side(channels, lanes);
+    b.h = plane.h, b.w = plane.w, b.top = plane.top, b.left = plane.left;
+    return b;
+}
+
+void make_depthwise(Engine& e, const Problem& p, int lanes) {
+    e.in = all_channels(e.in, p.ic, lanes);
+    e.out = all_channels(e.out, p.oc, lanes);
+    e.groups = 1, e.depthwise = true;
+    place_taps(e);
+}
+
+// 1x1 without padding, and pixel rows that fill the vectors (a 7x7 plane's
+// 49 pixels would leave a quarter of the lanes idle: the engine, whose
+// pointwise planes fill whole tiles, does better there).
+Pointwise pointwise(const Problem& p, Direction d, int lanes) {
+    Pointwise pw;
+    const int64_t pixels = p.oh * p.ow;
+    const double used = double(pixels) / double(round_up(pixels, lanes));
+    if (!unpadded_1x1(p) || used < 0.9 || is_depthwise(p)) return pw;
+    const bool fwd = d == Direction::fwd;
+    pw.rows = fwd || d == Direction::bwd_w ? p.ocg() : p.icg();
+    pw.k = fwd || d == Direction::bwd_w ? p.icg() : p.ocg();
+    pw.pixels = pixels;
+    pw.dense = p.sh == 1 && p.sw == 1 && p.oh == p.ih && p.ow == p.iw;
+    pw.mr = lanes == 16 ? 8 : 4, pw.nv = 3;
+    if (d == Direction::bwd_w) {
+        // A pass over the tiles reads chunk_vectors of every x row: keep them
+        // in L2 (256 KiB), yet give each tile enough pixels to amortize the
+        // sums across lanes at its end.
+        pw.mr = lanes == 16 ? 4 : 2;
+        pw.chunk_vectors = std::clamp<int64_t>(256 * 1024 / (pw.k * lanes * 4), 8, 64);
+        // Measured against the engine's blocked kernel (CPU time, ResNet-50's
+        // 1x1 layers): ahead with 64 input channels and on strided layers
+        // (whose gathered x is small), behind with many channels.
+        if (!(pw.k <= 64 || (!pw.dense && pw.k <= 256))) return pw;
+    }
+    pw.active = true;
+    return pw;
+}
+
+}  // namespace
+
+Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
+    Plan plan;
+    plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = isa, plan.lanes = lanes(isa);
+    const int L = plan.lanes;
+    int64_t in = 0, w = 0, bias = 0, out = 0, dense = 0;
+    plan.pointwise = pointwise(p, d, L);
+    // Depthwise forward on planes, unless its rows would fill less than half
+    // a vector (a 7x7 plane: the engine's channel lanes do better there).
+    if (is_depthwise(p) && d == Direction::fwd && 2 * p.ow >= L) {
+        DepthwisePlanes& dp = plan.planes;
+        dp.active = true;
+        dp.rows = (p.oh - 1) * p.sh + p.extent_h();
+        dp.phase_w = round_up(p.ow, L) + (p.extent_w() - 1) / p.sw + 1;
+        dp.buffer_floats = aligned(dp.rows * p.sw * dp.phase_w);
+        in = plan.threads * dp.buffer_floats;
+    } else if (plan.pointwise.active) {
+        const Pointwise& pw = plan.pointwise;
+        if (d != Direction::bwd_w) w = p.g * pw.rows * pw.k;
+        if (!pw.dense) (d == Direction::bwd_d ? out : in) = p.mb * p.ic * pw.pixels;  // gathered x, or dx to scatter
+    } else if (d == Direction::bwd_w) {
+        WeightsGrad& g = plan.grad;
+        g = weights_grad(p, L);
+        const int64_t groups = is_depthwise(p) ? 1 : p.g;
+        if (is_depthwise(p)) g.x = all_channels(g.x, p.ic, L), g.dy = all_channels(g.dy, p.oc, L), g.depthwise = true;
+        in = g.x.floats(p.mb, groups);
+        out = g.dy.floats(p.mb, groups);
+        w = groups * g.dy.blocks * (g.depthwise ? 1 : g.x.blocks * g.x.blk) * p.kh * p.kw * L;
+    } else {
+        plan.engine = d == Direction::fwd ? forward_engine(p, L) : backward_data_engine(p, L);
+        Engine& e = plan.engine;
+        e.groups = p.g;
+        if (is_depthwise(p)) make_depthwise(e, p, L);
+        in = e.in.floats(p.mb, e.groups);
+        out = plan.threads * aligned(int64_t(e.nb) * e.ur * L);  // one tile buffer per thread
+        w = e.groups * e.out.blocks * (e.depthwise ? 1 : e.in.blocks * e.in.blk) * e.taps_total * L;
+        bias = e.groups * e.out.blocks * L;
+        if (e.flat_1x1 && !e.dense) dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter
+    }
+    plan.off_in = 0;
+    plan.off_w = plan.off_in + aligned(in);
+    plan.off_bias = plan.off_w + aligned(w);
+    plan.off_out = plan.off_bias + aligned(bias);
+    plan.off_dense = plan.off_out + aligned(out);
+    plan.total_floats = plan.off_dense + aligned(dense);
+    return plan;
+}
+
+}  // namespace convlab::direct

@@ -1,0 +1,115 @@
+// The plan of one direct convolution: everything decided from (problem,
+// direction, threads, ISA) before the first call. Tensors arrive as NCHW and
+// [oc][ic/g][kh][kw]; inside the call they are converted to channel-blocked
+// layouts (nChw16c / nChw8c, channels of a group padded with zeros to whole
+// blocks, planes padded with zeros around), so that a register tile of
+// output channels x output pixels can stream the reduction through FMAs.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/direct/isa.hpp"
+#include "algorithms/problem.hpp"
+
+namespace convlab::direct {
+
+// The register tiles the kernels are built for, as lane blocks * 100 +
+// pixels: for 32 vector registers (AVX-512) and for 16 (AVX2).
+inline constexpr int wide_tiles[] = {128, 214, 407, 124, 212, 308, 406, 116, 208, 307, 207,
+                                     114, 112, 108, 107, 104, 102, 101};
+inline constexpr int narrow_tiles[] = {206, 304, 112, 108, 204, 106, 104, 102, 101};
+
+// One kernel tap: where it reads in the blocked input plane (floats from the
+// tile's origin) and which weights it uses (floats from the block's origin).
+struct Tap {
+    int64_t in_off = 0;
+    int64_t w_off = 0;
+    int64_t row = 0, col = 0;  // the input pixel it reads, relative to the tile's origin
+};
+
+// A set of output pixels computed with the same taps: the whole output for
+// forward; one stride phase (rows rh + sh*t, cols rw + sw*t) for backward data.
+struct Phase {
+    int64_t out_row0 = 0, out_row_step = 1, out_col0 = 0, out_col_step = 1;
+    int64_t rows = 0, cols = 0;  // cols: a multiple of the tile width
+    int64_t real_cols = 0;       // the columns that exist in the output
+    std::vector<Tap> taps;
+};
+
+// A blocked activation plane set: [batch][groups][blocks][h][w][blk].
+struct Blocked {
+    int64_t channels = 0;  // real channels per group
+    int64_t blk = 0, blocks = 0;
+    int64_t h = 0, w = 0;
+    int64_t top = 0, left = 0;  // where source row/column 0 lands
+    int64_t plane() const { return h * w * blk; }
+    int64_t floats(int64_t batch, int64_t groups) const { return batch * groups * blocks * plane(); }
+};
+
+// Forward and backward data: out[pixel][lanes] += in[tap(pixel)][c] * w[tap][c][lanes].
+// The output plane `out` is only the tile grid: each tile goes through a
+// per-thread buffer straight into the NCHW output.
+struct Engine {
+    Blocked in, out;                // in.channels: the reduction; out.blk: the lanes
+    int64_t src_h = 0, src_w = 0;   // the NCHW planes converted to `in` and from `out`
+    int64_t dst_h = 0, dst_w = 0;
+    int64_t taps_total = 0;         // kh * kw: weight taps per (out block, in block)
+    int64_t in_row_step = 1, in_col_step = 1;  // input pixels per tile row / column
+    int nb = 1, ur = 1;             // register tile: nb lane blocks x ur pixels
+    bool rows_outer = true;         // task order: rows then lane blocks (small weights), or the reverse
+    int64_t groups = 1;             // groups of the blocked layouts: the problem's, or 1 when depthwise
+    bool depthwise = false;         // one channel per lane: in and out blocks are the same channels
+    bool flat_1x1 = false;          // an unpadded 1x1 problem as one row of oh*ow pixels per image
+    bool dense = true;              // flat_1x1: its input pixels are its output pixels (else gathered / scattered)
+    std::vector<Phase> phases;
+    std::vector<std::pair<int, int64_t>> rows;  // (phase, row) of every tile row
+};
+
+// Backward weights: dw[oc lanes][ic][tap] += x[ic][pixel + tap] * dy[pixel][oc lanes].
+struct WeightsGrad {
+    Blocked x, dy;
+    bool depthwise = false;  // x and dy blocked over all channels, dw[c][tap] per lane
+};
+
+// The 1x1 fast path (no padding read): per image and group Y = W . X over
+// the output pixels, on NCHW directly (pointwise_kernels.hpp). When the input
+// pixels are not the output pixels (stride, cropping), forward gathers X into
+// a dense buffer and backward data scatters dX from one.
+struct Pointwise {
+    bool active = false;
+    int64_t rows = 0, k = 0, pixels = 0;  // per group: output rows, reduction, output pixels
+    bool dense = true;
+    int mr = 8, nv = 3;                   // register tile: rows x pixel vectors (bwd_w: oc rows x ic rows)
+    int64_t chunk_vectors = 0;            // bwd_w: pixel vectors per pass over the tiles
+};
+
+// Depthwise forward on NCHW planes (depthwise_planes.hpp): a per-thread
+// zero-padded copy of one channel's plane, rows of sw phases of phase_w
+// columns (column j of phase r is padded input column j*sw + r).
+struct DepthwisePlanes {
+    bool active = false;
+    int64_t rows = 0, phase_w = 0, buffer_floats = 0;
+};
+
+struct Plan {
+    Problem p;
+    Direction d = Direction::fwd;
+    int threads = 1;
+    Isa isa = Isa::scalar;
+    int lanes = 8;
+    Engine engine;        // fwd, bwd_d
+    WeightsGrad grad;     // bwd_w
+    Pointwise pointwise;  // fwd, bwd_d of 1x1 problems, instead of the engine
+    DepthwisePlanes planes;  // depthwise fwd, instead of the engine
+    // Workspace, in floats, each part 64-byte aligned: the blocked input, the
+    // blocked weights (bwd_w: the blocked dw), the bias, and the blocked
+    // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy),
+    // and a strided 1x1 problem's dense pixels (gathered x, or dx to scatter).
+    int64_t off_in = 0, off_w = 0, off_bias = 0, off_out = 0, off_dense = 0, total_floats = 0;
+};
+
+Plan make_plan(const Problem& p, Direction d, int threads, Isa isa);
+
+}  // namespace convlab::direct

@@ -1,0 +1,156 @@
+// direct against the double reference through check() (exact on integer
+// data, within tolerance on reals), every direction, on the presets, chosen
+// shapes for each code path and random problems, with the ISA forced to each
+// one the CPU has (CONVLAB_ISA), so both the AVX-512 and the AVX2 kernels are
+// tested on an AVX-512 machine; the ISA override's errors; backward weights
+// the same bit for bit at any thread count.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "algorithms/direct/isa.hpp"
+#include "algorithms/registry.hpp"
+#include "algorithms/threading.hpp"
+#include "harness/verify/check.hpp"
+#include "tests/presets.hpp"
+#include "tests/random_problem.hpp"
+#include "tests/algorithm_calls.hpp"
+
+using namespace convlab;
+
+namespace {
+
+const Algorithm& direct_algorithm() {
+    const Algorithm* a = find_algorithm("direct");
+    REQUIRE(a != nullptr);
+    return *a;
+}
+
+// Sets CONVLAB_ISA for the scope, restoring what was there.
+class ForcedIsa {
+public:
+    explicit ForcedIsa(const char* isa) {
+        if (const char* old = std::getenv("CONVLAB_ISA")) before_ = old;
+        setenv("CONVLAB_ISA", isa, 1);
+    }
+    ~ForcedIsa() {
+        if (before_) setenv("CONVLAB_ISA", before_->c_str(), 1);
+        else unsetenv("CONVLAB_ISA");
+    }
+
+private:
+    std::optional<std::string> before_;
+};
+
+std::vector<direct::Isa> isas_of_this_cpu() {
+    std::vector<direct::Isa> list;
+    for (auto isa : {direct::Isa::avx512, direct::Isa::avx2, direct::Isa::scalar})
+        if (direct::cpu_has(isa)) list.push_back(isa);
+    return list;
+}
+
+void check_all_directions(const Problem& p) {
+    for (Direction d : all_directions) {
+        INFO("convlab validate --algo direct --dir " << to_string(d) << " --problem '" << p.str() << "'");
+        const Verdict v = check(direct_algorithm(), p, d);
+        INFO(v.reason << " " << v.worst);
+        CHECK(v.status == Status::passed);
+    }
+}
+
+// One problem per code path: full channel blocks with stride 1 and 2 (the
+// constant-offset kernels), other strides, small channel counts, flat 1x1
+// planes, several lane blocks per tile, groups padded to blocks, depthwise,
+// the NCHW 1x1 path.
+const char* const chosen[] = {
+    "mb2ic32ih12oc32kh3ph1",            // full blocks, stride 1, 3x3
+    "mb2ic32ih13oc48kh3sh2ph1",         // stride 2, odd plane
+    "mb1ic16ih11oc16kh3sh3ph1dh1",      // stride 3 with dilation: runtime step
+    "mb2ic3ih23oc20oh9kh7sh2ph3",       // conv1-like: 3 channels, negative bottom padding
+    "mb2ic64ih7oc64kh1",                // pointwise 7x7 plane
+    "mb2ic40ih14oc72kh1sh2",            // strided 1x1, partial blocks
+    "mb1ic16ih30oc64kh3ph1",            // wide rows: several tiles per row
+    "g2mb2ic36ih9oc40kh3ph1",           // groups with partial blocks
+    "g32mb2ic32ih10oc32kh3sh2ph1",      // depthwise, stride 2
+    "g16mb1ic16ih9oc32kh3ph1",          // depthwise with multiplier 2
+    "mb2ic20iw40oc24kw5sw2pw2",         // 1-D
+    // The 1x1 path on NCHW (pixel rows that fill the vectors): remainder
+    // rows, a partial last vector, a gathered strided input, groups.
+    "mb2ic20ih16oc13kh1",               // 256 pixels, 13 rows: a full tile and single rows
+    "mb2ic24ih12iw15oc20kh1kw1",        // 180 pixels: a partial last vector
+    "mb2ic16ih31oc24oh16kh1sh2",        // stride 2, the last input row unread
+    "g2mb2ic32ih16oc48kh1",             // groups
+    "g24mb2ic24ih20oc24kh3sh2ph1",      // depthwise on planes, stride 2
+    "g16mb1ic16ih12iw40oc16kh3kw3ph1dh1dw1",  // depthwise on planes, dilation
+};
+
+}  // namespace
+
+TEST_CASE("direct matches the reference on every ISA of this CPU", "[direct]") {
+    for (direct::Isa isa : isas_of_this_cpu()) {
+        ForcedIsa forced(std::string(direct::to_string(isa)).c_str());
+        INFO("CONVLAB_ISA=" << direct::to_string(isa));
+        SECTION(std::string(direct::to_string(isa)) + " presets") {
+            for (const Problem& p : testing::presets()) check_all_directions(p);
+        }
+        SECTION(std::string(direct::to_string(isa)) + " chosen shapes") {
+            for (const char* d : chosen) check_all_directions(Problem::parse(d));
+        }
+        SECTION(std::string(direct::to_string(isa)) + " random problems") {
+            const uint64_t seed = testing::test_seed(2024);
+            INFO("CONVLAB_SEED=" << seed);
+            testing::RandomProblems random(seed);
+            for (int i = 0; i < 60; ++i) check_all_directions(random.next());
+        }
+    }
+}
+
+TEST_CASE("direct runs with 1 and 2 threads on both thread-split paths", "[direct]") {
+    const int before = max_threads();
+    for (int threads : {1, 2}) {
+        set_threads(threads);
+        for (const char* d : chosen) check_all_directions(Problem::parse(d));
+    }
+    set_threads(before);
+}
+
+TEST_CASE("direct reports the ISA it runs", "[direct]") {
+    const Problem p = Problem::parse("mb1ic16ih6oc16kh3ph1");
+    for (direct::Isa isa : isas_of_this_cpu()) {
+        ForcedIsa forced(std::string(direct::to_string(isa)).c_str());
+        CHECK(direct_algorithm().prepare(p, Direction::fwd, 1).primitive->implementation() == direct::to_string(isa));
+    }
+}
+
+TEST_CASE("direct rejects an unknown or unavailable CONVLAB_ISA with a clear error", "[direct]") {
+    const Problem p = Problem::parse("mb1ic16ih6oc16kh3ph1");
+    {
+        ForcedIsa forced("avx1024");
+        CHECK_THROWS_WITH(direct_algorithm().prepare(p, Direction::fwd, 1),
+                          Catch::Contains("CONVLAB_ISA=avx1024") && Catch::Contains("unknown ISA"));
+    }
+    if (!direct::cpu_has(direct::Isa::avx512)) {
+        ForcedIsa forced("avx512");
+        CHECK_THROWS_WITH(direct_algorithm().prepare(p, Direction::fwd, 1), Catch::Contains("lacks avx512"));
+    }
+}
+
+TEST_CASE("direct backward weights is the same bit for bit at any thread count", "[direct]") {
+    // Each dw element is summed by one thread over images, rows and columns in
+    // that order, so the split of the elements among threads changes nothing.
+    const Problem p = Problem::parse("mb3ic32ih9oc48kh3sh2ph1");
+    std::vector<std::vector<float>> results;
+    for (int threads : {1, 2, 3}) {
+        ConvTensors t = make_tensors(p, Direction::bwd_w, Fill::reals, 5);
+        testing::run_algorithm(direct_algorithm(), p, Direction::bwd_w, t, threads);
+        std::vector<float> out(t.dw.data(), t.dw.data() + t.dw.size());
+        out.insert(out.end(), t.db.data(), t.db.data() + t.db.size());
+        results.push_back(out);
+    }
+    CHECK(results[0] == results[1]);
+    CHECK(results[0] == results[2]);
+}
