@@ -7,11 +7,19 @@
 #include <string>
 
 #include "algorithms/algorithm.hpp"
+#include "algorithms/registry.hpp"
 #include "algorithms/tensor.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/verify/check.hpp"
 
 namespace convlab::testing {
+
+// The registered algorithm of that name; std::logic_error when there is none.
+inline const Algorithm& registered(std::string_view name) {
+    const Algorithm* algorithm = find_algorithm(name);
+    if (!algorithm) throw std::logic_error("no algorithm named " + std::string(name) + " in the registry");
+    return *algorithm;
+}
 
 // Empty when the algorithm runs the problem, else its reason.
 inline std::string decline_reason(const Algorithm& a, const Problem& p, Direction d, int threads = 1) {

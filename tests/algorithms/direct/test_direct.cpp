@@ -25,9 +25,7 @@ using namespace convlab;
 namespace {
 
 const Algorithm& direct_algorithm() {
-    const Algorithm* a = find_algorithm("direct");
-    REQUIRE(a != nullptr);
-    return *a;
+    return testing::registered("direct");
 }
 
 // Sets CONVLAB_ISA for the scope, restoring what was there.

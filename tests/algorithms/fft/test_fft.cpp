@@ -15,15 +15,14 @@
 #include "harness/verify/check.hpp"
 #include "harness/io/shape_file.hpp"
 #include "tests/presets.hpp"
+#include "tests/algorithm_calls.hpp"
 
 using namespace convlab;
 
 namespace {
 
 const Algorithm& fft_algorithm() {
-    const Algorithm* a = find_algorithm("fft");
-    REQUIRE(a != nullptr);
-    return *a;
+    return testing::registered("fft");
 }
 
 std::vector<double> as_double(const Tensor& t, bool absolute) {

@@ -24,11 +24,7 @@ using namespace convlab;
 
 namespace {
 
-const Algorithm& algorithm(const std::string& name) {
-    const Algorithm* a = find_algorithm(name);
-    REQUIRE(a != nullptr);
-    return *a;
-}
+const Algorithm& algorithm(std::string_view name) { return testing::registered(name); }
 
 // Feature coverage beyond the presets, each accepted by oneDNN.
 const std::vector<std::string> extra_descriptors = {

@@ -20,11 +20,7 @@ using namespace convlab;
 
 namespace {
 
-const Algorithm& algorithm(const std::string& name) {
-    const Algorithm* a = find_algorithm(name);
-    REQUIRE(a != nullptr);
-    return *a;
-}
+const Algorithm& algorithm(std::string_view name) { return testing::registered(name); }
 
 struct Workspace {
     explicit Workspace(int64_t bytes) : floats(aligned_floats(bytes / 4 + 1)) {

@@ -17,9 +17,7 @@ using namespace convlab;
 namespace {
 
 const Algorithm& stride_view() {
-    const Algorithm* algorithm = find_algorithm("stride_view");
-    REQUIRE(algorithm != nullptr);
-    return *algorithm;
+    return testing::registered("stride_view");
 }
 
 void check_all_directions(const Problem& p, uint64_t seed) {
