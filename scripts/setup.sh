@@ -17,6 +17,7 @@ packages=(
     libfmt-dev               # formatting
     libcpuinfo-dev           # CPU model, ISA flags, caches
     python3-matplotlib python3-numpy   # plots, CLI tests
+    pybind11-dev python3-dev python3-pytest   # the Python module and its tests
     clang libclang-rt-14-dev           # fuzzing and sanitizers
 )
 

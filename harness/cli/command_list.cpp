@@ -19,11 +19,10 @@
 
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
+#include "harness/cli/algorithm_json.hpp"
 #include "harness/cli/commands.hpp"
 
 namespace convlab {
-
-constexpr const char* list_probe_problem = "mb2ic16ih8oc16kh3ph1";
 
 nlohmann::json algorithm_json(const Algorithm& algorithm, const Problem& probe) {
     nlohmann::json directions = nlohmann::json::array();
