@@ -122,3 +122,29 @@ def test_thread_counts_give_the_same_answer():
     one = convlab.backward_weights(p, t["x"], t["y"], threads=1)
     two = convlab.backward_weights(p, t["x"], t["y"], threads=2)
     np.testing.assert_allclose(one[0], two[0], rtol=1e-5, atol=1e-5)
+
+
+def test_the_gil_is_released_while_cpp_runs():
+    # While a slow call runs on another thread, this one keeps running Python:
+    # had the call held the GIL, the longest pause seen here would be the
+    # whole call.
+    import threading
+    import time
+    p, t = random_case("mb1ic32ih32oc32kh3ph1")
+    span = {}
+
+    def slow():
+        span["start"] = time.perf_counter()
+        convlab.forward(p, t["x"], t["w"], algo="naive", threads=1)
+        span["end"] = time.perf_counter()
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    last, longest = time.perf_counter(), 0.0
+    while worker.is_alive():
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+    worker.join()
+    duration = span["end"] - span["start"]
+    assert duration > 0.05, "the call is too short to tell"
+    assert longest < duration / 2, (longest, duration)
