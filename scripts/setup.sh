@@ -20,6 +20,7 @@ packages=(
     libfftw3-dev             # FFT convolution (fftw3f)
     python3-matplotlib python3-numpy   # plots, CLI tests
     python3-scipy                      # the plots' and tests' statistics
+    pybind11-dev python3-dev python3-pytest   # the Python module and its tests
     clang libclang-rt-14-dev           # fuzzing and sanitizers
 )
 
