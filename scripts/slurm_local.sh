@@ -161,10 +161,10 @@ stop_daemon() {
 stop() {
     if live_pid "$dir/run/slurmctld.pid" >/dev/null; then
         local jobs i
-        jobs="$(SLURM_CONF="$conf" squeue -h -o %A 2>/dev/null || true)"
-        if [[ -n "$jobs" ]]; then
-            echo "cancelling jobs: $(echo $jobs)"
-            SLURM_CONF="$conf" scancel $jobs || true
+        mapfile -t jobs < <(SLURM_CONF="$conf" squeue -h -o %A 2>/dev/null || true)
+        if [[ ${#jobs[@]} -gt 0 ]]; then
+            echo "cancelling jobs: ${jobs[*]}"
+            SLURM_CONF="$conf" scancel "${jobs[@]}" || true
             # Let slurmd end the job steps before it goes away itself.
             for ((i = 0; i < 20; i++)); do
                 [[ -z "$(SLURM_CONF="$conf" squeue -h -o %A 2>/dev/null)" ]] && break

@@ -84,6 +84,7 @@ out="$(cd "$out" && pwd)"
 rm -f "$out/merged.csv" "$out/merged.meta.json"
 
 # The job scripts are written into the output directory, to be read or rerun.
+# shellcheck disable=SC2016  # single-quoted: the job script's own variables
 {
     echo '#!/usr/bin/env bash'
     echo "# One shard of: convlab $command $(printf '%q ' "${convlab_args[@]}")"
