@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages convlab needs, only those missing.
 # Every dependency is a Debian package; nothing is downloaded at build time.
 #
-#   scripts/setup.sh
+#   scripts/setup.sh            # what building and testing need
+#   scripts/setup.sh --slurm    # also Slurm and MUNGE, for scripts/slurm_local.sh
 set -euo pipefail
 
 packages=(
@@ -23,6 +24,8 @@ packages=(
     pybind11-dev python3-dev python3-pytest   # the Python module and its tests
     clang libclang-rt-14-dev           # fuzzing and sanitizers
 )
+# Optional, not installed by default: a one-node cluster to try slurm_sweep.sh.
+slurm_packages=(slurm-wlm munge)
 
 # A package counts as present only when dpkg has it fully installed.
 missing_packages() {
@@ -47,6 +50,11 @@ as_root() {
 }
 
 main() {
+    case "${1:-}" in
+        "") ;;
+        --slurm) packages+=("${slurm_packages[@]}") ;;
+        *) echo "setup.sh: unknown option: $1 (--slurm or nothing)" >&2; exit 2 ;;
+    esac
     mapfile -t missing < <(missing_packages)
     if [[ ${#missing[@]} -eq 0 ]]; then
         echo "all dependencies present"
