@@ -70,17 +70,25 @@ class Bench(unittest.TestCase):
         meta_path = os.path.join(self.tmp, "out.meta.json")
         with open(meta_path) as f:
             meta = json.load(f)
-        for key in ("cpu", "compiler", "openblas", "onednn", "environment", "git", "date", "command_line", "run"):
+        for key in ("cpu", "compiler", "openblas", "onednn", "environment", "git", "date", "command_line", "run",
+                    "peak", "algorithms"):
             self.assertIn(key, meta)
+        self.assertGreater(meta["peak"]["fma_gflops"]["1"], 0)
+        self.assertEqual([a["name"] for a in meta["algorithms"]][-1], "reference")
         self.assertTrue(meta["openblas"]["corename"])
         self.assertTrue(meta["run"]["completed"])
         self.assertIn("bench", meta["command_line"])
 
         with open(os.path.join(self.tmp, "out.json")) as f:
             raw = json.load(f)
-        names = {b["aggregate_name"] for b in raw["benchmarks"]}
+        names = {b["aggregate_name"] for b in raw["benchmarks"] if b["run_type"] == "aggregate"}
         self.assertTrue({"median", "min", "mean"} <= names, names)
-        self.assertTrue(all("FLOPS" in b for b in raw["benchmarks"] if b["aggregate_name"] != "cv"))
+        repetitions = [b for b in raw["benchmarks"] if b["run_type"] == "iteration"]
+        self.assertEqual(len(repetitions), 2 * 2)  # every repetition of both rows is kept
+        self.assertTrue(all("FLOPS" in b for b in raw["benchmarks"] if b.get("aggregate_name") != "cv"))
+        for row in rows:
+            for column in ("peak_fraction", "arith_intensity", "bound", "spread", "noisy", "family", "cache"):
+                self.assertNotEqual(row[column], "", (column, row))
 
     def test_resume_runs_only_missing_rows(self):
         self.assertEqual(self.bench(algos=["naive"]).returncode, 0)
