@@ -24,5 +24,6 @@ void add_bench_command(CLI::App& app, int& status);
 void add_peak_command(CLI::App& app, int& status);
 void add_compare_command(CLI::App& app, int& status);
 void add_merge_command(CLI::App& app, int& status);
+void add_pick_command(CLI::App& app, int& status);
 
 }  // namespace convlab

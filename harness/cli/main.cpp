@@ -53,12 +53,13 @@ int main(int argc, char** argv) {
     convlab::add_peak_command(app, status);
     convlab::add_compare_command(app, status);
     convlab::add_merge_command(app, status);
+    convlab::add_pick_command(app, status);
 
     try {
         // CLI11 would say "A subcommand is required" for a misspelt one.
         if (argc > 1 && argv[1][0] != '-' &&
             app.get_subcommands([&](CLI::App* command) { return command->check_name(argv[1]); }).empty())
-            return usage_error("unknown subcommand '" + std::string(argv[1]) + "' (expected list, run, validate, bench, peak, compare or merge)");
+            return usage_error("unknown subcommand '" + std::string(argv[1]) + "' (expected list, run, validate, bench, peak, compare, merge or pick)");
         app.parse(argc, argv);
         return status;
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,76 @@
+// The cost model of `convlab pick --predict`: an algorithm's time on a problem
+// from the problem alone and the machine's measured peak, without timing it.
+//
+//   attainable = roofline of the algorithm's own traffic: min(peak FMA rate,
+//                flops / (compulsory bytes + 2 x workspace bytes) x triad
+//                bandwidth) — the workspace is written once and read once,
+//                which is what im2col's column matrix or Winograd's tiles cost
+//   efficiency = measured GFLOP/s / attainable, fitted per algorithm,
+//                direction and layer class as the geometric mean over the
+//                training rows (falling back to the algorithm and direction
+//                over every class when the class has no row)
+//   predicted time = flops / (efficiency x attainable)
+//
+// It is a table, not a learner: it knows what it saw, per class.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/problem.hpp"
+#include "harness/cli/pick_input.hpp"
+#include "harness/cli/pick_plan.hpp"
+
+namespace convlab::pick {
+
+// "depthwise", "1x1_s1", "1x1_s2", "3x3_s1", "3x3_s2", "7x7_stem" (7x7 on at
+// most 4 input channels), "large_kernel" (a side >= 5), "other" (grouped,
+// dilated, rectangular, other strides).
+std::string layer_class(const Problem& p);
+
+// GFLOP/s the algorithm's traffic allows on this machine.
+double algorithm_attainable_gflops(const Problem& p, Direction d, int64_t workspace_bytes, const MachinePeak& peak);
+
+struct Efficiency {
+    double value = 0;  // geometric mean of measured / attainable
+    int rows = 0;
+};
+
+struct CostModel {
+    AlgorithmTable algorithms;
+    // algorithm -> direction -> class (or "all") -> efficiency
+    std::map<std::string, std::map<std::string, std::map<std::string, Efficiency>>> efficiency;
+    std::vector<std::string> sources;
+};
+
+// One measured row a model is fitted on.
+struct Sample {
+    std::string algorithm, direction;
+    Problem problem;
+    double time_ms = 0;
+    int64_t workspace_bytes = 0;
+    MachinePeak peak;
+};
+
+// The rows of a run as samples (its peak; InputError when the meta.json has none).
+std::vector<Sample> samples_of(const Results& results);
+CostModel fit_cost_model(const std::vector<Sample>& samples, const AlgorithmTable& algorithms);
+
+struct Prediction {
+    double time_ms = 0;
+    bool class_fallback = false;  // used the algorithm's efficiency over every class
+};
+// Empty when the model has no row of that algorithm and direction.
+std::optional<Prediction> predict_time(const CostModel& model, const std::string& algorithm, const Problem& p,
+                                       Direction d, int64_t workspace_bytes, const MachinePeak& peak);
+
+nlohmann::json cost_model_json(const CostModel& model);
+// Throws InputError when the JSON is not a model this code wrote.
+CostModel cost_model_from_json(const nlohmann::json& json, const std::string& where);
+
+}  // namespace convlab::pick

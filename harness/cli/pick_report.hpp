@@ -1,0 +1,36 @@
+// What `convlab pick` prints and writes: the per-cell table, the network's
+// totals for one training step, the plan JSON, and the winners plot (drawn by
+// scripts/plot_winners.py from the plan JSON: matplotlib is Python's, and the
+// command stays free of a plotting library).
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "harness/cli/pick_input.hpp"
+#include "harness/cli/pick_plan.hpp"
+
+namespace convlab::pick {
+
+void print_cells(const Results& results, const Plan& plan);
+
+// Prints the plan's total, the best single algorithm's, each baseline's,
+// with ratios to the plan and the cells each misses; returns them as
+// {"plan": ms, "best_single": {"algorithm":..., "ms":...}, "ALGO": ms, ...}.
+nlohmann::json print_totals(const Results& results, const Plan& plan);
+
+// {"layers": {LAYER: {"descriptor", "weight", "fwd", "bwd_d", "bwd_w"}}, "order": [LAYER...], "families": {ALGO: family},
+//  "totals_ms": totals, "source": [csvs], "threads": N}; `choice` gives each cell's algorithm.
+nlohmann::json plan_json(const Measurements& m, const std::vector<std::map<std::string, std::string>>& choice,
+                         const AlgorithmTable& algorithms, const nlohmann::json& totals,
+                         const std::vector<std::string>& sources, int threads);
+
+// Runs /usr/bin/python3 scripts/plot_winners.py PLAN OUT when both exist;
+// prints why not otherwise (the plot is optional, the plan is not).
+void plot_winners(const nlohmann::json& plan, const std::filesystem::path& out);
+
+}  // namespace convlab::pick

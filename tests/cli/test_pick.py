@@ -1,0 +1,189 @@
+"""Command-line tests of `convlab pick` on a synthetic bench CSV and meta.json:
+the plan and the totals recomputed here from the fixture's times, the thread
+count chosen, the cost model fitted and scored, and bad input (exit 2, one line).
+
+Run: python3 test_pick.py PATH/TO/convlab   (ctest does so)
+"""
+import csv
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+CONVLAB = None  # set from the command line
+DIRECTIONS = ["fwd", "bwd_d", "bwd_w"]
+LAYERS = [("L1", "mb1ic4ih8oc4kh3ph1", 2), ("L2", "mb1ic4ih8oc8kh1", 1), ("L3", "mb1ic8ih8oc8kh3sh2ph1", 3)]
+MISSING = ("L2", "bwd_w")  # only the baseline has a row there
+
+
+def convlab(*args):
+    return subprocess.run([CONVLAB, *args], capture_output=True, text=True, timeout=300)
+
+
+def algorithms():
+    """Names by metadata: two of convlab's own (accepting 3x3 and 1x1 in every
+    direction on the probe problem), a baseline, a slow one."""
+    listed = json.loads(convlab("list", "--json").stdout)
+    own = [a for a in listed if not a["baseline"] and not a["slow"] and len(a["directions"]) == 3]
+    baseline = next(a for a in listed if a["baseline"])
+    slow = next(a for a in listed if a["slow"])
+    return listed, [a["name"] for a in own[:2]], baseline["name"], slow["name"]
+
+
+def write_fixture(directory, stem, times, listed, status="PASSED"):
+    """times: {(layer, direction, algorithm, threads): ms}."""
+    path = os.path.join(directory, stem + ".csv")
+    columns = ["suite", "layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop",
+               "time_ms_median", "workspace_bytes", "status", "reason", "family", "cache", "spread"]
+    family = {a["name"]: a["family"] for a in listed}
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(columns)
+        for (layer, direction, algorithm, threads), ms in times.items():
+            descriptor, weight = next((d, n) for name, d, n in LAYERS if name == layer)
+            w.writerow(["fixture", layer, descriptor, weight, algorithm, direction, threads, 1, 0.001,
+                        ms, 0, status, "", family[algorithm], "warm", 0.01])
+    meta = {"algorithms": listed, "peak": {"fma_gflops": {"1": 50.0, "2": 100.0}, "triad_gb_s": 10.0}}
+    with open(os.path.join(directory, stem + ".meta.json"), "w") as f:
+        json.dump(meta, f)
+    return path
+
+
+class Pick(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="convlab_pick_")
+        cls.listed, cls.own, cls.baseline, cls.slow = algorithms()
+        assert len(cls.own) == 2, cls.own
+        rng = random.Random(7)
+        cls.times = {}
+        for layer, _, _ in LAYERS:
+            for direction in DIRECTIONS:
+                names = [cls.baseline] if (layer, direction) == MISSING else cls.own + [cls.baseline, cls.slow]
+                for name in names:
+                    ms = rng.uniform(1, 10)
+                    if name == cls.slow:
+                        ms = 0.01  # fastest of all, and still never picked
+                    cls.times[(layer, direction, name, 2)] = ms
+                    cls.times[(layer, direction, name, 1)] = ms * rng.uniform(1.5, 2.5)
+        cls.csv = write_fixture(cls.tmp, "fixture", cls.times, cls.listed)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def expected(self, threads):
+        """Winners, the plan's total, and each algorithm's total over the plan's cells, from the fixture."""
+        winners, plan_total, per_algorithm = {}, 0.0, {}
+        for layer, _, weight in LAYERS:
+            for direction in DIRECTIONS:
+                own = {a: self.times[(layer, direction, a, threads)] for a in self.own
+                       if (layer, direction, a, threads) in self.times}
+                if not own:
+                    continue
+                winner = min(own, key=own.get)
+                winners[(layer, direction)] = winner
+                plan_total += weight * own[winner]
+                for a in self.own + [self.baseline]:
+                    if (layer, direction, a, threads) in self.times:
+                        per_algorithm[a] = per_algorithm.get(a, 0) + weight * self.times[(layer, direction, a, threads)]
+        return winners, plan_total, per_algorithm
+
+    def check_plan(self, plan_path, threads):
+        winners, plan_total, per_algorithm = self.expected(threads)
+        with open(plan_path) as f:
+            plan = json.load(f)
+        self.assertEqual(plan["threads"], threads)
+        self.assertEqual(plan["order"], [name for name, _, _ in LAYERS])
+        for (layer, direction), winner in winners.items():
+            self.assertEqual(plan["layers"][layer][direction], winner, (layer, direction))
+        self.assertNotIn(MISSING[1], plan["layers"][MISSING[0]])
+        self.assertEqual(plan["layers"]["L3"]["weight"], 3)
+        totals = plan["totals_ms"]
+        self.assertAlmostEqual(totals["plan"], plan_total, places=6)
+        best = min(self.own, key=lambda a: per_algorithm[a])
+        self.assertEqual(totals["best_single"], best)
+        self.assertAlmostEqual(totals[best]["ms"], per_algorithm[best], places=6)
+        self.assertEqual(totals["missing"], ["L2: bwd_w"])
+        # The baseline ran the missing cell too, but totals count only the plan's cells (as per_algorithm does).
+        self.assertAlmostEqual(totals[self.baseline]["ms"], per_algorithm[self.baseline], places=6)
+        self.assertEqual(totals[self.baseline]["cells"], len(winners))
+
+    def test_plan_at_the_largest_thread_count(self):
+        plan = os.path.join(self.tmp, "plan2.json")
+        result = convlab("pick", self.csv, "--plan", plan, "--no-plot")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.check_plan(plan, 2)
+        self.assertIn("L2: bwd_w", result.stdout)
+        self.assertNotIn(self.slow, [line.split()[2] for line in result.stdout.splitlines()
+                                     if line.startswith("L")])
+
+    def test_plan_at_a_chosen_thread_count(self):
+        plan = os.path.join(self.tmp, "plan1.json")
+        result = convlab("pick", self.csv, "--threads", "1", "--plan", plan, "--no-plot")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.check_plan(plan, 1)
+
+    def test_plot(self):
+        if subprocess.run(["/usr/bin/python3", "-c", "import matplotlib"], capture_output=True).returncode:
+            self.skipTest("no matplotlib for /usr/bin/python3")
+        png = os.path.join(self.tmp, "plots", "winners.png")
+        result = convlab("pick", self.csv, "--plot", png)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(png, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+
+    def test_fit_and_predict(self):
+        model, plan = os.path.join(self.tmp, "model.json"), os.path.join(self.tmp, "predicted.json")
+        result = convlab("pick", self.csv, "--predict", "--fit", self.csv, "--model", model, "--plan", plan,
+                         "--no-plot")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(model) as f:
+            self.assertEqual(json.load(f)["kind"], "convlab pick cost model")
+        with open(plan) as f:
+            predicted = json.load(f)
+        winners, _, _ = self.expected(2)
+        agree = sum(predicted["layers"][layer][direction] == w for (layer, direction), w in winners.items())
+        for (layer, direction) in winners:
+            self.assertIn(predicted["layers"][layer][direction], self.own)
+        self.assertAlmostEqual(predicted["totals_ms"]["agreement"], agree / len(winners), places=6)
+        # Scoring again with the model read back gives the same choices.
+        again = convlab("pick", self.csv, "--predict", "--model", model, "--plan", plan + "2", "--no-plot")
+        self.assertEqual(again.returncode, 0, again.stderr)
+        with open(plan + "2") as f:
+            self.assertEqual(json.load(f)["layers"], predicted["layers"])
+
+    def expect_input_error(self, *args):
+        result = convlab("pick", *args, "--no-plot")
+        self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
+        self.assertTrue(result.stderr.startswith("convlab: error: "), result.stderr)
+        return result.stderr
+
+    def test_missing_file(self):
+        self.assertIn("nothere.csv", self.expect_input_error(os.path.join(self.tmp, "nothere.csv")))
+
+    def test_no_passed_rows(self):
+        directory = os.path.join(self.tmp, "skipped")
+        os.makedirs(directory, exist_ok=True)
+        path = write_fixture(directory, "skipped", self.times, self.listed, status="SKIPPED")
+        self.assertIn("no PASSED", self.expect_input_error(path))
+
+    def test_no_metadata(self):
+        directory = os.path.join(self.tmp, "bare")
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, "bare.csv")
+        shutil.copy(self.csv, path)
+        self.assertIn("meta.json", self.expect_input_error(path))
+
+    def test_predict_without_model(self):
+        self.assertIn("--model", self.expect_input_error(self.csv, "--predict"))
+
+
+if __name__ == "__main__":
+    CONVLAB = os.path.abspath(sys.argv.pop(1))
+    unittest.main()
