@@ -104,6 +104,12 @@ std::string benchmark_name(const ResultRow& row) {
     return at("cache") == "cold" ? name + "/cache:cold" : name;
 }
 
+std::string benchmark_base_name(std::string name) {
+    for (const char* suffix : {"/min_time:", "/repeats:", "/real_time"})
+        if (size_t at = name.find(suffix); at != std::string::npos) name.erase(at);
+    return name;
+}
+
 ResultRow unsupported_row(const SelectedProblem& selected) {
     return {{"suite", selected.suite}, {"layer", selected.entry.descriptor}, {"descriptor", selected.entry.descriptor},
             {"status", "UNSUPPORTED"}, {"reason", selected.entry.reason}};

@@ -46,14 +46,6 @@ std::set<std::string> columns_of(const std::filesystem::path& path) {
     return columns;
 }
 
-// A raw JSON benchmark's name as convlab gave it, without the settings Google
-// Benchmark appends ("/min_time:0.050/repeats:5/real_time").
-std::string convlab_name(std::string name) {
-    for (const char* suffix : {"/min_time:", "/repeats:", "/real_time"})
-        if (size_t at = name.find(suffix); at != std::string::npos) name.erase(at);
-    return name;
-}
-
 Run read_run(const std::string& csv, const std::string& json) {
     Run run;
     run.csv = csv;
@@ -68,7 +60,7 @@ Run read_run(const std::string& csv, const std::string& json) {
     // A resumed run may hold a benchmark twice: its repetitions are pooled.
     for (const auto& b : raw["benchmarks"])
         if (b.value("run_type", "") == "iteration" && b.contains("real_time"))
-            run.repetitions[convlab_name(b.value("run_name", b.value("name", "")))].push_back(
+            run.repetitions[benchmark_base_name(b.value("run_name", b.value("name", "")))].push_back(
                 b["real_time"].get<double>());
     return run;
 }

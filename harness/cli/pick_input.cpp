@@ -34,13 +34,6 @@ double number(const ResultRow& row, const char* column, const std::string& csv) 
                                  row.count("layer") ? row.at("layer") : "?", column));
 }
 
-// Google Benchmark's run name without the settings it appends.
-std::string convlab_name(std::string name) {
-    for (const char* suffix : {"/min_time:", "/repeats:", "/real_time"})
-        if (size_t at = name.find(suffix); at != std::string::npos) name.erase(at);
-    return name;
-}
-
 // Benchmark name -> real time (ms) of each repetition; none without a raw JSON.
 std::map<std::string, std::vector<double>> repetitions_beside(const std::filesystem::path& csv) {
     std::map<std::string, std::vector<double>> reps;
@@ -53,7 +46,7 @@ std::map<std::string, std::vector<double>> repetitions_beside(const std::filesys
         // bench times in milliseconds (time_unit "ms"); convert anything else.
         const std::string unit = b.value("time_unit", "ms");
         const double scale = unit == "ns" ? 1e-6 : unit == "us" ? 1e-3 : unit == "s" ? 1e3 : 1.0;
-        reps[convlab_name(b.value("run_name", b.value("name", "")))].push_back(b["real_time"].get<double>() * scale);
+        reps[benchmark_base_name(b.value("run_name", b.value("name", "")))].push_back(b["real_time"].get<double>() * scale);
     }
     return reps;
 }

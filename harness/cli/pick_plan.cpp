@@ -7,7 +7,9 @@
 namespace convlab::pick {
 
 Verdict judge_margin(const MeasuredTime& winner, const MeasuredTime& runner_up) {
-    if (winner.repetitions.size() >= 3 && runner_up.repetitions.size() >= 3) {
+    // Below 4 repetitions a side the exact two-sided p cannot fall under 0.05
+    // (3 against 3: at least 0.1): the spread rule judges those instead.
+    if (winner.repetitions.size() >= 4 && runner_up.repetitions.size() >= 4) {
         const RepetitionComparison c = compare_repetitions(winner.repetitions, runner_up.repetitions);
         return {c.significant && c.relative_change > 0,
                 fmt::format("mann-whitney p={:.2g}{}", c.test.p_value, c.enough_repetitions ? "" : " (few reps)")};
