@@ -8,7 +8,7 @@
     >>> rows = convlab.bench([p], ["im2col_gemm", {"mine": my_numpy_conv}], directions=["fwd"])
 
 Layouts are convlab's: activations NCHW, weights [oc][ic/g][kh][kw], bias
-[oc], float32 (docs/python.md).
+[oc], float32 (README, section Python).
 """
 
 import dataclasses

@@ -1,5 +1,5 @@
 // Shape files: comments, includes, cycles, skipped options, 3-D lines, and
-// every bundled set in harness/shapes.
+// every bundled set in shapes/.
 #include "harness/io/shape_file.hpp"
 
 #include <unistd.h>
