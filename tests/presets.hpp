@@ -22,7 +22,7 @@ inline constexpr std::array<std::string_view, 22> preset_descriptors = {
     R"(mb2ic3ih11iw10oc4oh5ow4kh3kw2sh2sw3ph1pw2dh1dw0n"strided_padded_dilated")",
     R"(g2mb2ic4ih7oc6kh3ph1n"grouped")",
     R"(mb1ic2ih8oc3kh3sh3ph0n"stride_remainder")",
-    // The issue's two problems: the hand-sized one and the training layer.
+    // Two worked problems: a hand-sized one and the training layer.
     R"(mb1ic3ih4oc2kh2n"mb1ic3ih4oc2kh2")",
     R"(mb3ic3ih28oc4kh3n"mb3ic3ih28oc4kh3")",
     // Strides that leave a remainder: the last input row(s) feed no window.

@@ -1,4 +1,4 @@
-"""Every kind of bad input the reliability issue lists ends with exit status 2
+"""Every kind of bad input a user can give (descriptors, shape files, .npy files, options) ends with exit status 2
 and one line on stderr, "convlab: error: ...", that names the input and what
 is wrong with it: malformed descriptors, shape files, .npy files, command-line
 arguments, and problems too large for the memory available.
