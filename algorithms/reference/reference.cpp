@@ -1,4 +1,4 @@
-// The reference algorithm: direct loops in double (algorithms/reference.hpp),
+// The reference algorithm: direct loops in double (reference.hpp),
 // wrapped as an Algorithm that converts its fp32 inputs to double in the
 // workspace, runs the double loops and rounds each result to fp32 once.
 #include "algorithms/reference/reference.hpp"

@@ -1,4 +1,4 @@
-// stride_view's weight gradient (algorithms/stride_view.cpp): the window view
+// stride_view's weight gradient (stride_view.cpp): the window view
 // contracted with dy over (n, oh, ow) instead of with the weights over
 // (c, kh, kw). Each work item owns a block of whole dw elements and sums them
 // in a fixed order, so results are bit-identical on repeat and do not depend

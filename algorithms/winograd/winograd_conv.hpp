@@ -6,7 +6,7 @@
 //        [ocg x icg] . [icg x tiles] with the transformed filters G g G^T,
 //        then the output transform A^T M A plus bias.
 // bwd_d: the rot180 full convolution of a 3x3 stride-1 problem is again one,
-//        so it is the Winograd forward through backward_data_by_full_conv.
+//        so it is the Winograd forward through full_conv_backward_data.
 // bwd_w: dw is the correlation of x with dy, F(3 x 3, m x m) per tile on the
 //        same alpha x alpha tiles: alpha^2 GEMMs [ocg x tiles] . [tiles x icg]
 //        accumulated over the tiles, then G^T . G per (oc, ic).

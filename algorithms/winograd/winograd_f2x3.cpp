@@ -1,6 +1,6 @@
 // winograd_f2x3: F(2x2, 3x3) Winograd convolution (Lavin & Gray), 4x4 input
 // tiles with stride 2, 16 batched GEMMs over channels per block of tiles. The
-// engine is shared with winograd_f4x3 (transforms/winograd_conv.hpp).
+// engine is shared with winograd_f4x3 (winograd_conv.hpp).
 #include <string>
 
 #include "algorithms/algorithm.hpp"
@@ -25,7 +25,7 @@ public:
     // G^T . G only halves).
     // Measured with check() (max over both passes of |got - ref| divided by
     // the largest sum of |terms| in the element's plane, since the transforms
-    // spread rounding across a tile; see harness/check.cpp) by
+    // spread rounding across a tile; see harness/verify/check.cpp) by
     // `build/tests/tolerance_survey winograd_f2x3`: 600 random Winograd-shaped
     // problems per direction (tests/random_problem.hpp, seed 99):
     //   fwd median 8.6e-8, max 1.7e-7; bwd_d max 2.3e-7; bwd_w max 2.2e-7

@@ -1,6 +1,6 @@
 // winograd_f4x3: F(4x4, 3x3) Winograd convolution (Lavin & Gray), 6x6 input
 // tiles with stride 4, 36 batched GEMMs over channels per block of tiles. The
-// engine is shared with winograd_f2x3 (transforms/winograd_conv.hpp).
+// engine is shared with winograd_f2x3 (winograd_conv.hpp).
 #include <string>
 
 #include "algorithms/algorithm.hpp"
@@ -22,7 +22,7 @@ public:
     // Not exact: G holds 1/6, 1/12 and 1/24, which fp32 cannot represent.
     // Measured with check() (max over both passes of |got - ref| divided by
     // the largest sum of |terms| in the element's plane, since the transforms
-    // spread rounding across a tile; see harness/check.cpp) by
+    // spread rounding across a tile; see harness/verify/check.cpp) by
     // `build/tests/tolerance_survey winograd_f4x3`: 600 random Winograd-shaped
     // problems per direction (tests/random_problem.hpp, seed 99):
     //   fwd median 8.0e-7, p99 2.5e-6, max 4.9e-6; bwd_d max 4.2e-6;

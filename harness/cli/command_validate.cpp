@@ -1,5 +1,5 @@
 // `convlab validate`: every selected algorithm against the double reference on
-// every selected problem and direction (harness/check.hpp), one line a case:
+// every selected problem and direction (harness/verify/check.hpp), one line a case:
 //
 //   [  7/120] PASSED   naive  fwd    max rel err 0  mb2ic3ih8oc4kh3ph1n"conv1"
 //   [  8/120] FAILED   foo    bwd_d  integer pass: ...; worst dx[0,1,3,2] got 7 expected 8  mb2...

@@ -1,4 +1,4 @@
-// The subcommands of `convlab`, one file each (harness/command_<name>.cpp),
+// The subcommands of `convlab`, one file each (command_<name>.cpp),
 // each registering itself on the CLI11 app. A callback reports its exit status
 // through `status`: 0 success, 1 a verification failed. Bad usage or bad input
 // is thrown as UsageError (or ProblemError, NpyError, ShapeFileError) and main

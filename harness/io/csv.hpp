@@ -2,7 +2,7 @@
 // algorithm x direction x problem x thread count, a fixed set of columns
 // followed by any extra ones (phase_<name>_ms) in name order.
 //
-// The file is rewritten whole and atomically (harness/atomic_file.hpp) after
+// The file is rewritten whole and atomically (atomic_file.hpp) after
 // every finished row rather than appended to: the extra phase columns are only
 // known as rows finish, and a rewrite keeps the file on disk a complete, valid
 // CSV at every moment, so an interrupted run loses nothing that finished and

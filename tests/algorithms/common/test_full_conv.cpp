@@ -1,4 +1,4 @@
-// backward_data_by_full_conv with a plain-loop forward written here, against
+// full_conv_backward_data with a plain-loop forward written here, against
 // the reference backward data, on integer data (so exact), over strides with
 // remainders, negative bottom padding, padding beyond the kernel extent,
 // dilation, groups and 1-D problems.
@@ -122,7 +122,7 @@ TEST_CASE("full_conv maps backward data to a stride-1 forward problem", "[full_c
     CHECK(b.forward.dh == 1);
 }
 
-TEST_CASE("backward_data_by_full_conv matches the reference on chosen problems", "[full_conv]") {
+TEST_CASE("full_conv_backward_data matches the reference on chosen problems", "[full_conv]") {
     const char* descriptor = GENERATE(
         "mb2ic3ih5oc2kh3ph1",                 // stride 1, same padding
         "mb2ic3ih8oc4kh3sh2ph1",              // stride 2, the last input row uncovered
@@ -143,7 +143,7 @@ TEST_CASE("backward_data_by_full_conv matches the reference on chosen problems",
     CHECK(full_conv_mismatch(p, 7) == "");
 }
 
-TEST_CASE("backward_data_by_full_conv matches the reference on random problems", "[full_conv]") {
+TEST_CASE("full_conv_backward_data matches the reference on random problems", "[full_conv]") {
     const uint64_t seed = testing::test_seed(2024);
     testing::RandomProblems problems(seed);
     for (int i = 0; i < 300; ++i) {
