@@ -130,7 +130,9 @@ def test_the_gil_is_released_while_cpp_runs():
     # whole call.
     import threading
     import time
-    p, t = random_case("mb1ic32ih32oc32kh3ph1")
+    # 151 MFLOP of naive loops: a few hundred ms even on a fast, idle core
+    # (the 19 MFLOP used before took 37 ms there, too short to tell).
+    p, t = random_case("mb2ic32ih64oc32kh3ph1")
     span = {}
 
     def slow():
