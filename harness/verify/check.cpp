@@ -5,6 +5,8 @@
 // For every element of every output of the direction (y; dx; dw and db):
 //
 //   abs   = |got - ref|          ref computed in double from the same fp32 inputs
+//                                (im2col + dgemm, fast_reference.hpp, itself checked
+//                                against the plain loops of reference.hpp)
 //   scale = sum of |terms|       the same reference run on |x|, |w|, |dy| (and |b|)
 //   rel   = abs / scale          (rel = abs when scale is 0)
 //
@@ -51,7 +53,7 @@
 
 #include <fmt/format.h>
 
-#include "algorithms/reference/reference.hpp"
+#include "algorithms/reference/fast_reference.hpp"
 
 namespace convlab {
 
@@ -125,20 +127,20 @@ Expected reference_outputs(const Problem& p, Direction d, const ConvTensors& t) 
             case Direction::fwd: {
                 auto x = to_double(t.x, absolute), w = to_double(t.w, absolute), b = to_double(t.b, absolute);
                 out.emplace_back(size_t(p.y_elems()));
-                reference_fwd(p, x.data(), w.data(), b.data(), out[0].data());
+                fast_reference_fwd(p, x.data(), w.data(), b.data(), out[0].data());
                 break;
             }
             case Direction::bwd_d: {
                 auto dy = to_double(t.dy, absolute), w = to_double(t.w, absolute);
                 out.emplace_back(size_t(p.x_elems()));
-                reference_bwd_d(p, dy.data(), w.data(), out[0].data());
+                fast_reference_bwd_d(p, dy.data(), w.data(), out[0].data());
                 break;
             }
             case Direction::bwd_w: {
                 auto x = to_double(t.x, absolute), dy = to_double(t.dy, absolute);
                 out.emplace_back(size_t(p.w_elems()));
                 out.emplace_back(size_t(p.b_elems()));
-                reference_bwd_w(p, x.data(), dy.data(), out[0].data(), out[1].data());
+                fast_reference_bwd_w(p, x.data(), dy.data(), out[0].data(), out[1].data());
                 break;
             }
         }
