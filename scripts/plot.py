@@ -155,9 +155,12 @@ def main():
                         help="the heatmaps' yardstick: an algorithm, or family:F for the best baseline of family F "
                              "per layer (default: family:onednn)")
     parser.add_argument("--targets", help="a JSON list of targets to check in SUMMARY.md (see targets.py)")
+    parser.add_argument("--append", action="append", metavar="FILE.md",
+                        help="a Markdown section appended to SUMMARY.md; repeatable")
     args = parser.parse_args()
     try:
         inputs = summary.load_inputs(args.csv, args.targets)
+        appended = summary.appended_sections(args.append)
     except InputError as e:
         print(f"plot.py: error: {e}", file=sys.stderr)
         sys.exit(2)
@@ -169,7 +172,7 @@ def main():
     for plot in (lambda r, o: plot_heatmaps(r, o, args.baseline), plot_rooflines, plot_gflops, plot_bwd_d_methods,
                  plot_time_vs_workspace, plot_thread_scaling):
         written += plot(res, out)
-    written += summary.write_summary(res, args.csv, out, [os.path.basename(p) for p in written], targets)
+    written += summary.write_summary(res, args.csv, out, [os.path.basename(p) for p in written], targets, appended)
     for path in written:
         print(f"plot.py: wrote {path}")
 

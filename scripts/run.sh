@@ -2,7 +2,9 @@
 # The main job: installs what is missing, builds convlab (Release) in build/,
 # benchmarks every registered algorithm in all three directions over the
 # ResNet-50 layers at minibatch 8 on all cores, then the depthwise layers of
-# MobileNet v1/v2 (mobilenet_dw) and AlexNet's large kernels, and plots.
+# MobileNet v1/v2 (mobilenet_dw), AlexNet's and GoogLeNet's large kernels
+# (where FFT may win); then the per-layer plan (`convlab pick`), the cost
+# model's held-out scores, and plots.
 #
 #   scripts/run.sh              a fresh run
 #   scripts/run.sh --resume     carry on after an interruption (Ctrl-C stops cleanly)
@@ -12,15 +14,16 @@
 # NAME.json (Google Benchmark's raw JSON, every repetition), NAME.meta.json
 # (machine, its measured peak, the algorithms' metadata, libraries, commit);
 # from resnet_50, the plots and SUMMARY.md (with the targets of
-# scripts/targets_resnet50.json); SUMMARY_mobilenet_dw.md and
-# SUMMARY_alexnet.md beside it.
+# scripts/targets_resnet50.json); SUMMARY_mobilenet_dw.md, SUMMARY_alexnet.md
+# and SUMMARY_googlenet_v1.md beside it.
 #
-# Settings, chosen to finish within 20 minutes on a 2-core machine:
+# Settings, chosen to finish within 30 minutes on a 2-core machine:
 #   --repetitions 5 --min-time 0.05   median of 5 repetitions of at least 50 ms
 #                                     each (a ResNet-50 layer at mb 8 takes 2-20 ms
 #                                     with the fast algorithms: 3-25 calls a
 #                                     repetition); five, because the shared machine
 #                                     has spells of noise that move a median of three
+#                                     (GoogLeNet's 51 layers: 3 of at least 20 ms)
 #   --check-mb 2                      the correctness check runs each layer at mb 2
 #                                     (the double-precision reference at mb 8 would
 #                                     take most of the budget); the CSV says so
@@ -46,12 +49,13 @@ cmake --build build -j"$(nproc)" --target convlab
 
 mkdir -p results
 status=0
-# bench SET [bench arguments...]: one set into results/SET.csv, its time said.
+# bench SET REPETITIONS MIN_TIME [bench arguments...]: one set into
+# results/SET.csv, its time said.
 bench() {
-    local set="$1" start=$SECONDS code=0
-    shift
+    local set="$1" repetitions="$2" min_time="$3" start=$SECONDS code=0
+    shift 3
     env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench --batch "$set" --mb 8 \
-        --threads "$(nproc)" --repetitions 5 --min-time 0.05 --check-mb 2 --budget-gflop 0.5 \
+        --threads "$(nproc)" --repetitions "$repetitions" --min-time "$min_time" --check-mb 2 --budget-gflop 0.5 \
         --csv "results/$set.csv" "$@" || code=$?
     echo "run.sh: bench $set took $((SECONDS - start))s (exit status $code)"
     # 1: a check FAILED (the rows say which); 130: interrupted. Both still plot what is there.
@@ -60,13 +64,20 @@ bench() {
     return 0
 }
 
-bench resnet_50 "$@"
-bench mobilenet_dw "$@"
-bench alexnet "$@"
+bench resnet_50 5 0.05 "$@"
+bench mobilenet_dw 5 0.05 "$@"
+bench alexnet 5 0.05 "$@"
+bench googlenet_v1 3 0.02 "$@"
+
+# The network's plan and totals from the ResNet-50 rows, and the cost model
+# scored on sets it was not fitted on: each set in turn held out, the model
+# fitted on the other three (pick_and_cost_model.sh says how).
+scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_v1
 
 python="$(python_for_plots)"
-"$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json
-for set in mobilenet_dw alexnet; do
+"$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
+    --append results/pick.md --append results/cost_model.md
+for set in mobilenet_dw alexnet googlenet_v1; do
     mkdir -p "build/plots_$set"
     "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set"
     cp "build/plots_$set/SUMMARY.md" "results/SUMMARY_$set.md"
@@ -74,11 +85,14 @@ done
 
 cat <<EOF2
 run.sh: results in $root/results/
-  resnet_50.csv, mobilenet_dw.csv, alexnet.csv   tidy results, one row per algorithm x direction x layer
+  resnet_50.csv, mobilenet_dw.csv, alexnet.csv, googlenet_v1.csv
+                        tidy results, one row per algorithm x direction x layer
   *.json                Google Benchmark's raw JSON, every repetition
   *.meta.json           machine and measured peak, algorithms, libraries, commit, command line
   SUMMARY.md            ResNet-50: speeds, peak fractions, winners, layer classes, accuracy, targets
-  SUMMARY_*.md          the same for the depthwise and AlexNet sets
+  SUMMARY_*.md          the same for the depthwise, AlexNet and GoogLeNet sets
+  pick.md, cost_model.md, *.plan.json, winners*.png
+                        convlab pick: the plan, the network totals, the cost model's held-out scores
   *.png                 plots (heatmaps, rooflines, GFLOP/s per layer, workspace, ...)
 EOF2
 exit "$status"

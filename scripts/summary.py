@@ -154,7 +154,19 @@ def versus_baselines_section(res):
     return head + "\n" + table(["direction", "yardstick", "geomean ratio", "worst layer", "layers"], rows) + "\n"
 
 
-def summary_markdown(res, csv_label, plots, targets=None):
+def appended_sections(paths):
+    """Markdown files appended verbatim (run.sh: the pick plan and the cost model's scores)."""
+    parts = []
+    for path in paths or []:
+        try:
+            with open(path) as f:
+                parts.append(f.read())
+        except OSError as e:
+            raise InputError(f"cannot read {path}: {e.strerror}")
+    return parts
+
+
+def summary_markdown(res, csv_label, plots, targets=None, appended=()):
     counts = {}
     for r in res.rows:
         counts[r.get("status", "?")] = counts.get(r.get("status", "?"), 0) + 1
@@ -174,13 +186,14 @@ def summary_markdown(res, csv_label, plots, targets=None):
     parts.append(target_checks.section(res, targets) if targets is not None else
                  "## Targets\n\nNo targets file given (`--targets FILE.json`; scripts/targets_resnet50.json holds "
                  "the ResNet-50 ones).\n")
+    parts += list(appended)
     return "\n".join(p for p in parts if p)
 
 
-def write_summary(res, csv_paths, out, plots, targets):
+def write_summary(res, csv_paths, out, plots, targets, appended=()):
     path = os.path.join(out, "SUMMARY.md")
     save_text(path, summary_markdown(res, " + ".join(f"`{os.path.relpath(p, out)}`" for p in csv_paths), plots,
-                                     targets))
+                                     targets, appended))
     return [path]
 
 
@@ -189,15 +202,18 @@ def main():
     parser.add_argument("csv", nargs="+", help="convlab bench CSVs, read as one table")
     parser.add_argument("--out", help="output directory (default: the first CSV's)")
     parser.add_argument("--targets", help="a JSON list of targets to check (see targets.py)")
+    parser.add_argument("--append", action="append", metavar="FILE.md",
+                        help="a Markdown section appended at the end; repeatable")
     args = parser.parse_args()
     try:
         rows, meta, targets = load_inputs(args.csv, args.targets)
+        appended = appended_sections(args.append)
     except InputError as e:
         print(f"summary.py: error: {e}", file=sys.stderr)
         sys.exit(2)
     out = args.out or os.path.dirname(os.path.abspath(args.csv[0]))
     os.makedirs(out, exist_ok=True)
-    for path in write_summary(Results(rows, meta), args.csv, out, [], targets):
+    for path in write_summary(Results(rows, meta), args.csv, out, [], targets, appended):
         print(f"summary.py: wrote {path}")
 
 

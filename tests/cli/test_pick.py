@@ -157,6 +157,40 @@ class Pick(unittest.TestCase):
         with open(plan + "2") as f:
             self.assertEqual(json.load(f)["layers"], predicted["layers"])
 
+    def test_the_run_scripts_sections(self):
+        """scripts/pick_and_cost_model.sh: the plan's totals as `pick` prints them,
+        and one held-out row per set, scored as `pick --predict` scores it."""
+        directory = os.path.join(self.tmp, "sections")
+        os.makedirs(directory)
+        rng = random.Random(11)
+        other = {key: ms * rng.uniform(0.5, 2) for key, ms in self.times.items()}
+        write_fixture(directory, "net", self.times, self.listed)
+        write_fixture(directory, "other", other, self.listed)
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                              "pick_and_cost_model.sh")
+        result = subprocess.run(["bash", script, directory, "net", "other"], capture_output=True, text=True,
+                                timeout=300, env={**os.environ, "CONVLAB": CONVLAB})
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        with open(os.path.join(directory, "pick.md")) as f:
+            pick = f.read()
+        printed = convlab("pick", os.path.join(directory, "net.csv"), "--no-plot").stdout
+        plan_line = next(line for line in printed.splitlines() if "plan (best per layer)" in line)
+        self.assertIn(plan_line, pick)
+        self.assertTrue(os.path.exists(os.path.join(directory, "net.plan.json")))
+        with open(os.path.join(directory, "cost_model.md")) as f:
+            rows = [line for line in f if line.startswith("| net |") or line.startswith("| other |")]
+        self.assertEqual(len(rows), 2, rows)
+        for row, held_out, fitted in ((rows[0], "net", "other"), (rows[1], "other", "net")):
+            cells = [c.strip() for c in row.strip().strip("|").split("|")]
+            self.assertEqual(cells[:2], [held_out, fitted])
+            scored = convlab("pick", os.path.join(directory, held_out + ".csv"), "--predict", "--model",
+                             os.path.join(directory, "cost_model", f"without_{held_out}.json"), "--no-plot")
+            agreement = next(line for line in scored.stdout.splitlines() if "agreement" in line)
+            self.assertIn(cells[4].split(" (")[0], agreement)
+        bad = subprocess.run(["bash", script, directory, "net"], capture_output=True, text=True, timeout=60)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("at least two sets", bad.stderr)
+
     def expect_input_error(self, *args):
         result = convlab("pick", *args, "--no-plot")
         self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
