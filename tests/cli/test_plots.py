@@ -136,6 +136,18 @@ class Plots(unittest.TestCase):
             self.assertEqual(row[2:5], ["1", ranked[0], f"{score[ranked[0]] / score[ranked[1]]:.2f}x {ranked[1]}"])
             self.assertEqual(row[6], ", ".join(f"{f} {s / fx.PEAK['2']:.2g}" for f, s in score.items()))
 
+    def test_direct_against_gemm(self):
+        rows = section_named(self.tables, "Direct convolution against im2col")
+        for d in fx.DIRECTIONS:
+            ratios = [fx.rate("direct", layer, d, 2) / fx.rate("im2col_gemm", layer, d, 2) for layer in LAYER_NAMES
+                      if ("direct", d, layer, 2) != fx.FAILED]
+            row = find_row(rows, "all", d)
+            self.assertEqual(row[2:5], [str(len(ratios)), g3(geo(ratios)),
+                                        f"{sum(r > 1 for r in ratios)} of {len(ratios)}"])
+            # fixture workspaces: 1 + len(name) % 3 MiB
+            self.assertEqual(row[5:7], [g3(1 + len("direct") % 3), g3(1 + len("im2col_gemm") % 3)])
+        self.assertIn("On this machine, over every layer: fwd: direct", self.summary)
+
     def test_noisy_failed_and_machine(self):
         noisy = section_named(self.tables, "Noisy rows")
         self.assertEqual(noisy, [["t:res2b", "im2col_gemm", "fwd", "2", "warm", "0.25", "0.2", "PASSED"]])
