@@ -19,9 +19,10 @@
 # interrupted sweep carries on where it stopped; delete the directory to start
 # over. Extra arguments after -- go to every `convlab validate`.
 #
-# Budget: only the two plain-loop algorithms, naive and reference (`slow` in
-# `convlab list --json`, both well under 1 GFLOP/s), are skipped on problems
-# above G GFLOP at mb 2: every other algorithm runs on every layer. The
+# Budget: only the slow algorithms (`slow` in `convlab list --json`: naive,
+# well under 1 GFLOP/s; `validate` leaves out `reference`, the plain loops)
+# are skipped on problems above G GFLOP at mb 2: every other algorithm runs on
+# every layer. The
 # checker's own yardstick is the im2col + dgemm reference, which the unit
 # tests hold to the plain loops exactly on integer data.
 set -euo pipefail
