@@ -76,7 +76,10 @@ def direct_versus_gemm_section(res):
     direct, gemm = res.of_family("direct"), res.of_family("gemm")
     if not direct or not gemm:
         return ""
-    rows, all_ratios = [], []
+    def largest_workspace_mib(names, d, layers):
+        return max(res.workspace(res.best(names, d, layer)[0], d, layer) or 0 for layer in layers) / MIB
+
+    rows, all_ratios, verdicts = [], [], []
     for name in [*LAYER_CLASSES, "all"]:
         layers = res.layers_of_class(name)
         if not layers:
@@ -85,25 +88,16 @@ def direct_versus_gemm_section(res):
             ratios = res.ratios(direct, gemm, d, layers)
             if not ratios:
                 continue
+            g, wins = geomean(ratios.values()), sum(r > 1 for r in ratios.values())
+            mine, theirs = largest_workspace_mib(direct, d, ratios), largest_workspace_mib(gemm, d, ratios)
+            rows.append((name, d, len(ratios), fmt(g), f"{wins} of {len(ratios)}", f"{mine:.3g}", f"{theirs:.3g}"))
             if name == "all":
                 all_ratios.append((d, ratios))
-
-            def workspace(names):
-                sizes = [res.workspace(res.best(names, d, layer)[0], d, layer) or 0 for layer in ratios]
-                return f"{max(sizes) / MIB:.3g}"
-            wins = sum(r > 1 for r in ratios.values())
-            rows.append((name, d, len(ratios), fmt(geomean(ratios.values())), f"{wins} of {len(ratios)}",
-                         workspace(direct), workspace(gemm)))
+                verdicts.append(f"{d}: direct {'faster' if g > 1 else 'slower'} ({fmt(g)}x geomean, "
+                                f"{wins} of {len(ratios)} layers), workspace up to {mine:.3g} MiB "
+                                f"against gemm's {theirs:.3g}")
     if not rows:
         return ""
-    verdicts = []
-    for d, ratios in all_ratios:
-        g, wins = geomean(ratios.values()), sum(r > 1 for r in ratios.values())
-        most = {names[0]: max(res.workspace(res.best(names, d, layer)[0], d, layer) or 0 for layer in ratios)
-                for names in (direct, gemm)}
-        verdicts.append(f"{d}: direct {'faster' if g > 1 else 'slower'} ({fmt(g)}x geomean, "
-                        f"{wins} of {len(ratios)} layers), workspace up to {most[direct[0]] / MIB:.3g} MiB "
-                        f"against gemm's {most[gemm[0]] / MIB:.3g}")
     confirmed = all(geomean(r.values()) > 1 for _, r in all_ratios)
     return ("## Direct convolution against im2col + GEMM\n\nZhang, Franchetti and Low (ICML 2018) claim that "
             "direct convolution beats im2col + GEMM without its memory. Per class and direction: the geometric "

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "algorithms/common/bias_gradient.hpp"
 #include "algorithms/direct/depthwise_planes.hpp"
 #include "algorithms/direct/kernels.hpp"
 #include "algorithms/direct/pointwise.hpp"
@@ -239,7 +240,7 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
         PhaseScope scope(a.phases, "reorder_out");
         if (g.depthwise) depthwise_weights_from_blocked(w, p, g.dy, a.dw);
         else weights_from_blocked(w, p, g.x, g.dy, a.dw, T);
-        if (a.db) bias_gradient(a.dy, p, a.db, T);
+        if (a.db) bias_gradient(p, a.dy, a.db);
         return;
     }
     const Engine& e = plan.engine;

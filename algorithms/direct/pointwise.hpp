@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "algorithms/common/bias_gradient.hpp"
 #include "algorithms/direct/plan.hpp"
 #include "algorithms/direct/pointwise_kernels.hpp"
 #include "algorithms/direct/reorders.hpp"
@@ -105,7 +106,7 @@ void run_pointwise(const Plan& plan, const ConvArgs& a) {
             if (pw.mr == 4) run_gemm_grad<V, 4, 4>(pw, p, T, a.dy, pw.dense ? a.x : dense_in, a.dw);
             else run_gemm_grad<V, 2, 4>(pw, p, T, a.dy, pw.dense ? a.x : dense_in, a.dw);
         }
-        if (a.db) bias_gradient(a.dy, p, a.db, T);
+        if (a.db) bias_gradient(p, a.dy, a.db);
         return;
     }
     {

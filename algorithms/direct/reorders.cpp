@@ -133,17 +133,4 @@ void bias_to_blocked(const float* b, int64_t groups, const Blocked& lane, float*
             dst[grp * lane.blocks * lane.blk + c] = b && c < lane.channels ? b[grp * lane.channels + c] : 0.0f;
 }
 
-void bias_gradient(const float* dy, const Problem& p, float* db, int threads) {
-    const int64_t pixels = p.oh * p.ow;
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t oc = 0; oc < p.oc; ++oc) {
-        float sum = 0.0f;
-        for (int64_t n = 0; n < p.mb; ++n) {
-            const float* row = dy + (n * p.oc + oc) * pixels;
-            for (int64_t i = 0; i < pixels; ++i) sum += row[i];
-        }
-        db[oc] = sum;
-    }
-}
-
 }  // namespace convlab::direct

@@ -38,7 +38,5 @@ void depthwise_weights_from_blocked(const float* src, const Problem& p, const Bl
 
 // Bias (or zeros when b is null) to [groups][lane blocks][lanes].
 void bias_to_blocked(const float* b, int64_t groups, const Blocked& lane, float* dst);
-// db[oc] = sum of dy over images and pixels, each in a fixed order.
-void bias_gradient(const float* dy, const Problem& p, float* db, int threads);
 
 }  // namespace convlab::direct

@@ -4,6 +4,7 @@
 
 #include <omp.h>
 
+#include "algorithms/common/bias_gradient.hpp"
 #include "algorithms/fft/fft_conv.hpp"
 #include "algorithms/fft/fft_products.hpp"
 #include "algorithms/fft/fft_tiles.hpp"
@@ -13,19 +14,10 @@ namespace convlab::fft {
 
 namespace {
 
-// db[oc] = sum of dy over images and positions, in double, in a fixed order.
-void bias_gradient(const Geometry& g, const ConvArgs& a) {
+// db, by the rule every engine shares (common/bias_gradient.hpp), timed as its own phase.
+void bias_gradient_phase(const Geometry& g, const ConvArgs& a) {
     PhaseScope scope(a.phases, "db");
-    const int64_t plane = g.p.oh * g.p.ow;
-#pragma omp parallel for num_threads(g.threads) schedule(static)
-    for (int64_t oc = 0; oc < g.p.oc; ++oc) {
-        double sum = 0;
-        for (int64_t n = 0; n < g.p.mb; ++n) {
-            const float* dy = a.dy + (n * g.p.oc + oc) * plane;
-            for (int64_t i = 0; i < plane; ++i) sum += double(dy[i]);
-        }
-        a.db[oc] = float(sum);
-    }
+    bias_gradient(g.p, a.dy, a.db);
 }
 
 }  // namespace
@@ -71,7 +63,7 @@ void FftConvolution::backward_weights(const ConvArgs& a) const {
             }
         }
     }
-    if (a.db) bias_gradient(g, a);
+    if (a.db) bias_gradient_phase(g, a);
 }
 
 }  // namespace convlab::fft

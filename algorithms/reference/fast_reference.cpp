@@ -16,6 +16,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "algorithms/reference/reference.hpp"
+
 namespace convlab {
 
 namespace {
@@ -121,15 +123,7 @@ void fast_reference_bwd_w(const Problem& p, const double* x, const double* dy, d
                     dy + y_band(p, n, g, band), blasint(plane), col.data(), blasint(B), 1.0,
                     dw + g * p.ocg() * K, blasint(K));
     });
-    if (!db) return;
-    for (int64_t oc = 0; oc < p.oc; ++oc) {
-        double sum = 0.0;
-        for (int64_t n = 0; n < p.mb; ++n) {
-            const double* d = dy + (n * p.oc + oc) * plane;
-            for (int64_t o = 0; o < plane; ++o) sum += d[o];
-        }
-        db[oc] = sum;
-    }
+    if (db) reference_bias_gradient(p, dy, db);  // a plain sum: nothing for dgemm to speed up
 }
 
 }  // namespace convlab

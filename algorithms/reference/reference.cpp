@@ -103,7 +103,12 @@ void reference_bwd_w(const Problem& p, const double* x, const double* dy, double
                                            [&](int64_t xi, int64_t yi) { sum += x[xi] * dy[yi]; });
                     dw[w_at(p, oc, icg, kh, kw)] = sum;
                 }
-        if (!db) continue;
+    }
+    if (db) reference_bias_gradient(p, dy, db);
+}
+
+void reference_bias_gradient(const Problem& p, const double* dy, double* db) {
+    for (int64_t oc = 0; oc < p.oc; ++oc) {
         double sum = 0.0;
         for (int64_t n = 0; n < p.mb; ++n)
             for (int64_t o = 0; o < p.oh * p.ow; ++o) sum += dy[y_at(p, n, oc, 0, 0) + o];

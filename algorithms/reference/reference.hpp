@@ -19,5 +19,7 @@ void reference_fwd(const Problem& p, const double* x, const double* w, const dou
 void reference_bwd_d(const Problem& p, const double* dy, const double* w, double* dx);
 // dw, db = gradients of sum(y * dy) with respect to w and b; db may be null.
 void reference_bwd_w(const Problem& p, const double* x, const double* dy, double* dw, double* db);
+// db alone: the sum of dy over images and output positions, per channel.
+void reference_bias_gradient(const Problem& p, const double* dy, double* db);
 
 }  // namespace convlab
