@@ -62,9 +62,13 @@ TileFn tile_fn(const Engine& e) {
 }
 
 template <class V, size_t... I>
-GradFn grad_fn(int64_t rb, std::index_sequence<I...>) {
+GradFn grad_fn(int nb, int64_t rh, std::index_sequence<I...>) {
+    constexpr int L = V::lanes;
+    if (nb == 2 && rh == L / 2) return &weights_grad_tile<V, 2, L / 2>;
+    if (nb == 4 && rh == L / 4) return &weights_grad_tile<V, 4, L / 4>;
     GradFn fn = nullptr;
-    ((rb == int64_t(I) + 1 ? (fn = &grad_rows<V, int(I) + 1>) : fn), ...);
+    ((nb == 1 && rh == int64_t(I) + 1 ? (fn = &weights_grad_tile<V, 1, int(I) + 1>) : fn), ...);
+    if (!fn) throw std::logic_error("direct: no weights-gradient kernel for the planned tile");
     return fn;
 }
 
@@ -136,35 +140,42 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
     }
 }
 
-// Each thread owns a contiguous range of (group, oc block, ic block, tap)
-// results and sums every one over images, rows and columns in that order, so
-// the result does not depend on the thread count.
+// Each thread owns a contiguous range of (group, oc block group, ic block,
+// channel part, tap) tasks and sums every result over images, rows and
+// columns in that order, so the result does not depend on the thread count
+// nor on the register tile.
 template <class V>
 void run_weights_grad(const WeightsGrad& g, const Problem& p, int threads, const float* x, const float* dy, float* dw) {
     constexpr int L = V::lanes;
-    const GradFn fn = grad_fn<V>(g.x.blk, std::make_index_sequence<L>());
+    const int nb = g.nb;
+    const int64_t rh = g.x.blk / g.parts, parts = g.parts;
+    const GradFn fn = grad_fn<V>(nb, rh, std::make_index_sequence<L>());
     GradCtx c;
-    c.red_blk = g.x.blk;
     c.x_row_stride = p.sh * g.x.w * g.x.blk, c.x_col_stride = p.sw * g.x.blk;
     c.dy_row_stride = p.ow * L, c.ow = p.ow;
-    const int64_t taps = p.kh * p.kw, tasks = p.g * g.dy.blocks * g.x.blocks * taps;
+    c.dy_blk_stride = g.dy.plane();
+    const int64_t taps = p.kh * p.kw, block_floats = taps * g.x.blk * L;
+    c.dw_blk_stride = g.x.blocks * block_floats;
+    const int64_t oc_groups = g.dy.blocks / nb, tasks = p.g * oc_groups * g.x.blocks * parts * taps;
     const int64_t chunk = std::max<int64_t>(1, (64 + p.ow - 1) / p.ow);  // rows per call: >= 64 pixels
 #pragma omp parallel num_threads(threads)
     {
         const int64_t nt = omp_get_num_threads(), tid = omp_get_thread_num();
         const int64_t first = tasks * tid / nt, last = tasks * (tid + 1) / nt;
-        std::memset(dw + first * g.x.blk * L, 0, sizeof(float) * (last - first) * g.x.blk * L);
         for (int64_t n = 0; n < p.mb; ++n)
             for (int64_t oh0 = 0; oh0 < p.oh; oh0 += chunk) {
                 const int64_t rows = std::min(chunk, p.oh - oh0);
                 for (int64_t task = first; task < last; ++task) {
-                    const int64_t tap = task % taps, ib = task / taps % g.x.blocks;
-                    const int64_t ob = task / (taps * g.x.blocks) % g.dy.blocks, grp = task / (taps * g.x.blocks * g.dy.blocks);
-                    const int64_t kh = tap / p.kw, kw = tap % p.kw;
+                    const int64_t tap = task % taps, part = task / taps % parts, ib = task / (taps * parts) % g.x.blocks;
+                    const int64_t og = task / (taps * parts * g.x.blocks) % oc_groups,
+                                  grp = task / (taps * parts * g.x.blocks * oc_groups);
+                    const int64_t kh = tap / p.kw, kw = tap % p.kw, ob = og * nb, i0 = part * rh;
                     const float* xp = x + ((n * p.g + grp) * g.x.blocks + ib) * g.x.plane()
-                                    + ((oh0 * p.sh + kh * (p.dh + 1)) * g.x.w + kw * (p.dw + 1)) * g.x.blk;
+                                    + ((oh0 * p.sh + kh * (p.dh + 1)) * g.x.w + kw * (p.dw + 1)) * g.x.blk + i0;
                     const float* dp = dy + ((n * p.g + grp) * g.dy.blocks + ob) * g.dy.plane() + oh0 * p.ow * L;
-                    fn(c, xp, dp, dw + task * g.x.blk * L, rows);
+                    float* dwp = dw + ((grp * g.dy.blocks + ob) * g.x.blocks + ib) * block_floats
+                               + (tap * g.x.blk + i0) * L;
+                    fn(c, xp, dp, dwp, rows, n == 0 && oh0 == 0);
                 }
             }
     }

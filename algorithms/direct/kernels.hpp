@@ -121,35 +121,50 @@ void depthwise_grad_rows(const DepthwiseGradCtx& c, const float* x, const float*
     for (int t = 0; t < NT; ++t) V::store(dw + t * L, acc[t]);
 }
 
-// Backward weights over `rows` output rows: dw[tap][i][oc lanes] for the RB
-// input channels of one block at one tap, held in RB registers while every
-// pixel's dy vector feeds RB FMAs with broadcast inputs.
+// Backward weights over `rows` output rows: dw[tap][i][oc lanes] for RH
+// input channels of one block at one tap and NB blocks of output channels,
+// held in NB*RH registers while each pixel's NB dy vectors feed RH FMAs each
+// with broadcast inputs: NB + RH loads per NB*RH FMAs. `first` starts the
+// sums at zero instead of the dw already there.
 struct GradCtx {
-    int64_t red_blk = 0;
     int64_t x_row_stride = 0, x_col_stride = 0;  // floats between the input pixels of consecutive rows / columns
     int64_t dy_row_stride = 0;
     int64_t ow = 0;
+    int64_t dy_blk_stride = 0, dw_blk_stride = 0;  // between the NB blocks of dy and of dw
 };
-using GradFn = void (*)(const GradCtx&, const float* x, const float* dy, float* dw, int64_t rows);
+using GradFn = void (*)(const GradCtx&, const float* x, const float* dy, float* dw, int64_t rows, bool first);
 
-template <class V, int RB>
-void grad_rows(const GradCtx& c, const float* x, const float* dy, float* dw, int64_t rows) {
+template <class V, int NB, int RH>
+void weights_grad_tile(const GradCtx& c, const float* x, const float* dy, float* dw, int64_t rows, bool first) {
     using R = typename V::reg;
     constexpr int L = V::lanes;
-    R acc[RB];
+    R acc[NB][RH];
+#pragma GCC unroll 4
+    for (int b = 0; b < NB; ++b)
 #pragma GCC unroll 16
-    for (int i = 0; i < RB; ++i) acc[i] = V::load(dw + i * L);
+        for (int i = 0; i < RH; ++i) acc[b][i] = first ? V::zero() : V::load(dw + b * c.dw_blk_stride + i * L);
     for (int64_t r = 0; r < rows; ++r) {
         const float* xp = x + r * c.x_row_stride;
         const float* dp = dy + r * c.dy_row_stride;
         for (int64_t o = 0; o < c.ow; ++o, xp += c.x_col_stride, dp += L) {
-            const R d = V::load(dp);
+            R d[NB];
+#pragma GCC unroll 4
+            for (int b = 0; b < NB; ++b) {
+                d[b] = V::load(dp + b * c.dy_blk_stride);
+                if constexpr (NB > 1) V::in_register(d[b]);
+            }
 #pragma GCC unroll 16
-            for (int i = 0; i < RB; ++i) acc[i] = V::fma(V::set1(xp[i]), d, acc[i]);
+            for (int i = 0; i < RH; ++i) {
+                const R xv = V::set1(xp[i]);
+#pragma GCC unroll 4
+                for (int b = 0; b < NB; ++b) acc[b][i] = V::fma(xv, d[b], acc[b][i]);
+            }
         }
     }
+#pragma GCC unroll 4
+    for (int b = 0; b < NB; ++b)
 #pragma GCC unroll 16
-    for (int i = 0; i < RB; ++i) V::store(dw + i * L, acc[i]);
+        for (int i = 0; i < RH; ++i) V::store(dw + b * c.dw_blk_stride + i * L, acc[b][i]);
 }
 
 }  // namespace convlab::direct

@@ -192,6 +192,9 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
     g.x.top = p.ph, g.x.left = p.pw;
     g.dy = lane_side(p.ocg(), lanes);
     g.dy.h = p.oh, g.dy.w = p.ow;
+    // Two dy blocks by half an input block: lanes / 2 + 2 loads per lanes
+    // FMAs, instead of lanes + 1 with one dy block by a whole input block.
+    if (g.x.blk == lanes && g.dy.blocks % 2 == 0) g.nb = 2, g.parts = 2;
     return g;
 }
 

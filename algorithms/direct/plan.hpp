@@ -71,6 +71,7 @@ struct Engine {
 struct WeightsGrad {
     Blocked x, dy;
     bool depthwise = false;  // x and dy blocked over all channels, dw[c][tap] per lane
+    int nb = 1, parts = 1;   // register tile: nb dy blocks x (x.blk / parts) input channels
 };
 
 // The 1x1 fast path (no padding read): per image and group Y = W . X over

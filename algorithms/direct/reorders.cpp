@@ -61,15 +61,20 @@ void weights_to_blocked(const float* w, const Problem& p, const Blocked& red, co
 
 void weights_from_blocked(const float* src, const Problem& p, const Blocked& ic_side, const Blocked& oc_side, float* dw,
                           int threads) {
-    const int64_t taps = p.kh * p.kw, icg = p.icg(), ocg = p.ocg(), L = oc_side.blk;
+    const int64_t taps = p.kh * p.kw, icg = p.icg(), ocg = p.ocg(), L = oc_side.blk, blk = ic_side.blk;
+    const int64_t blocks = p.g * oc_side.blocks * ic_side.blocks;
+    // One (oc block, ic block) at a time: its taps * blk * L floats stay in L1
+    // while they are written out as runs of blk * taps contiguous floats of dw.
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (int64_t oc = 0; oc < p.oc; ++oc) {
-        const int64_t grp = oc / ocg, o = oc % ocg;
-        for (int64_t ic = 0; ic < icg; ++ic) {
-            const float* in = src + ((grp * oc_side.blocks + o / L) * ic_side.blocks + ic / ic_side.blk) * taps
-                                        * ic_side.blk * L
-                            + (ic % ic_side.blk) * L + o % L;
-            for (int64_t t = 0; t < taps; ++t) dw[(oc * icg + ic) * taps + t] = in[t * ic_side.blk * L];
+    for (int64_t block = 0; block < blocks; ++block) {
+        const int64_t grp = block / (oc_side.blocks * ic_side.blocks), ob = block / ic_side.blocks % oc_side.blocks,
+                      ib = block % ic_side.blocks;
+        const float* in = src + block * taps * blk * L;
+        const int64_t lanes = std::min(L, ocg - ob * L), channels = std::min(blk, icg - ib * blk);
+        for (int64_t l = 0; l < lanes; ++l) {
+            float* out = dw + ((grp * ocg + ob * L + l) * icg + ib * blk) * taps;
+            for (int64_t i = 0; i < channels; ++i)
+                for (int64_t t = 0; t < taps; ++t) out[i * taps + t] = in[(t * blk + i) * L + l];
         }
     }
 }
