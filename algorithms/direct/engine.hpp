@@ -61,13 +61,17 @@ TileFn tile_fn(const Engine& e) {
     return tile_fn<V, L, 0>(e.nb, e.ur);
 }
 
+// The weights-gradient kernels: nb = 1 for rh up to the lanes, 2 up to half
+// and 4 up to a quarter of them (register budgets).
 template <class V, size_t... I>
 GradFn grad_fn(int nb, int64_t rh, std::index_sequence<I...>) {
     constexpr int L = V::lanes;
-    if (nb == 2 && rh == L / 2) return &weights_grad_tile<V, 2, L / 2>;
-    if (nb == 4 && rh == L / 4) return &weights_grad_tile<V, 4, L / 4>;
     GradFn fn = nullptr;
     ((nb == 1 && rh == int64_t(I) + 1 ? (fn = &weights_grad_tile<V, 1, int(I) + 1>) : fn), ...);
+    ((nb == 2 && rh == int64_t(I) + 1 && I < L / 2 ? (fn = &weights_grad_tile<V, 2, std::min(int(I) + 1, L / 2)>) : fn),
+     ...);
+    ((nb == 4 && rh == int64_t(I) + 1 && I < L / 4 ? (fn = &weights_grad_tile<V, 4, std::min(int(I) + 1, L / 4)>) : fn),
+     ...);
     if (!fn) throw std::logic_error("direct: no weights-gradient kernel for the planned tile");
     return fn;
 }
@@ -141,9 +145,11 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
 }
 
 // Each thread owns a contiguous range of (group, oc block group, ic block,
-// channel part, tap) tasks and sums every result over images, rows and
-// columns in that order, so the result does not depend on the thread count
-// nor on the register tile.
+// channel part, tap) tasks, or (group, ic block, oc block group, ...) when x
+// is the larger tensor, so that the threads split the larger one between
+// them instead of each streaming all of it from memory. Each result is summed
+// over images, rows and columns in that order, so it depends neither on the
+// thread count nor on the register tile.
 template <class V>
 void run_weights_grad(const WeightsGrad& g, const Problem& p, int threads, const float* x, const float* dy, float* dw) {
     constexpr int L = V::lanes;
@@ -166,9 +172,10 @@ void run_weights_grad(const WeightsGrad& g, const Problem& p, int threads, const
             for (int64_t oh0 = 0; oh0 < p.oh; oh0 += chunk) {
                 const int64_t rows = std::min(chunk, p.oh - oh0);
                 for (int64_t task = first; task < last; ++task) {
-                    const int64_t tap = task % taps, part = task / taps % parts, ib = task / (taps * parts) % g.x.blocks;
-                    const int64_t og = task / (taps * parts * g.x.blocks) % oc_groups,
-                                  grp = task / (taps * parts * g.x.blocks * oc_groups);
+                    const int64_t tap = task % taps, part = task / taps % parts, rest = task / (taps * parts);
+                    const int64_t ib = g.ic_outer ? rest / oc_groups % g.x.blocks : rest % g.x.blocks;
+                    const int64_t og = g.ic_outer ? rest % oc_groups : rest / g.x.blocks % oc_groups;
+                    const int64_t grp = rest / (g.x.blocks * oc_groups);
                     const int64_t kh = tap / p.kw, kw = tap % p.kw, ob = og * nb, i0 = part * rh;
                     const float* xp = x + ((n * p.g + grp) * g.x.blocks + ib) * g.x.plane()
                                     + ((oh0 * p.sh + kh * (p.dh + 1)) * g.x.w + kw * (p.dw + 1)) * g.x.blk + i0;
@@ -248,10 +255,15 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
             if (g.depthwise) run_depthwise_grad<V>(g, p, T, in, out, w);
             else run_weights_grad<V>(g, p, T, in, out, w);
         }
-        PhaseScope scope(a.phases, "reorder_out");
-        if (g.depthwise) depthwise_weights_from_blocked(w, p, g.dy, a.dw);
-        else weights_from_blocked(w, p, g.x, g.dy, a.dw, T);
-        if (a.db) bias_gradient(p, a.dy, a.db);
+        {
+            PhaseScope scope(a.phases, "reorder_out");
+            if (g.depthwise) depthwise_weights_from_blocked(w, p, g.dy, a.dw);
+            else weights_from_blocked(w, p, g.x, g.dy, a.dw, T);
+        }
+        if (a.db) {
+            PhaseScope scope(a.phases, "bias");
+            bias_gradient(p, a.dy, a.db);
+        }
         return;
     }
     const Engine& e = plan.engine;

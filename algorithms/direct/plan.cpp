@@ -194,7 +194,12 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
     g.dy.h = p.oh, g.dy.w = p.ow;
     // Two dy blocks by half an input block: lanes / 2 + 2 loads per lanes
     // FMAs, instead of lanes + 1 with one dy block by a whole input block.
+    // A small input block (conv1's 3 channels) takes 4 or 2 dy blocks, for
+    // enough independent sums to hide the FMA latency.
     if (g.x.blk == lanes && g.dy.blocks % 2 == 0) g.nb = 2, g.parts = 2;
+    else if (g.x.blk <= lanes / 4 && g.dy.blocks % 4 == 0) g.nb = 4;
+    else if (g.x.blk <= lanes / 2 && g.dy.blocks % 2 == 0) g.nb = 2;
+    g.ic_outer = g.x.floats(p.mb, p.g) > g.dy.floats(p.mb, p.g);
     return g;
 }
 

@@ -69,6 +69,7 @@ const char* const chosen[] = {
     "mb2ic32ih13oc48kh3sh2ph1",         // stride 2, odd plane
     "mb1ic16ih11oc16kh3sh3ph1dh1",      // stride 3 with dilation: runtime step
     "mb2ic3ih23oc20oh9kh7sh2ph3",       // conv1-like: 3 channels, negative bottom padding
+    "mb2ic3ih20oc64kh5sh2ph2",          // 3 channels, 4 (AVX-512) or 8 lane blocks: bwd_w's 4- and 2-block tiles
     "mb2ic64ih7oc64kh1",                // pointwise 7x7 plane
     "mb2ic40ih14oc72kh1sh2",            // strided 1x1, partial blocks
     "mb1ic16ih30oc64kh3ph1",            // wide rows: several tiles per row
