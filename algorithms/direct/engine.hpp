@@ -90,56 +90,74 @@ void store_tile(const float* buf, int nb, int ur, float* out, int64_t channel_st
         }
 }
 
-// Tasks: images x groups x tile rows x lane-block groups, in the order the
-// plan chose; each task runs its row's tiles left to right into NCHW `out`.
+// Tasks: images x groups x row groups x lane-block groups, in the order the
+// plan chose; each task runs its rows' tiles left to right, one reduction
+// chunk at a time (plan.hpp), and stores each tile into NCHW `out` after
+// its last chunk.
 template <class V>
 void run_engine(const Engine& e, const Problem& p, int threads, const float* in, const float* w, const float* bias,
-                float* tile_buffers, float* out) {
+                float* task_buffers, float* out) {
     constexpr int L = V::lanes;
     const TileFn fn = tile_fn<V>(e);
     TileCtx base;
-    base.n_red = e.in.blocks, base.red_blk = e.in.blk;
+    base.red_blk = e.in.blk;
     base.in_blk_stride = e.in.plane();
     base.w_blk_stride = e.taps_total * e.in.blk * L;
     base.w_out_stride = e.depthwise ? e.taps_total * L : e.in.blocks * base.w_blk_stride;
     base.out_blk_stride = e.ur * L, base.out_col_stride = L;
     const int64_t groups = e.groups;
     base.in_col_step = e.in_col_step * e.in.blk;
-    const int64_t buffer_floats = (int64_t(e.nb) * e.ur * L + 15) / 16 * 16;
-    const int64_t lane_groups = e.out.blocks / e.nb, rows = int64_t(e.rows.size());
+    const int64_t tile_floats = int64_t(e.nb) * e.ur * L, row_floats = e.tiles_per_row * tile_floats;
+    const int64_t buffer_floats = (e.buffer_tiles * tile_floats + 15) / 16 * 16;
+    const int64_t lane_groups = e.out.blocks / e.nb, all_rows = int64_t(e.rows.size());
+    const int64_t rows = (all_rows + e.row_group - 1) / e.row_group;  // row groups per image and group
     const int64_t tasks = p.mb * groups * rows * lane_groups;
     const int64_t plane = e.dst_h * e.dst_w;
+    const int64_t red_blocks = e.depthwise ? 1 : e.in.blocks, chunk = e.depthwise ? 1 : e.chunk_blocks;
+    const bool chunked = chunk < red_blocks;  // else one tile's slot serves every tile
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t task = 0; task < tasks; ++task) {
-        float* buf = tile_buffers + omp_get_thread_num() * buffer_floats;
-        // rows_outer: (image, group, row, lane group); else (group, lane group,
-        // image, row), so that one lane group's weights serve every image.
-        int64_t n, grp, row_index, lg;
+        float* buf = task_buffers + omp_get_thread_num() * buffer_floats;
+        // rows_outer: (image, group, row group, lane group); else (group, lane
+        // group, image, row group), so that one lane group's weights serve every image.
+        int64_t n, grp, row_group, lg;
         if (e.rows_outer) {
-            row_index = task / lane_groups % rows, lg = task % lane_groups;
+            row_group = task / lane_groups % rows, lg = task % lane_groups;
             grp = task / (lane_groups * rows) % groups, n = task / (lane_groups * rows * groups);
         } else {
-            row_index = task % rows, n = task / rows % p.mb;
+            row_group = task % rows, n = task / rows % p.mb;
             lg = task / (rows * p.mb) % lane_groups, grp = task / (rows * p.mb * lane_groups);
         }
         const int64_t ng = n * groups + grp;
-        const auto [phase_index, r] = e.rows[row_index];
-        const Phase& ph = e.phases[phase_index];
-        TileCtx c = base;
-        c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
         const int64_t lane_block = grp * e.out.blocks + lg * e.nb;
         const int64_t first_channel = lg * e.nb * L, channels = e.out.channels - first_channel;
-        const float* in_row = in + (ng * e.in.blocks + (e.depthwise ? lg : 0)) * e.in.plane()
-                            + r * e.in_row_step * e.in.w * e.in.blk;
+        const int64_t row0 = row_group * e.row_group, row1 = std::min(all_rows, row0 + e.row_group);
         const float* w_blk = w + lane_block * base.w_out_stride;
         const float* b_blk = bias ? bias + lane_block * L : nullptr;
-        float* out_row = out + ((ng * e.out.channels + first_channel) * e.dst_h + ph.out_row0 + r * ph.out_row_step)
-                                   * e.dst_w
-                       + ph.out_col0;
-        for (int64_t t0 = 0; t0 < ph.cols; t0 += e.ur) {
-            fn(c, in_row + t0 * base.in_col_step, w_blk, b_blk, buf);
-            store_tile<V>(buf, e.nb, e.ur, out_row + t0 * ph.out_col_step, plane, ph.out_col_step,
-                          std::min<int64_t>(e.ur, ph.real_cols - t0), channels);
+        const float* in_image = in + (ng * e.in.blocks + (e.depthwise ? lg : 0)) * e.in.plane();
+        for (int64_t k0 = 0; k0 < red_blocks; k0 += chunk) {
+            TileCtx c = base;
+            c.n_red = std::min(chunk, red_blocks - k0);
+            c.accumulate = k0 > 0;
+            const bool last = k0 + chunk >= red_blocks;
+            for (int64_t row = row0; row < row1; ++row) {
+                const auto [phase_index, r] = e.rows[row];
+                const Phase& ph = e.phases[phase_index];
+                c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
+                const float* in_row = in_image + k0 * base.in_blk_stride + r * e.in_row_step * e.in.w * e.in.blk;
+                float* row_buf = buf + (row - row0) * row_floats;
+                float* out_row = out
+                               + ((ng * e.out.channels + first_channel) * e.dst_h + ph.out_row0 + r * ph.out_row_step)
+                                     * e.dst_w
+                               + ph.out_col0;
+                for (int64_t t0 = 0; t0 < ph.cols; t0 += e.ur) {
+                    float* tile = chunked ? row_buf + t0 / e.ur * tile_floats : buf;
+                    fn(c, in_row + t0 * base.in_col_step, w_blk + k0 * base.w_blk_stride, b_blk, tile);
+                    if (last)
+                        store_tile<V>(tile, e.nb, e.ur, out_row + t0 * ph.out_col_step, plane, ph.out_col_step,
+                                      std::min<int64_t>(e.ur, ph.real_cols - t0), channels);
+                }
+            }
         }
     }
 }

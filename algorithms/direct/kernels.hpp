@@ -23,6 +23,7 @@ struct TileCtx {
     int64_t in_col_step = 0;         // between tile columns in the input
     const Tap* taps = nullptr;
     int64_t n_taps = 0;
+    bool accumulate = false;         // start from the sums in `out` (a later reduction chunk), not the bias
 };
 using TileFn = void (*)(const TileCtx&, const float* in, const float* w, const float* bias, float* out);
 
@@ -42,7 +43,8 @@ void conv_tile(const TileCtx& c, const float* in, const float* w, const float* b
     for (int nb = 0; nb < NB; ++nb) {
         const R init = bias ? V::load(bias + nb * L) : V::zero();
 #pragma GCC unroll 32
-        for (int j = 0; j < UR; ++j) acc[nb][j] = init;
+        for (int j = 0; j < UR; ++j)
+            acc[nb][j] = c.accumulate ? V::load(out + nb * c.out_blk_stride + j * c.out_col_stride) : init;
     }
     for (int64_t blk = 0; blk < c.n_red; ++blk) {
         const float* in_blk = in + blk * c.in_blk_stride;

@@ -205,6 +205,26 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
 
 int64_t aligned(int64_t floats) { return round_up(floats, 16); }
 
+// A 1x1 tile whose weights outgrow L2 (a reduction over 1024 channels and
+// more) runs its reduction in chunks of at most 16 KiB of weights (a third
+// of L1, beside the input and the task buffer), over all the tiles of as
+// many rows of one image as keep the task buffer within 16 KiB. Smaller and
+// 3x3 reductions keep one pass: there, loading and storing the partial sums
+// costs what the reuse of the weights from L1 saves.
+void chunk_reduction(Engine& e, int lanes) {
+    e.chunk_blocks = e.in.blocks;
+    int64_t widest = 1;
+    for (const auto& ph : e.phases) widest = std::max(widest, ph.cols);
+    e.tiles_per_row = ceil_div(widest, e.ur);
+    const int64_t block_bytes = int64_t(e.nb) * e.taps_total * e.in.blk * lanes * 4;
+    if (e.depthwise || e.taps_total != 1 || block_bytes * e.in.blocks <= 256 * 1024) return;
+    const int64_t row_bytes = e.tiles_per_row * e.nb * e.ur * lanes * 4;
+    e.row_group = std::clamp<int64_t>(16 * 1024 / row_bytes, 1, int64_t(e.rows.size()));
+    if (e.row_group * e.tiles_per_row < 2) return void(e.row_group = 1);
+    e.chunk_blocks = std::max<int64_t>(1, 16 * 1024 / block_bytes);
+    if (e.chunk_blocks < e.in.blocks) e.buffer_tiles = e.row_group * e.tiles_per_row;
+}
+
 bool is_depthwise(const Problem& p) { return p.g > 1 && p.icg() == 1 && p.ocg() == 1; }
 
 // Depthwise: every channel of the image in the lanes (groups of one channel
@@ -286,8 +306,9 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
         Engine& e = plan.engine;
         e.groups = p.g;
         if (is_depthwise(p)) make_depthwise(e, p, L);
+        chunk_reduction(e, L);
         in = e.in.floats(p.mb, e.groups);
-        out = plan.threads * aligned(int64_t(e.nb) * e.ur * L);  // one tile buffer per thread
+        out = plan.threads * aligned(e.buffer_tiles * e.nb * e.ur * L);  // one task buffer per thread
         w = e.groups * e.out.blocks * (e.depthwise ? 1 : e.in.blocks * e.in.blk) * e.taps_total * L;
         bias = e.groups * e.out.blocks * L;
         if (e.flat_1x1 && !e.dense) dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter

@@ -52,7 +52,11 @@ struct Blocked {
 
 // Forward and backward data: out[pixel][lanes] += in[tap(pixel)][c] * w[tap][c][lanes].
 // The output plane `out` is only the tile grid: each tile goes through a
-// per-thread buffer straight into the NCHW output.
+// per-thread buffer straight into the NCHW output. When a 1x1 tile's weights
+// outgrow L2 and a task has several tiles, the reduction runs in chunks of
+// blocks small enough for L1, each chunk over all the task's tiles, their
+// partial sums kept in the buffer: each weight vector loaded from L2 then
+// feeds every tile's pixels instead of one tile's.
 struct Engine {
     Blocked in, out;                // in.channels: the reduction; out.blk: the lanes
     int64_t src_h = 0, src_w = 0;   // the NCHW planes converted to `in` and from `out`
@@ -63,6 +67,10 @@ struct Engine {
     bool rows_outer = true;         // task order: rows then lane blocks (small weights), or the reverse
     int64_t groups = 1;             // groups of the blocked layouts: the problem's, or 1 when depthwise
     bool depthwise = false;         // one channel per lane: in and out blocks are the same channels
+    int64_t chunk_blocks = 0;       // reduction blocks per pass over a task's tiles (all: no chunking)
+    int64_t row_group = 1;          // tile rows per task, whose tiles share each chunk of the weights
+    int64_t tiles_per_row = 1;      // the widest phase's tiles: a row's share of the task buffer
+    int64_t buffer_tiles = 1;       // tiles in the task buffer: row_group * tiles_per_row when chunked, else 1
     bool flat_1x1 = false;          // an unpadded 1x1 problem as one row of oh*ow pixels per image
     bool dense = true;              // flat_1x1: its input pixels are its output pixels (else gathered / scattered)
     std::vector<Phase> phases;

@@ -71,6 +71,8 @@ const char* const chosen[] = {
     "mb2ic3ih23oc20oh9kh7sh2ph3",       // conv1-like: 3 channels, negative bottom padding
     "mb2ic3ih20oc64kh5sh2ph2",          // 3 channels, 4 (AVX-512) or 8 lane blocks: bwd_w's 4- and 2-block tiles
     "mb2ic64ih7oc64kh1",                // pointwise 7x7 plane
+    "mb1ic1280ih7oc64kh1",              // a reduction in chunks (AVX-512): fwd over 80 blocks
+    "mb1ic64ih7oc1296kh1",              // and bwd_d over 81, the last chunk short
     "mb2ic40ih14oc72kh1sh2",            // strided 1x1, partial blocks
     "mb1ic16ih30oc64kh3ph1",            // wide rows: several tiles per row
     "g2mb2ic36ih9oc40kh3ph1",           // groups with partial blocks
