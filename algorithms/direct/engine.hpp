@@ -62,15 +62,17 @@ TileFn tile_fn(const Engine& e) {
 }
 
 // The weights-gradient kernels: nb = 1 for rh up to the lanes, 2 up to half
-// and 4 up to a quarter of them (register budgets).
-template <class V, size_t... I>
+// and 4 up to a quarter of them (register budgets); on blocked or NCHW x.
+template <class V, bool XS, size_t... I>
 GradFn grad_fn(int nb, int64_t rh, std::index_sequence<I...>) {
     constexpr int L = V::lanes;
     GradFn fn = nullptr;
-    ((nb == 1 && rh == int64_t(I) + 1 ? (fn = &weights_grad_tile<V, 1, int(I) + 1>) : fn), ...);
-    ((nb == 2 && rh == int64_t(I) + 1 && I < L / 2 ? (fn = &weights_grad_tile<V, 2, std::min(int(I) + 1, L / 2)>) : fn),
+    ((nb == 1 && rh == int64_t(I) + 1 ? (fn = &weights_grad_tile<V, 1, int(I) + 1, XS>) : fn), ...);
+    ((nb == 2 && rh == int64_t(I) + 1 && I < L / 2 ? (fn = &weights_grad_tile<V, 2, std::min(int(I) + 1, L / 2), XS>)
+                                                    : fn),
      ...);
-    ((nb == 4 && rh == int64_t(I) + 1 && I < L / 4 ? (fn = &weights_grad_tile<V, 4, std::min(int(I) + 1, L / 4)>) : fn),
+    ((nb == 4 && rh == int64_t(I) + 1 && I < L / 4 ? (fn = &weights_grad_tile<V, 4, std::min(int(I) + 1, L / 4), XS>)
+                                                    : fn),
      ...);
     if (!fn) throw std::logic_error("direct: no weights-gradient kernel for the planned tile");
     return fn;
@@ -173,9 +175,11 @@ void run_weights_grad(const WeightsGrad& g, const Problem& p, int threads, const
     constexpr int L = V::lanes;
     const int nb = g.nb;
     const int64_t rh = g.x.blk / g.parts, parts = g.parts;
-    const GradFn fn = grad_fn<V>(nb, rh, std::make_index_sequence<L>());
+    const GradFn fn = g.x_nchw ? grad_fn<V, true>(nb, rh, std::make_index_sequence<L>())
+                               : grad_fn<V, false>(nb, rh, std::make_index_sequence<L>());
     GradCtx c;
-    c.x_row_stride = p.sh * g.x.w * g.x.blk, c.x_col_stride = p.sw * g.x.blk;
+    if (g.x_nchw) c.x_row_stride = p.sh * p.iw, c.x_col_stride = p.sw, c.x_chan_stride = p.ih * p.iw;
+    else c.x_row_stride = p.sh * g.x.w * g.x.blk, c.x_col_stride = p.sw * g.x.blk;
     c.dy_row_stride = p.ow * L, c.ow = p.ow;
     c.dy_blk_stride = g.dy.plane();
     const int64_t taps = p.kh * p.kw, block_floats = taps * g.x.blk * L;
@@ -195,8 +199,10 @@ void run_weights_grad(const WeightsGrad& g, const Problem& p, int threads, const
                     const int64_t og = g.ic_outer ? rest % oc_groups : rest / g.x.blocks % oc_groups;
                     const int64_t grp = rest / (g.x.blocks * oc_groups);
                     const int64_t kh = tap / p.kw, kw = tap % p.kw, ob = og * nb, i0 = part * rh;
-                    const float* xp = x + ((n * p.g + grp) * g.x.blocks + ib) * g.x.plane()
-                                    + ((oh0 * p.sh + kh * (p.dh + 1)) * g.x.w + kw * (p.dw + 1)) * g.x.blk + i0;
+                    const float* xp =
+                        g.x_nchw ? x + ((n * p.g + grp) * p.icg() + ib * g.x.blk + i0) * p.ih * p.iw + oh0 * p.sh * p.iw
+                                 : x + ((n * p.g + grp) * g.x.blocks + ib) * g.x.plane()
+                                       + ((oh0 * p.sh + kh * (p.dh + 1)) * g.x.w + kw * (p.dw + 1)) * g.x.blk + i0;
                     const float* dp = dy + ((n * p.g + grp) * g.dy.blocks + ob) * g.dy.plane() + oh0 * p.ow * L;
                     float* dwp = dw + ((grp * g.dy.blocks + ob) * g.x.blocks + ib) * block_floats
                                + (tap * g.x.blk + i0) * L;
@@ -265,13 +271,13 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
         const int64_t groups = g.depthwise ? 1 : p.g;
         {
             PhaseScope scope(a.phases, "reorder_in");
-            to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, in, T);
+            if (!g.x_nchw) to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, in, T);
             to_blocked(a.dy, p.mb, groups, p.oh, p.ow, g.dy, out, T);
         }
         {
             PhaseScope scope(a.phases, "conv");
             if (g.depthwise) run_depthwise_grad<V>(g, p, T, in, out, w);
-            else run_weights_grad<V>(g, p, T, in, out, w);
+            else run_weights_grad<V>(g, p, T, g.x_nchw ? a.x : in, out, w);
         }
         {
             PhaseScope scope(a.phases, "reorder_out");

@@ -127,16 +127,18 @@ void depthwise_grad_rows(const DepthwiseGradCtx& c, const float* x, const float*
 // input channels of one block at one tap and NB blocks of output channels,
 // held in NB*RH registers while each pixel's NB dy vectors feed RH FMAs each
 // with broadcast inputs: NB + RH loads per NB*RH FMAs. `first` starts the
-// sums at zero instead of the dw already there.
+// sums at zero instead of the dw already there. XS: x is NCHW (a 1x1 problem
+// without padding reads it in place), its channels x_chan_stride apart.
 struct GradCtx {
     int64_t x_row_stride = 0, x_col_stride = 0;  // floats between the input pixels of consecutive rows / columns
     int64_t dy_row_stride = 0;
     int64_t ow = 0;
     int64_t dy_blk_stride = 0, dw_blk_stride = 0;  // between the NB blocks of dy and of dw
+    int64_t x_chan_stride = 0;                     // XS: floats between input channels (NCHW x)
 };
 using GradFn = void (*)(const GradCtx&, const float* x, const float* dy, float* dw, int64_t rows, bool first);
 
-template <class V, int NB, int RH>
+template <class V, int NB, int RH, bool XS>
 void weights_grad_tile(const GradCtx& c, const float* x, const float* dy, float* dw, int64_t rows, bool first) {
     using R = typename V::reg;
     constexpr int L = V::lanes;
@@ -157,7 +159,7 @@ void weights_grad_tile(const GradCtx& c, const float* x, const float* dy, float*
             }
 #pragma GCC unroll 16
             for (int i = 0; i < RH; ++i) {
-                const R xv = V::set1(xp[i]);
+                const R xv = V::set1(xp[XS ? i * c.x_chan_stride : i]);
 #pragma GCC unroll 4
                 for (int b = 0; b < NB; ++b) acc[b][i] = V::fma(xv, d[b], acc[b][i]);
             }

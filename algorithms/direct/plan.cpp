@@ -200,6 +200,7 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
     else if (g.x.blk <= lanes / 4 && g.dy.blocks % 4 == 0) g.nb = 4;
     else if (g.x.blk <= lanes / 2 && g.dy.blocks % 2 == 0) g.nb = 2;
     g.ic_outer = g.x.floats(p.mb, p.g) > g.dy.floats(p.mb, p.g);
+    g.x_nchw = unpadded_1x1(p) && p.icg() % g.x.blk == 0;
     return g;
 }
 
@@ -263,10 +264,10 @@ Pointwise pointwise(const Problem& p, Direction d, int lanes) {
         // sums across lanes at its end.
         pw.mr = lanes == 16 ? 4 : 2;
         pw.chunk_vectors = std::clamp<int64_t>(256 * 1024 / (pw.k * lanes * 4), 8, 64);
-        // Measured against the engine's blocked kernel (CPU time, ResNet-50's
-        // 1x1 layers): ahead with 64 input channels and on strided layers
-        // (whose gathered x is small), behind with many channels.
-        if (!(pw.k <= 64 || (!pw.dense && pw.k <= 256))) return pw;
+        // Against the engine's kernel, which reads such an x in place too
+        // (ResNet-50's 1x1 layers): ahead with 64 input channels, behind with
+        // more, strided or not.
+        if (pw.k > 64) return pw;
     }
     pw.active = true;
     return pw;
@@ -297,8 +298,9 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
         WeightsGrad& g = plan.grad;
         g = weights_grad(p, L);
         const int64_t groups = is_depthwise(p) ? 1 : p.g;
-        if (is_depthwise(p)) g.x = all_channels(g.x, p.ic, L), g.dy = all_channels(g.dy, p.oc, L), g.depthwise = true;
-        in = g.x.floats(p.mb, groups);
+        if (is_depthwise(p))
+            g.x = all_channels(g.x, p.ic, L), g.dy = all_channels(g.dy, p.oc, L), g.depthwise = true, g.x_nchw = false;
+        in = g.x_nchw ? 0 : g.x.floats(p.mb, groups);
         out = g.dy.floats(p.mb, groups);
         w = groups * g.dy.blocks * (g.depthwise ? 1 : g.x.blocks * g.x.blk) * p.kh * p.kw * L;
     } else {

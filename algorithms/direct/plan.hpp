@@ -83,6 +83,7 @@ struct WeightsGrad {
     bool depthwise = false;  // x and dy blocked over all channels, dw[c][tap] per lane
     int nb = 1, parts = 1;   // register tile: nb dy blocks x (x.blk / parts) input channels
     bool ic_outer = false;   // tasks ordered by ic block before oc block group (x larger than dy)
+    bool x_nchw = false;     // an unpadded 1x1 problem with whole input blocks reads x in place, unblocked
 };
 
 // The 1x1 fast path (no padding read): per image and group Y = W . X over

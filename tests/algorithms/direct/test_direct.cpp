@@ -74,6 +74,9 @@ const char* const chosen[] = {
     "mb1ic1280ih7oc64kh1",              // a reduction in chunks (AVX-512): fwd over 80 blocks
     "mb1ic64ih7oc1296kh1",              // and bwd_d over 81, the last chunk short
     "mb2ic40ih14oc72kh1sh2",            // strided 1x1, partial blocks
+    "mb2ic96ih14oc32kh1sh2",            // bwd_w reading a strided x in place (whole blocks)
+    "g2mb2ic64ih9oc32kh1",              // the same with groups
+    "mb2ic32ih16oc32oh7kh1sh2ph0",      // and with the last input rows unread
     "mb1ic16ih30oc64kh3ph1",            // wide rows: several tiles per row
     "g2mb2ic36ih9oc40kh3ph1",           // groups with partial blocks
     "g32mb2ic32ih10oc32kh3sh2ph1",      // depthwise, stride 2
