@@ -42,7 +42,8 @@ mkdir -p "$dir/cost_model"
     echo "## The cost model, scored on held-out sets"
     echo
     echo "\`convlab pick --predict\` chooses per layer and direction from the problem, its workspace and"
-    echo "the measured peak and bandwidth, without timing; each set below was left out of the fit"
+    echo "the measured peak and bandwidth, without timing: each algorithm's roofline times the mean"
+    echo "efficiency of its 3 training rows nearest in shape. Each set below was left out of the fit"
     echo "(\`pick --fit\` on the others) and the predicted plan is timed with that set's measured rows."
     echo "*Recovered*: the share of the oracle's saving over the best single algorithm that the"
     echo "predicted plan keeps (100%: as good as the oracle; 0%: no better than the best single"
@@ -67,6 +68,7 @@ for held_out in "${sets[@]}"; do
         >> "$dir/cost_model.md"
 done
 echo >> "$dir/cost_model.md"
-echo "Cells without a prediction (no fitted row of that algorithm, direction and layer class) take the"\
-     "oracle's choice and are counted in the last column." >> "$dir/cost_model.md"
+echo "Cells without a prediction (no fitted row of that algorithm and direction) take the"\
+     "oracle's choice and are counted in the last column. A set whose layer class no other set"\
+     "has (the depthwise layers) is predicted from rows of other classes." >> "$dir/cost_model.md"
 echo "pick_and_cost_model.sh: wrote $dir/pick.md and $dir/cost_model.md"

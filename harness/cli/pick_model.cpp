@@ -22,6 +22,13 @@ std::string layer_class(const Problem& p) {
     return "other";
 }
 
+std::vector<double> shape_features(const Problem& p) {
+    const bool depthwise = layer_class(p) == "depthwise";
+    return {std::log2(double(p.icg())),         std::log2(double(p.ocg())), std::log2(double(p.oh * p.ow)),
+            std::log2(double(p.kh * p.kw)),     std::log2(double(p.sh * p.sw)), std::log2(double(p.g)),
+            depthwise ? 4.0 : 0.0};
+}
+
 double algorithm_attainable_gflops(const Problem& p, Direction d, int64_t workspace_bytes, const MachinePeak& peak) {
     const double bytes = compulsory_bytes(p, d) + 2.0 * double(workspace_bytes);
     return attainable_gflops(p.flops() / bytes, peak.fma_gflops, peak.triad_gb_s);
@@ -43,7 +50,8 @@ std::vector<Sample> samples_of(const Results& results) {
 }
 
 CostModel fit_cost_model(const std::vector<Sample>& samples, const AlgorithmTable& algorithms) {
-    // Sums of log efficiency, then their means.
+    CostModel model;
+    // Sums of log efficiency per class, then their means.
     std::map<std::string, std::map<std::string, std::map<std::string, std::pair<double, int>>>> logs;
     for (const Sample& s : samples) {
         if (s.time_ms <= 0) continue;
@@ -54,8 +62,9 @@ CostModel fit_cost_model(const std::vector<Sample>& samples, const AlgorithmTabl
             auto& [sum, n] = logs[s.algorithm][s.direction][key];
             sum += std::log(efficiency), ++n;
         }
+        model.neighbours[s.algorithm][s.direction].push_back(
+            {shape_features(s.problem), efficiency, layer_class(s.problem)});
     }
-    CostModel model;
     model.algorithms = algorithms;
     for (const auto& [algorithm, by_direction] : logs)
         for (const auto& [direction, by_class] : by_direction)
@@ -66,18 +75,30 @@ CostModel fit_cost_model(const std::vector<Sample>& samples, const AlgorithmTabl
 
 std::optional<Prediction> predict_time(const CostModel& model, const std::string& algorithm, const Problem& p,
                                        Direction d, int64_t workspace_bytes, const MachinePeak& peak) {
-    auto a = model.efficiency.find(algorithm);
-    if (a == model.efficiency.end()) return std::nullopt;
+    auto a = model.neighbours.find(algorithm);
+    if (a == model.neighbours.end()) return std::nullopt;
     auto dir = a->second.find(std::string(to_string(d)));
-    if (dir == a->second.end()) return std::nullopt;
-    Prediction prediction;
-    auto e = dir->second.find(layer_class(p));
-    if (e == dir->second.end()) {
-        e = dir->second.find("all");
-        prediction.class_fallback = true;
-        if (e == dir->second.end()) return std::nullopt;
+    if (dir == a->second.end() || dir->second.empty()) return std::nullopt;
+    const std::vector<Neighbour>& rows = dir->second;
+    const std::vector<double> f = shape_features(p);
+    std::vector<std::pair<double, size_t>> by_distance;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        double d2 = 0;
+        for (size_t j = 0; j < f.size(); ++j) d2 += (rows[i].features[j] - f[j]) * (rows[i].features[j] - f[j]);
+        by_distance.emplace_back(d2, i);
     }
-    const double gflops = e->second.value * algorithm_attainable_gflops(p, d, workspace_bytes, peak);
+    const size_t k = std::min(by_distance.size(), size_t(std::max(1, model.k)));
+    std::partial_sort(by_distance.begin(), by_distance.begin() + k, by_distance.end());  // ties: the earlier row
+    Prediction prediction;
+    prediction.class_fallback = true;
+    const std::string cls = layer_class(p);
+    double log_sum = 0;
+    for (size_t i = 0; i < k; ++i) {
+        const Neighbour& n = rows[by_distance[i].second];
+        log_sum += std::log(n.efficiency);
+        if (n.layer_class == cls) prediction.class_fallback = false;
+    }
+    const double gflops = std::exp(log_sum / double(k)) * algorithm_attainable_gflops(p, d, workspace_bytes, peak);
     prediction.time_ms = p.flops() / 1e9 / gflops * 1e3;
     return prediction;
 }
@@ -91,10 +112,19 @@ nlohmann::json cost_model_json(const CostModel& model) {
         for (const auto& [direction, by_class] : by_direction)
             for (const auto& [key, e] : by_class)
                 efficiency[algorithm][direction][key] = {{"efficiency", e.value}, {"rows", e.rows}};
+    nlohmann::json neighbours = nlohmann::json::object();
+    for (const auto& [algorithm, by_direction] : model.neighbours)
+        for (const auto& [direction, rows] : by_direction)
+            for (const Neighbour& n : rows)
+                neighbours[algorithm][direction].push_back(
+                    {{"features", n.features}, {"efficiency", n.efficiency}, {"class", n.layer_class}});
     return {{"kind", "convlab pick cost model"},
             {"model", "time = flops / (efficiency x min(peak, flops / (compulsory + 2 x workspace bytes) x triad)); "
-                      "efficiency: geometric mean per algorithm, direction and layer class, 'all' over classes"},
+                      "efficiency: geometric mean over the k training rows of the algorithm and direction nearest "
+                      "in shape features; 'efficiency' summarises them per layer class"},
+            {"k", model.k},
             {"algorithms", algorithms},
+            {"neighbours", neighbours},
             {"efficiency", efficiency},
             {"source", model.sources}};
 }
@@ -103,6 +133,10 @@ CostModel cost_model_from_json(const nlohmann::json& json, const std::string& wh
     if (!json.is_object() || json.value("kind", "") != "convlab pick cost model" || !json.contains("efficiency") ||
         !json.contains("algorithms"))
         throw InputError(fmt::format("pick: {} is not a cost model written by convlab pick --fit", where));
+    if (!json.contains("neighbours"))
+        throw InputError(fmt::format("pick: {} is a cost model without its training rows (an older convlab's): "
+                                     "fit it again with pick --fit",
+                                     where));
     CostModel model;
     try {
         for (const auto& [name, info] : json["algorithms"].items())
@@ -113,6 +147,20 @@ CostModel cost_model_from_json(const nlohmann::json& json, const std::string& wh
                 for (const auto& [key, e] : by_class.items())
                     model.efficiency[algorithm][direction][key] = {e.at("efficiency").get<double>(),
                                                                    e.at("rows").get<int>()};
+        for (const auto& [algorithm, by_direction] : json["neighbours"].items())
+            for (const auto& [direction, rows] : by_direction.items())
+                for (const auto& n : rows) {
+                    Neighbour neighbour{n.at("features").get<std::vector<double>>(), n.at("efficiency").get<double>(),
+                                        n.at("class").get<std::string>()};
+                    if (neighbour.features.size() != shape_feature_count ||
+                        !(neighbour.efficiency > 0))
+                        throw InputError(fmt::format("pick: {} has a training row of another shape or a "
+                                                     "non-positive efficiency",
+                                                     where));
+                    model.neighbours[algorithm][direction].push_back(std::move(neighbour));
+                }
+        model.k = json.at("k").get<int>();
+        if (model.k < 1) throw InputError(fmt::format("pick: {} asks for k = {} nearest rows", where, model.k));
         model.sources = json.value("source", std::vector<std::string>{});
     } catch (const nlohmann::json::exception& e) {
         throw InputError(fmt::format("pick: {} is a malformed cost model ({})", where, e.what()));

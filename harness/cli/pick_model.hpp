@@ -5,13 +5,13 @@
 //                flops / (compulsory bytes + 2 x workspace bytes) x triad
 //                bandwidth) — the workspace is written once and read once,
 //                which is what im2col's column matrix or Winograd's tiles cost
-//   efficiency = measured GFLOP/s / attainable, fitted per algorithm,
-//                direction and layer class as the geometric mean over the
-//                training rows (falling back to the algorithm and direction
-//                over every class when the class has no row)
+//   efficiency = measured GFLOP/s / attainable, the geometric mean over the
+//                k = 3 training rows of that algorithm and direction nearest
+//                to the problem in shape (shape_features: Euclidean distance)
 //   predicted time = flops / (efficiency x attainable)
 //
-// It is a table, not a learner: it knows what it saw, per class.
+// It remembers what it saw and interpolates between its nearest rows; the
+// same efficiencies summarised per layer class are what `--fit` prints.
 #pragma once
 
 #include <map>
@@ -33,6 +33,13 @@ namespace convlab::pick {
 // dilated, rectangular, other strides).
 std::string layer_class(const Problem& p);
 
+// Where a problem sits for the nearest-row search, each coordinate a log2 so
+// that a doubling weighs the same anywhere: channels per group in and out,
+// output pixels, kernel taps, stride (rows x columns), groups; depthwise
+// adds 4, as far as sixteen times the channels.
+inline constexpr size_t shape_feature_count = 7;
+std::vector<double> shape_features(const Problem& p);
+
 // GFLOP/s the algorithm's traffic allows on this machine.
 double algorithm_attainable_gflops(const Problem& p, Direction d, int64_t workspace_bytes, const MachinePeak& peak);
 
@@ -41,9 +48,19 @@ struct Efficiency {
     int rows = 0;
 };
 
+// One training row as the model keeps it.
+struct Neighbour {
+    std::vector<double> features;  // shape_features of its problem
+    double efficiency = 0;         // measured / attainable
+    std::string layer_class;
+};
+
 struct CostModel {
     AlgorithmTable algorithms;
-    // algorithm -> direction -> class (or "all") -> efficiency
+    int k = 3;  // nearest rows averaged per prediction
+    // algorithm -> direction -> every training row, in the order fitted
+    std::map<std::string, std::map<std::string, std::vector<Neighbour>>> neighbours;
+    // algorithm -> direction -> class (or "all") -> efficiency: the summary --fit prints
     std::map<std::string, std::map<std::string, std::map<std::string, Efficiency>>> efficiency;
     std::vector<std::string> sources;
 };
@@ -63,7 +80,7 @@ CostModel fit_cost_model(const std::vector<Sample>& samples, const AlgorithmTabl
 
 struct Prediction {
     double time_ms = 0;
-    bool class_fallback = false;  // used the algorithm's efficiency over every class
+    bool class_fallback = false;  // none of the nearest rows is of the problem's layer class
 };
 // Empty when the model has no row of that algorithm and direction.
 std::optional<Prediction> predict_time(const CostModel& model, const std::string& algorithm, const Problem& p,
