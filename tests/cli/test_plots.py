@@ -192,5 +192,47 @@ class Plots(unittest.TestCase):
         self.assertRegex(result.stderr, r"^plot.py: error: targets .*entry 1: metric 'speed' is not one of")
 
 
+class FftOnLargeKernels(unittest.TestCase):
+    """The FFT section on hand-made rows: a 5x5 and an 11x11 stride-4 layer (a 3x3 one stays out)."""
+
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, SCRIPTS)
+
+    @staticmethod
+    def results(fft_rates):
+        from bench_results import Results
+        layers = {"k5": 'mb8ic32ih28oc96oh28kh5ph2n"k5"', "k11": 'mb8ic3ih227oc96oh55kh11sh4n"k11"',
+                  "k3": 'mb8ic64ih56oc64oh56kh3ph1n"k3"'}
+        rates = {"im2col_gemm": 100.0, "direct": 150.0, "onednn_native": 200.0, "naive": 1000.0}
+        families = {"im2col_gemm": "gemm", "direct": "direct", "onednn_native": "onednn", "naive": "direct",
+                    "fft": "fft"}
+        meta = {"algorithms": [{"name": n, "family": f, "baseline": n == "onednn_native", "slow": n == "naive"}
+                               for n, f in families.items()]}
+        rows = []
+        for layer, descriptor in layers.items():
+            for name in families:
+                for d in fx.DIRECTIONS:
+                    rate = fft_rates.get((layer, d), 50.0) if name == "fft" else rates[name]
+                    rows.append({"layer": layer, "descriptor": descriptor, "algorithm": name, "direction": d,
+                                 "threads": "2", "cache": "warm", "status": "PASSED", "gflops_median": str(rate),
+                                 "time_ms_median": str(1000 / rate)})
+        return Results(rows, meta)
+
+    def test_ratios_and_verdict(self):
+        from summary_fft import fft_section
+        text = fft_section(self.results({("k5", "bwd_d"): 300.0}))
+        rows = tables(text)[("FFT on large kernels", None)]
+        self.assertEqual(len(rows), 6)  # 2 layers x 3 directions: the 3x3 layer is left out
+        # the slow naive (1000) never counts as the fastest
+        self.assertEqual(find_row(rows, "k5", "5x5 s1", "bwd_d"),
+                         ["k5", "5x5 s1", "bwd_d", "300", "onednn_native 200", "1.5", "3", "2"])
+        self.assertEqual(find_row(rows, "k11", "11x11 s4", "fwd"),
+                         ["k11", "11x11 s4", "fwd", "50", "onednn_native 200", "0.25", "0.5", "0.333"])
+        self.assertIn("FFT is the fastest on 1 of 6: k5 bwd_d.", text)
+        none = fft_section(self.results({("k11", "bwd_w"): 180.0}))
+        self.assertIn("FFT is the fastest on none of the 6; closest on k11 bwd_w, at 0.9x onednn_native.", none)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0]], verbosity=2)
