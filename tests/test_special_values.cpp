@@ -63,7 +63,7 @@ std::vector<bool> got_non_finite(Direction d, ConvTensors& t) {
 TEST_CASE("NaN and Inf inputs propagate as the reference propagates them", "[special_values]") {
     const float special = GENERATE(std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity());
     const auto preset_name = GENERATE(as<std::string>{}, "winograd_3x3", "stride3_remainder", "asymmetric_padding",
-                                      "dilation1", "groups2", "one_d", "kernel_1x1");
+                                      "dilation1", "groups2", "depthwise", "one_d", "kernel_1x1");
     const Problem& p = testing::preset(preset_name);
     for (const auto& algorithm : registry()) {
         for (Direction d : all_directions) {

@@ -263,8 +263,16 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
     float *in = ws + plan.off_in, *w = ws + plan.off_w, *bias = ws + plan.off_bias, *out = ws + plan.off_out;
     if (plan.pointwise.active) return run_pointwise<V>(plan, a);
     if (plan.planes.active) {
-        PhaseScope scope(a.phases, "conv");
-        return run_depthwise_planes<V>(plan, a);
+        {
+            PhaseScope scope(a.phases, "conv");
+            if (plan.d == Direction::fwd) return run_depthwise_planes<V>(plan, a);
+            run_depthwise_planes_grad<V>(plan, a);
+        }
+        if (a.db) {
+            PhaseScope scope(a.phases, "bias");
+            bias_gradient(p, a.dy, a.db);
+        }
+        return;
     }
     if (plan.d == Direction::bwd_w) {
         const WeightsGrad& g = plan.grad;

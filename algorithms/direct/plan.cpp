@@ -281,15 +281,16 @@ Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
     const int L = plan.lanes;
     int64_t in = 0, w = 0, bias = 0, out = 0, dense = 0;
     plan.pointwise = pointwise(p, d, L);
-    // Depthwise forward on planes, unless its rows would fill less than half
-    // a vector (a 7x7 plane: the engine's channel lanes do better there).
-    if (is_depthwise(p) && d == Direction::fwd && 2 * p.ow >= L) {
+    // Depthwise forward and backward weights on planes, unless their rows
+    // would fill less than half a vector (a 7x7 plane: the engine's channel
+    // lanes do better there). Backward weights adds each thread's sums per tap.
+    if (is_depthwise(p) && d != Direction::bwd_d && 2 * p.ow >= L) {
         DepthwisePlanes& dp = plan.planes;
         dp.active = true;
         dp.rows = (p.oh - 1) * p.sh + p.extent_h();
         dp.phase_w = round_up(p.ow, L) + (p.extent_w() - 1) / p.sw + 1;
         dp.buffer_floats = aligned(dp.rows * p.sw * dp.phase_w);
-        in = plan.threads * dp.buffer_floats;
+        in = plan.threads * (dp.buffer_floats + (d == Direction::bwd_w ? aligned(p.kh * p.kw * L) : 0));
     } else if (plan.pointwise.active) {
         const Pointwise& pw = plan.pointwise;
         if (d != Direction::bwd_w) w = p.g * pw.rows * pw.k;

@@ -98,9 +98,10 @@ struct Pointwise {
     int64_t chunk_vectors = 0;            // bwd_w: pixel vectors per pass over the tiles
 };
 
-// Depthwise forward on NCHW planes (depthwise_planes.hpp): a per-thread
-// zero-padded copy of one channel's plane, rows of sw phases of phase_w
-// columns (column j of phase r is padded input column j*sw + r).
+// Depthwise forward and backward weights on NCHW planes
+// (depthwise_planes.hpp): a per-thread zero-padded copy of one channel's
+// plane of x, rows of sw phases of phase_w columns (column j of phase r is
+// padded input column j*sw + r); backward weights' per-tap sums after it.
 struct DepthwisePlanes {
     bool active = false;
     int64_t rows = 0, phase_w = 0, buffer_floats = 0;

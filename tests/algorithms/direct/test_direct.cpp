@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -157,4 +158,23 @@ TEST_CASE("direct backward weights is the same bit for bit at any thread count",
     }
     CHECK(results[0] == results[1]);
     CHECK(results[0] == results[2]);
+}
+
+TEST_CASE("direct depthwise backward weights ignores the input no output reads, even an Inf", "[direct]") {
+    // Stride 2 over 20 columns reads columns 0-18 only. On planes (rows of 9
+    // outputs: a vector's tail) the lanes past the row would meet column 19:
+    // their inputs must be masked, or Inf x 0 makes a NaN of every dw.
+    const Problem p = Problem::parse("g16mb1ic16ih20oc16kh3sh2ph0");
+    for (direct::Isa isa : isas_of_this_cpu()) {
+        ForcedIsa forced(std::string(direct::to_string(isa)).c_str());
+        INFO("CONVLAB_ISA=" << direct::to_string(isa));
+        ConvTensors clean = make_tensors(p, Direction::bwd_w, Fill::reals, 3);
+        ConvTensors poisoned = make_tensors(p, Direction::bwd_w, Fill::reals, 3);
+        for (int64_t c = 0; c < p.ic; ++c) poisoned.x[(c * p.ih + 19) * p.iw + 19] = poisoned.x[c * p.ih * p.iw + 19] =
+            std::numeric_limits<float>::infinity();
+        testing::run_algorithm(direct_algorithm(), p, Direction::bwd_w, clean);
+        testing::run_algorithm(direct_algorithm(), p, Direction::bwd_w, poisoned);
+        CHECK(std::vector<float>(clean.dw.data(), clean.dw.data() + clean.dw.size()) ==
+              std::vector<float>(poisoned.dw.data(), poisoned.dw.data() + poisoned.dw.size()));
+    }
 }
