@@ -119,6 +119,21 @@ nlohmann::json earlier_raw_json(const std::filesystem::path& path, bool resume) 
     return old;
 }
 
+// The earlier run's benchmarks of the rows its CSV still holds: a run killed
+// after writing a row's repetitions but before its CSV row runs that row
+// again, and the first attempt's repetitions must not count beside the second's.
+nlohmann::json kept_raw_json(nlohmann::json earlier, const std::vector<ResultRow>& rows) {
+    if (earlier.is_null()) return earlier;
+    std::set<std::string> names;
+    for (const ResultRow& row : rows) names.insert(benchmark_name(row));
+    nlohmann::json kept = nlohmann::json::array();
+    for (auto& b : earlier["benchmarks"])
+        if (names.count(benchmark_base_name(b.value("run_name", b.value("name", std::string())))))
+            kept.push_back(std::move(b));
+    earlier["benchmarks"] = std::move(kept);
+    return earlier;
+}
+
 // The earlier run's benchmarks followed by this run's, every repetition kept.
 nlohmann::json merged_json(const nlohmann::json& earlier, nlohmann::json fresh) {
     if (earlier.is_null()) return fresh;
@@ -174,7 +189,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
         std::fprintf(stderr, "convlab: resuming: %zu rows already in %s, %zu to run\n", rows.size(),
                      csv.string().c_str(), cases.size());
 
-    const nlohmann::json earlier_json = earlier_raw_json(json, o.resume);
+    const nlohmann::json earlier_json = kept_raw_json(earlier_raw_json(json, o.resume), rows);
     std::fprintf(stderr, "convlab: measuring the machine's peak (FMA at %zu thread count(s), memory bandwidth) ...\n",
                  thread_counts.size());
     const PeakFigures peak = measure_peak(thread_counts);
@@ -213,11 +228,11 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
         std::fprintf(stderr, "[%*zu/%zu] %-44s %s  (%s)\n", digits, finished, cases.size(),
                      progress_label(c, thread_counts.size() > 1).c_str(), outcome(*row, rows).c_str(), eta.c_str());
         rows.push_back(std::move(*row));
-        write_results_csv(csv, rows);
-        // The raw JSON too, after every row: a run killed at any point keeps
-        // the repetitions of every row its CSV holds.
+        // The raw JSON first, then the CSV, after every row: a run killed at
+        // any point keeps the repetitions of every row its CSV holds.
         if (const nlohmann::json raw = merged_json(earlier_json, session.json_so_far()); !raw.is_null())
             write_json_file(json, raw);
+        write_results_csv(csv, rows);
     }
 
     const nlohmann::json raw = merged_json(earlier_json, session.json_so_far());

@@ -149,6 +149,23 @@ class Compare(unittest.TestCase):
             prefix = f"{row['algorithm']}/fwd/{row['layer']}/threads:1/"
             self.assertEqual(sum(n.startswith(prefix) for n in names), 3, (prefix, done_before))
 
+    def test_resume_drops_the_repetitions_of_rows_the_csv_lost(self):
+        # Killed after a row's repetitions reached the raw JSON but before its
+        # CSV row: resuming runs the row again, and only the new repetitions count.
+        path = os.path.join(self.tmp, "orphan.csv")
+        result = convlab(*bench_args(path))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(path, newline="") as f:
+            table = list(csv.reader(f))
+        with open(path, "w", newline="") as f:
+            csv.writer(f).writerows(table[:-1])
+        result = convlab(*bench_args(path), "--resume")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        names = iteration_names(os.path.splitext(path)[0] + ".json")
+        for row in rows_of(path):
+            prefix = f"{row['algorithm']}/fwd/{row['layer']}/threads:1/"
+            self.assertEqual(sum(n.startswith(prefix) for n in names), 3, prefix)
+
 
 if __name__ == "__main__":
     CONVLAB = os.path.abspath(sys.argv.pop(1))
