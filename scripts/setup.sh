@@ -19,6 +19,9 @@ packages=(
     libcpuinfo-dev           # CPU model, ISA flags, caches
     libtorch-dev             # PyTorch baseline (ATen through libtorch; optional: CONVLAB_TORCH)
     libfftw3-dev             # FFT convolution (fftw3f)
+    libxsmm-dev              # LIBXSMM baseline (libxsmm_dnn direct convolution)
+    libxnnpack-dev libpthreadpool-dev  # XNNPACK baseline (indirect convolution, NHWC)
+    python3-torch python3-torchvision  # PyTorch from Python: the torch baseline's cross-check
     python3-matplotlib python3-numpy   # plots, CLI tests
     python3-scipy                      # the plots' and tests' statistics
     pybind11-dev python3-dev python3-pytest   # the Python module and its tests
