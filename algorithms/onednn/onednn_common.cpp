@@ -76,15 +76,14 @@ ConvDescs conv_descs(const Problem& p, OnednnLayout layout) {
     return {any(plain_x_desc(p)), any(plain_w_desc(p)), any(plain_b_desc(p)), any(plain_y_desc(p))};
 }
 
-// convolution_direct, not convolution_auto: auto may resolve to oneDNN's
-// Winograd on 3x3 layers, which changes the arithmetic (not exact on integers,
-// larger error) and makes the baseline's family depend on the shape; direct
-// is what frameworks request (PyTorch's ideep passes convolution_direct), and
-// convlab's own Winograd algorithms are compared separately.
-constexpr auto conv_algorithm = dnnl::algorithm::convolution_direct;
-
-dnnl::convolution_forward::primitive_desc forward_pd(const Problem& p, const ConvDescs& m) {
-    const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, conv_algorithm, m.x, m.w, m.b, m.y,
+// The direct baselines ask for convolution_direct, not convolution_auto:
+// auto may resolve to oneDNN's Winograd on 3x3 layers, which changes the
+// arithmetic (not exact on integers, larger error) and makes the baseline's
+// family depend on the shape; direct is what frameworks request (PyTorch's
+// ideep passes convolution_direct). oneDNN's Winograd is its own baseline,
+// onednn_winograd, which asks for convolution_winograd explicitly.
+dnnl::convolution_forward::primitive_desc forward_pd(const Problem& p, const ConvDescs& m, dnnl::algorithm kind) {
+    const dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_training, kind, m.x, m.w, m.b, m.y,
                                                onednn_strides(p), onednn_dilates(p), onednn_padding_l(p),
                                                onednn_padding_r(p));
     return {desc, onednn_user_scratchpad(), onednn_engine()};
@@ -92,19 +91,19 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Problem& p, const Con
 
 }  // namespace
 
-dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout) {
+dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout, dnnl::algorithm kind) {
     const ConvDescs m = conv_descs(p, layout);
-    const auto fwd = forward_pd(p, m);
+    const auto fwd = forward_pd(p, m, kind);
     switch (d) {
         case Direction::fwd: return fwd;
         case Direction::bwd_d: {
-            const dnnl::convolution_backward_data::desc desc(conv_algorithm, m.x, m.w, m.y, onednn_strides(p),
+            const dnnl::convolution_backward_data::desc desc(kind, m.x, m.w, m.y, onednn_strides(p),
                                                              onednn_dilates(p), onednn_padding_l(p),
                                                              onednn_padding_r(p));
             return dnnl::convolution_backward_data::primitive_desc(desc, onednn_user_scratchpad(), onednn_engine(), fwd);
         }
         case Direction::bwd_w: {
-            const dnnl::convolution_backward_weights::desc desc(conv_algorithm, m.x, m.w, m.b, m.y,
+            const dnnl::convolution_backward_weights::desc desc(kind, m.x, m.w, m.b, m.y,
                                                                 onednn_strides(p), onednn_dilates(p),
                                                                 onednn_padding_l(p), onednn_padding_r(p));
             return dnnl::convolution_backward_weights::primitive_desc(desc, onednn_user_scratchpad(), onednn_engine(), fwd);

@@ -56,13 +56,16 @@ dnnl::memory::desc plain_b_desc(const Problem& p);
 // stride - 1 trailing input rows that no window reads. Empty when it can.
 std::string onednn_geometry_limit(const Problem& p);
 
-// The convolution primitive descriptor of direction `d`, scratchpad_mode::user
+// The convolution primitive descriptor of direction `d` with the algorithm
+// `kind` (convolution_direct, or convolution_winograd for onednn_winograd),
+// scratchpad_mode::user
 // (its scratchpad goes into convlab's workspace). fwd is forward_training:
 // convlab compares training directions, and the backward descriptors need a
 // training forward descriptor as their hint. The bias (fwd) and bias diff
 // (bwd_w) are always part of the primitive. Throws dnnl::error when oneDNN
 // declines.
-dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout);
+dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout,
+                                    dnnl::algorithm kind = dnnl::algorithm::convolution_direct);
 
 // Attributes with scratchpad_mode::user: the primitive's scratchpad is memory
 // convlab passes (in its workspace), so workspace_bytes() is all it needs.
@@ -77,12 +80,12 @@ std::string onednn_decline_reason(std::string_view name, Direction d, const dnnl
 // Primitive P built from (p, d, threads) with the thread count set first
 // (oneDNN sizes its kernels and scratchpad for it when a descriptor is
 // created), or the reason oneDNN declines.
-template <class P>
-Prepared onednn_prepare(std::string_view name, const Problem& p, Direction d, int threads) {
+template <class P, class... Extra>
+Prepared onednn_prepare(std::string_view name, const Problem& p, Direction d, int threads, Extra&&... extra) {
     if (std::string limit = onednn_geometry_limit(p); !limit.empty()) return declined(name, limit);
     set_threads(threads);
     try {
-        return prepared<P>(p, d, threads);
+        return prepared<P>(p, d, threads, std::forward<Extra>(extra)...);
     } catch (const dnnl::error& e) {
         return {nullptr, onednn_decline_reason(name, d, e)};
     }

@@ -11,30 +11,12 @@
 // Exactness and tolerance: those of onednn_blocked (the same kernels, see
 // onednn.cpp for the measurement); the reorders only move values.
 #include <memory>
-#include <string>
 
 #include "algorithms/onednn/onednn_staged.hpp"
 
 namespace convlab {
 
 namespace {
-
-class NativePrimitive final : public Primitive {
-public:
-    NativePrimitive(const Problem& p, Direction d, int threads) : Primitive(threads), staged_(p, d) {}
-    int64_t workspace_bytes() const override { return staged_.workspace_bytes(); }
-    std::string implementation() const override { return staged_.implementation(); }
-    // Work a network keeping oneDNN's layouts would not pay per call.
-    void stage_in(const ConvArgs& a) const override { staged_.stage_in(a); }
-    void stage_out(const ConvArgs& a) const override { staged_.stage_out(a); }
-
-protected:
-    // The timed part: the convolution on the staged buffers in the workspace.
-    void run(const ConvArgs& a) const override { staged_.run(a); }
-
-private:
-    StagedOnednn staged_;
-};
 
 class OnednnNative final : public Algorithm {
 public:
@@ -45,7 +27,7 @@ public:
     std::string_view family() const override { return "onednn"; }
     Properties properties() const override { return {.baseline = true, .slow = false}; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return onednn_prepare<NativePrimitive>(name(), p, d, threads);
+        return onednn_prepare<NativeOnednnPrimitive>(name(), p, d, threads);
     }
 };
 

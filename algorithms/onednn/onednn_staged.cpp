@@ -6,9 +6,9 @@
 
 namespace convlab {
 
-BlockedPlan make_blocked_plan(const Problem& p, Direction d) {
+BlockedPlan make_blocked_plan(const Problem& p, Direction d, dnnl::algorithm kind) {
     BlockedPlan plan;
-    plan.conv = onednn_conv_pd(p, d, OnednnLayout::preferred);
+    plan.conv = onednn_conv_pd(p, d, OnednnLayout::preferred, kind);
     int64_t scratchpad = scratchpad_bytes(plan.conv);
     for (const OnednnOperand& op : onednn_operands(p, d)) {
         OperandPlan o{op, plan.conv.query_md(dnnl::query::exec_arg_md, op.arg), std::nullopt, -1};
@@ -29,8 +29,8 @@ BlockedPlan make_blocked_plan(const Problem& p, Direction d) {
     return plan;
 }
 
-StagedOnednn::StagedOnednn(const Problem& p, Direction d)
-    : plan_(make_blocked_plan(p, d)), conv_(plan_.conv), bias_elems_(p.oc) {
+StagedOnednn::StagedOnednn(const Problem& p, Direction d, dnnl::algorithm kind)
+    : plan_(make_blocked_plan(p, d, kind)), conv_(plan_.conv), bias_elems_(p.oc) {
     const auto& engine = onednn_engine();
     scratchpad_ = dnnl::memory(dnnl::memory::desc({std::max<int64_t>(plan_.bias_offset, 1)},
                                                   dnnl::memory::data_type::u8, dnnl::memory::format_tag::x),

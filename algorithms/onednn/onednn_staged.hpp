@@ -47,11 +47,12 @@ struct BlockedPlan {
 };
 
 // Throws dnnl::error when oneDNN declines (see onednn_decline_reason).
-BlockedPlan make_blocked_plan(const Problem& p, Direction d);
+BlockedPlan make_blocked_plan(const Problem& p, Direction d,
+                              dnnl::algorithm kind = dnnl::algorithm::convolution_direct);
 
 class StagedOnednn {
 public:
-    StagedOnednn(const Problem& p, Direction d);
+    StagedOnednn(const Problem& p, Direction d, dnnl::algorithm kind = dnnl::algorithm::convolution_direct);
 
     void stage_in(const ConvArgs& a) const;
     void run(const ConvArgs& a) const;
@@ -82,6 +83,27 @@ private:
     dnnl::memory scratchpad_;
     std::vector<Binding> bindings_;
     std::unordered_map<int, dnnl::memory> conv_args_;
+};
+
+// A staged oneDNN convolution whose timed call is the convolution alone:
+// stage_in / stage_out do the reorders (onednn_native, onednn_winograd).
+class NativeOnednnPrimitive final : public Primitive {
+public:
+    NativeOnednnPrimitive(const Problem& p, Direction d, int threads,
+                          dnnl::algorithm kind = dnnl::algorithm::convolution_direct)
+        : Primitive(threads), staged_(p, d, kind) {}
+    int64_t workspace_bytes() const override { return staged_.workspace_bytes(); }
+    std::string implementation() const override { return staged_.implementation(); }
+    // Work a network keeping oneDNN's layouts would not pay per call.
+    void stage_in(const ConvArgs& a) const override { staged_.stage_in(a); }
+    void stage_out(const ConvArgs& a) const override { staged_.stage_out(a); }
+
+protected:
+    // The timed part: the convolution on the staged buffers in the workspace.
+    void run(const ConvArgs& a) const override { staged_.run(a); }
+
+private:
+    StagedOnednn staged_;
 };
 
 }  // namespace convlab
