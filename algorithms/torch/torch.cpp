@@ -1,10 +1,13 @@
 // torch: PyTorch's ATen convolution as a PyTorch user on CPU gets it, through
 // libtorch (Debian's libtorch-dev 1.13.1, the library python3-torch runs):
 // fwd by at::convolution, bwd_d and bwd_w by at::convolution_backward with an
-// output mask, on tensors wrapping the caller's NCHW buffers (at::from_blob, no
-// copies in). ATen allocates its results, as it does for every PyTorch user;
-// they are copied into the caller's buffers (its out= variant of convolution
-// does the same copy). This is the only file that includes libtorch's headers,
+// output mask (what autograd calls), on tensors wrapping the caller's NCHW
+// buffers (at::from_blob, no copies in). ATen allocates its results, as it
+// does for every PyTorch user, and the timed call ends there, as a user's
+// call to conv2d does: the copy of the results into the caller's buffers is
+// stage_out(), outside the timed call (a PyTorch user keeps ATen's tensor).
+// The previous call's results are released at the start of the next, as a
+// user's loop rebinding its output would. This is the only file that includes libtorch's headers,
 // which are slow to compile; it is built as a module of its own
 // (libconvlab_torch.so, loaded on first use by torch_algorithm.cpp) so that a
 // process that never runs torch does not pay for loading libtorch.
@@ -25,9 +28,12 @@
 // Threads: ATen's intra-op pool is OpenMP, the same libgomp as convlab's, so
 // at::set_num_threads (omp_set_num_threads underneath, plus ATen's own record
 // that its lazy per-thread initialisation would otherwise restore) is all it
-// takes; it is called at prepare (the backend choice depends on the count)
-// and in every execute. OpenBLAS (ATen's Slow2d GEMMs) follows the count the
-// caller set for convlab.
+// takes. It is called at prepare (the backend choice depends on the count)
+// and in a call only when ATen's count differs: at::set_num_threads also
+// re-creates caffe2's pthreadpool (its set_thread_count makes a new pool
+// whatever the count), whose fresh worker thread then spins on the cores the
+// convolution's OpenMP threads need. OpenBLAS (ATen's Slow2d GEMMs) follows
+// the count the caller set for convlab.
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <ATen/native/ConvUtils.h>
@@ -85,9 +91,23 @@ public:
 
     std::string implementation() const override { return implementation_; }
 
+    // ATen's results into the caller's buffers: what a PyTorch user, who keeps
+    // ATen's tensors, never pays.
+    void stage_out(const ConvArgs& a) const override {
+        PhaseScope scope(a.phases, "copy_out");
+        switch (d_) {
+            case Direction::fwd: return copy_y(a);
+            case Direction::bwd_d: return copy_dx(a);
+            case Direction::bwd_w: return copy_dw(a);
+        }
+    }
+
 protected:
     void run(const ConvArgs& a) const override {
-        at::set_num_threads(threads_);
+        if (at::get_num_threads() != threads_) at::set_num_threads(threads_);
+        const at::NoGradGuard no_graph;  // the gradients are asked for explicitly, as autograd does
+        results_ = {};                   // the previous call's tensors, freed as a user's loop frees them
+        PhaseScope scope(a.phases, "conv");
         switch (d_) {
             case Direction::fwd: return fwd(a);
             case Direction::bwd_d: return bwd_d(a);
@@ -139,34 +159,16 @@ private:
     void fwd(const ConvArgs& a) const {
         const at::Tensor x = torch_x(a.x), w = wrap(a.w, p_.w_dims());
         const c10::optional<at::Tensor> bias = a.b ? c10::optional<at::Tensor>(wrap(a.b, p_.b_dims())) : c10::nullopt;
-        at::Tensor y = [&] {
-            PhaseScope scope(a.phases, "conv");
-            return at::convolution(x, w, bias, stride_, padding_, dilation_, false, {0, 0}, p_.g);
-        }();
-        PhaseScope scope(a.phases, "copy_out");
-        if (g_.output_larger(p_)) y = y.narrow(2, 0, p_.oh).narrow(3, 0, p_.ow);
-        wrap(a.y, p_.y_dims()).copy_(y);
+        results_.y = at::convolution(x, w, bias, stride_, padding_, dilation_, false, {0, 0}, p_.g);
     }
 
     void bwd_d(const ConvArgs& a) const {
-        at::Tensor dx = wrap(a.dx, p_.x_dims());
         // Read for its shape only; the caller's dx when torch's input fits in it.
         const at::Tensor shape = g_.input_copied() ? at::empty(torch_x_dims(), at::kFloat)
-                                                   : dx.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows);
+                                                   : wrap(a.dx, p_.x_dims()).narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows);
         const at::Tensor dy = torch_dy(a.dy), w = wrap(a.w, p_.w_dims());
-        at::Tensor grad = [&] {
-            PhaseScope scope(a.phases, "conv");
-            return std::get<0>(at::convolution_backward(dy, shape, w, c10::nullopt, stride_, padding_, dilation_,
-                                                        false, {0, 0}, p_.g, {true, false, false}));
-        }();
-        PhaseScope scope(a.phases, "copy_out");
-        if (!g_.input_narrowed(p_) && !g_.input_copied()) {
-            dx.copy_(grad);
-            return;
-        }
-        // Rows and columns torch did not see are read by no window: their gradient is zero.
-        dx.zero_();
-        dx.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows).copy_(grad.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows));
+        results_.dx = std::get<0>(at::convolution_backward(dy, shape, w, c10::nullopt, stride_, padding_, dilation_,
+                                                           false, {0, 0}, p_.g, {true, false, false}));
     }
 
     void bwd_w(const ConvArgs& a) const {
@@ -175,14 +177,33 @@ private:
         const std::vector<int64_t> bias_sizes = {p_.oc};
         const at::OptionalIntArrayRef bias = a.db ? at::OptionalIntArrayRef(bias_sizes) : c10::nullopt;
         const std::array<bool, 3> mask = {false, true, a.db != nullptr};
-        auto grads = [&] {
-            PhaseScope scope(a.phases, "conv");
-            return at::convolution_backward(dy, x, shape, bias, stride_, padding_, dilation_, false, {0, 0}, p_.g,
-                                            mask);
-        }();
-        PhaseScope scope(a.phases, "copy_out");
-        wrap(a.dw, p_.w_dims()).copy_(std::get<1>(grads));
-        if (a.db) wrap(a.db, p_.b_dims()).copy_(std::get<2>(grads));
+        auto grads = at::convolution_backward(dy, x, shape, bias, stride_, padding_, dilation_, false, {0, 0}, p_.g,
+                                              mask);
+        results_.dw = std::get<1>(grads);
+        if (a.db) results_.db = std::get<2>(grads);
+    }
+
+    void copy_y(const ConvArgs& a) const {
+        at::Tensor y = results_.y;
+        if (g_.output_larger(p_)) y = y.narrow(2, 0, p_.oh).narrow(3, 0, p_.ow);
+        wrap(a.y, p_.y_dims()).copy_(y);
+    }
+
+    void copy_dx(const ConvArgs& a) const {
+        at::Tensor dx = wrap(a.dx, p_.x_dims());
+        if (!g_.input_narrowed(p_) && !g_.input_copied()) {
+            dx.copy_(results_.dx);
+            return;
+        }
+        // Rows and columns torch did not see are read by no window: their gradient is zero.
+        dx.zero_();
+        dx.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows).copy_(
+            results_.dx.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows));
+    }
+
+    void copy_dw(const ConvArgs& a) const {
+        wrap(a.dw, p_.w_dims()).copy_(results_.dw);
+        if (a.db) wrap(a.db, p_.b_dims()).copy_(results_.db);
     }
 
     Problem p_;
@@ -191,6 +212,11 @@ private:
     TorchGeometry g_;
     std::vector<int64_t> stride_, padding_, dilation_;
     std::string implementation_;
+    // ATen's results of the last call, until stage_out copies them.
+    struct Results {
+        at::Tensor y, dx, dw, db;
+    };
+    mutable Results results_;
 };
 
 }  // namespace

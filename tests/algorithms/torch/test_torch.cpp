@@ -6,6 +6,8 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -87,8 +89,8 @@ TEST_CASE("torch takes no bias pointers", "[torch]") {
     ConvArgs fwd, bwd_w;
     fwd.x = t.x.data(), fwd.w = t.w.data(), fwd.y = t.y.data();  // no b
     bwd_w.x = u.x.data(), bwd_w.dy = u.dy.data(), bwd_w.dw = u.dw.data();  // no db
-    torch_algorithm().prepare(p, Direction::fwd, 2).primitive->execute(fwd);
-    torch_algorithm().prepare(p, Direction::bwd_w, 2).primitive->execute(bwd_w);
+    torch_algorithm().prepare(p, Direction::fwd, 2).primitive->execute_staged(fwd);
+    torch_algorithm().prepare(p, Direction::bwd_w, 2).primitive->execute_staged(bwd_w);
 
     auto as_double = [](const Tensor& x) { return std::vector<double>(x.data(), x.data() + x.size()); };
     std::vector<double> y(size_t(p.y_elems())), dw(size_t(p.w_elems())), db(size_t(p.oc));
@@ -133,4 +135,44 @@ TEST_CASE("torch runs with the thread count it was prepared with and leaves it s
     CHECK(max_threads() == 1);
     two->execute(a);
     CHECK(max_threads() == 2);
+}
+
+namespace {
+
+// The ids of the process's threads now (/proc/self/task).
+std::set<std::string> thread_ids() {
+    std::set<std::string> ids;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/task")) ids.insert(entry.path().filename());
+    return ids;
+}
+
+}  // namespace
+
+TEST_CASE("torch's calls start no threads: the same threads serve every call", "[torch]") {
+    // at::set_num_threads re-creates caffe2's pthreadpool whatever the count;
+    // called in every call, it started a worker thread per call that spun on
+    // the cores the convolution needed.
+    const Problem p = Problem::parse("mb2ic16ih8oc16kh3ph1");
+    auto primitive = torch_algorithm().prepare(p, Direction::fwd, 2).primitive;
+    ConvTensors t = make_tensors(p, Direction::fwd, Fill::integers, 3);
+    const ConvArgs a = bind(t, Direction::fwd);
+    primitive->execute(a);  // the first call may start OpenMP's team
+    const std::set<std::string> before = thread_ids();
+    for (int i = 0; i < 3; ++i) primitive->execute(a);
+    CHECK(thread_ids() == before);
+}
+
+TEST_CASE("torch's timed call leaves the caller's outputs to stage_out", "[torch]") {
+    const Problem p = Problem::parse("mb2ic16ih8oc16kh3ph1");
+    for (Direction d : all_directions) {
+        INFO(to_string(d));
+        auto primitive = torch_algorithm().prepare(p, d, 2).primitive;
+        ConvTensors t = make_tensors(p, d, Fill::integers, 3);
+        const ConvArgs a = bind(t, d);
+        for (const NamedOutput& out : outputs_of(d, t)) out.tensor->fill(NAN);
+        primitive->execute(a);
+        for (const NamedOutput& out : outputs_of(d, t)) CHECK(std::isnan((*out.tensor)[0]));
+        primitive->stage_out(a);
+        for (const NamedOutput& out : outputs_of(d, t)) CHECK(!std::isnan((*out.tensor)[0]));
+    }
 }
