@@ -165,8 +165,11 @@ class Results:
         return [a for a in (names or self.fast()) if self.catalog.family(a) == family]
 
     def resolve(self, spec):
-        """The algorithms a yardstick stands for (their best per layer counts): "family:F" is the baselines of
-        family F (without the registry's list: every algorithm of family F), any other name that algorithm."""
+        """The algorithms a yardstick stands for (their best per layer counts): "baselines" is every baseline,
+        "family:F" the baselines of family F (without the registry's list: every algorithm of family F), any
+        other name that algorithm."""
+        if spec == "baselines":
+            return self.baselines()
         if spec.startswith("family:"):
             family = spec[len("family:"):]
             return self.of_family(family, self.baselines() if self.catalog.from_metadata else self.fast())

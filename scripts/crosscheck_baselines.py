@@ -80,9 +80,9 @@ class TorchSide:
         import convlab  # the descriptor's geometry, from convlab's Problem (no parsing here)
 
         self.torch, self.convlab = torch, convlab
-        self.implementation = f"PyTorch {torch.__version__} from Python"
 
     def time(self, descriptor, direction, threads, repetitions, min_time):
+        """(median ms, ATen's backend for it) or (None, why not)."""
         torch, F = self.torch, self.torch.nn.functional
         p = self.convlab.Problem(descriptor)
         if (p.ph, p.pw) != (self._bottom(p), self._right(p)):
@@ -97,14 +97,17 @@ class TorchSide:
         x = uniform(*p.shape("x"), grad=direction == "bwd_d")
         w = uniform(*p.shape("w"), grad=direction == "bwd_w")
         b = uniform(*p.shape("b"), grad=direction == "bwd_w")
+        # ATen's choice for these tensors, to hold against the backend convlab's row names.
+        backend = str(torch._C._select_conv_backend(x, w, b, [p.sh, p.sw], [p.ph, p.pw], [p.dh + 1, p.dw + 1],
+                                                    False, [0, 0], p.g)).split(".")[-1]
         if direction == "fwd":
             with torch.no_grad():
-                return median_call_ms(lambda: F.conv2d(x, w, b, **geometry), repetitions, min_time), None
+                return median_call_ms(lambda: F.conv2d(x, w, b, **geometry), repetitions, min_time), backend
         y = F.conv2d(x, w, b, **geometry)
         dy = uniform(*y.shape)
         wrt = (x,) if direction == "bwd_d" else (w, b)
         call = lambda: torch.autograd.grad(y, wrt, dy, retain_graph=True)  # noqa: E731
-        return median_call_ms(call, repetitions, min_time), None
+        return median_call_ms(call, repetitions, min_time), backend
 
     @staticmethod
     def _bottom(p):
@@ -157,8 +160,7 @@ def cross_check(rows, args):
         print(f"[{i}/{len(rows)}] {name} {direction} {row['layer']}", file=sys.stderr, flush=True)
         if name == "torch":
             torch_side = torch_side or TorchSide(args.build)
-            ms, why = torch_side.time(descriptor, direction, threads, args.repetitions, args.min_time)
-            implementation = torch_side.implementation if ms else why
+            ms, implementation = torch_side.time(descriptor, direction, threads, args.repetitions, args.min_time)
         else:
             ms, implementation = standalone(args.build, name, descriptor, direction, threads, args.repetitions,
                                             args.min_time)

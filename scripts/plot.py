@@ -8,7 +8,7 @@ Writes into DIR (default: the first CSV's directory), each file under a
 temporary name first and then renamed, so a reader never sees half a file:
 
   heatmap_<dir>.png     layer x algorithm, GFLOP/s ratio to the baseline (default: the best
-                        onednn-family baseline per layer; --baseline NAME or family:F)
+                        of all baselines per layer; --baseline NAME or family:F)
   roofline_<dir>.png    GFLOP/s against arithmetic intensity, under the measured ceilings
   gflops_<dir>.png      GFLOP/s per layer, every algorithm not marked slow
   bwd_d_methods.png     backward data GFLOP/s of every algorithm not marked slow, grouped by family
@@ -152,8 +152,8 @@ def main():
                              "scaling run); the first one's .meta.json describes the machine and the algorithms")
     parser.add_argument("--out", help="output directory (default: the first CSV's)")
     parser.add_argument("--baseline", default=DEFAULT_BASELINE,
-                        help="the heatmaps' yardstick: an algorithm, or family:F for the best baseline of family F "
-                             "per layer (default: family:onednn)")
+                        help="the heatmaps' yardstick: an algorithm, family:F for the best baseline of family F "
+                             "per layer, or baselines for the best of all (default: baselines)")
     parser.add_argument("--targets", help="a JSON list of targets to check in SUMMARY.md (see targets.py)")
     parser.add_argument("--append", action="append", metavar="FILE.md",
                         help="a Markdown section appended to SUMMARY.md; repeatable")

@@ -10,16 +10,22 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from bench_results import DIRECTIONS, number
 from plot_common import colours, family_markers, legend_outside, plt, save_figure, short_labels
 
-DEFAULT_BASELINE = "family:onednn"
+DEFAULT_BASELINE = "baselines"
 
 
 def baseline_choice(res, spec, default):
     """(algorithms whose per-layer best is the yardstick, its label), or (None, why not)."""
     names = res.resolve(spec)
+    if not names and spec == "baselines" and not res.catalog.from_metadata:
+        # Without the registry's list nothing is known to be a baseline: the oneDNN family stands in.
+        spec = "family:onednn"
+        names = res.resolve(spec)
     if not names and spec == default and res.baselines():
         return res.baselines(), f"best baseline per layer ({', '.join(res.baselines())}; no {spec} in the run)"
     if not names:
         return None, f"no algorithm or baseline family {spec!r} in the run"
+    if spec == "baselines":
+        return names, f"best baseline per layer ({', '.join(names)})"
     if not spec.startswith("family:") or len(names) == 1 and not res.catalog.from_metadata:
         return names, ", ".join(names)
     return names, f"best {spec[len('family:'):]}-family baseline per layer ({', '.join(names)})"

@@ -153,7 +153,23 @@ def versus_baselines_section(res):
             if ratios:
                 worst = min(ratios, key=ratios.get)
                 rows.append((d, label, fmt(geomean(ratios.values())), f"{fmt(ratios[worst])} ({worst})", len(ratios)))
-    return head + "\n" + table(["direction", "yardstick", "geomean ratio", "worst layer", "layers"], rows) + "\n"
+    return (head + "\n" + table(["direction", "yardstick", "geomean ratio", "worst layer", "layers"], rows) + "\n\n"
+            + best_baselines_text(res))
+
+
+def best_baselines_text(res):
+    """Which baseline was the best on how many layers, per direction: what "best baseline" stood for."""
+    lines = ["Which baseline was the best baseline, in how many layers:\n"]
+    for d in DIRECTIONS:
+        counts = {}
+        for layer in res.layers:
+            found = res.best(res.baselines(), d, layer)
+            if found:
+                counts[found[0]] = counts.get(found[0], 0) + 1
+        if counts:
+            ranked = sorted(counts.items(), key=lambda item: -item[1])
+            lines.append(f"- {d}: " + ", ".join(f"`{name}` {n}" for name, n in ranked))
+    return "\n".join(lines) + "\n"
 
 
 def appended_sections(paths):
