@@ -223,6 +223,28 @@ std::string Problem::str() const {
     return s;
 }
 
+namespace {
+
+// The (output, tap) pairs of one axis whose input index o*s - p + k*(d+1)
+// lies in 0..i-1. Each axis is counted alone: a tap is inside the input when
+// it is inside along both axes, so the 2-D count is the product.
+double taps_inside(int64_t i, int64_t o, int64_t k, int64_t s, int64_t p, int64_t d) {
+    int64_t inside = 0;
+    for (int64_t out = 0; out < o; ++out)
+        for (int64_t tap = 0; tap < k; ++tap) {
+            const int64_t at = out * s - p + tap * (d + 1);
+            inside += at >= 0 && at < i;
+        }
+    return double(inside);
+}
+
+}  // namespace
+
+double Problem::useful_flops() const {
+    return 2.0 * double(mb) * double(oc) * double(icg()) * taps_inside(ih, oh, kh, sh, ph, dh) *
+           taps_inside(iw, ow, kw, sw, pw, dw);
+}
+
 double Problem::flops() const {
     return 2.0 * double(mb) * double(oc) * double(oh) * double(ow) * double(icg()) * double(kh) * double(kw);
 }

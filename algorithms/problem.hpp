@@ -59,9 +59,15 @@ struct Problem {
     std::vector<int64_t> b_dims() const { return {oc}; }
     std::vector<int64_t> y_dims() const { return {mb, oc, oh, ow}; }
 
-    // 2 * mb * oc * oh * ow * (ic/g) * kh * kw, the same for every direction,
-    // so a fast algorithm's GFLOP/s is an effective rate.
+    // Two FLOP counts, the same for every direction. flops() answers "how much
+    // work is this convolution?": 2 * mb * oc * oh * ow * (ic/g) * kh * kw,
+    // padding taps included, so every algorithm is credited with equal work
+    // and a fast algorithm's GFLOP/s is an effective rate. useful_flops()
+    // answers "how much arithmetic must any method do?": only the
+    // multiply-adds whose input tap lies inside the input (benchdnn's count),
+    // so a direct kernel that skips padding taps cannot pass the machine's peak.
     double flops() const;
+    double useful_flops() const;
 
     bool operator==(const Problem&) const = default;
 };

@@ -76,7 +76,10 @@ void add_problem(py::module_& m) {
 #undef CONVLAB_FIELD
     problem.def("shape", [](const Problem& p, const std::string& name) { return as_tuple(dims_named(p, name)); },
                 py::arg("tensor"), "the shape of tensor 'x', 'w', 'b' or 'y' (or 'dx', 'dw', 'db', 'dy')");
-    problem.def("flops", &Problem::flops, "2 mb oc oh ow ic/g kh kw, the same for every direction");
+    problem.def("flops", &Problem::flops, "2 mb oc oh ow ic/g kh kw, the same for every direction: the nominal "
+                "count, padding taps included, that gflops_median is credited with");
+    problem.def("useful_flops", &Problem::useful_flops, "2 x the multiply-adds whose input tap lies inside the "
+                "input (benchdnn's count), the same for every direction: the count peak_fraction places");
     problem.def("with_mb", [](Problem p, int64_t mb) {
         if (mb < 1) throw py::value_error("mb must be at least 1");
         p.mb = mb;

@@ -4,6 +4,12 @@ No algorithm is named here: names, families and the baseline / slow flags come
 from the metadata's `algorithms` (what `convlab list --json` prints), so a new
 algorithm in the C++ registry needs no change in the scripts. Only PASSED rows
 count for speed, at the run's largest thread count and (when both ran) warm cache.
+
+Two FLOP counts, both from the CSV: `gflop` (nominal, padding taps included:
+gflops_median, which compares algorithms on equal work) and `gflop_useful`
+(taps inside the input only: peak fractions and roofline points, which place a
+row against the machine). A CSV written before gflop_useful existed has only
+the nominal count; `useful_counted` says so and the useful rates fall back to it.
 """
 import csv
 import math
@@ -53,6 +59,15 @@ def layer_class(descriptor):
     if kernel == (7, 7):
         return "7x7 stem"
     return "other"
+
+
+def useful_rate(row):
+    """A row's median rate on the useful count: gflops_median x gflop_useful / gflop (the same time, fewer
+    FLOPs credited). The nominal gflops_median when the CSV has no gflop_useful column."""
+    rate, nominal, useful = number(row.get("gflops_median")), number(row.get("gflop")), number(row.get("gflop_useful"))
+    if rate is None or not nominal or useful is None:
+        return rate
+    return rate * useful / nominal
 
 
 class Catalog:
@@ -106,6 +121,8 @@ class Results:
             if r.get("layer") and r.get("descriptor"):
                 self.descriptor.setdefault(r["layer"], r["descriptor"])
         self.layer_class = {layer: layer_class(self.descriptor.get(layer, "")) for layer in self.layers}
+        # False for a CSV older than the gflop_useful column: peak fractions are then on the nominal count.
+        self.useful_counted = all(number(r.get("gflop_useful")) is not None for r in self.passed)
 
     # -- which algorithms play which part
     def contenders(self):
@@ -138,16 +155,20 @@ class Results:
     def workspace(self, algorithm, direction, layer, threads=None):
         return self._value("workspace_bytes", algorithm, direction, layer, threads)
 
+    def useful_gflops(self, algorithm, direction, layer, threads=None):
+        r = self.row.get((algorithm, direction, layer, threads or self.main_threads))
+        return useful_rate(r) if r else None
+
     def fma_peak(self, threads=None):
         table = self.peak.get("fma_gflops") or {}
         return number(table.get(str(threads or self.main_threads))) if isinstance(table, dict) else None
 
     def peak_fraction(self, algorithm, direction, layer, threads=None):
-        """The CSV's peak_fraction, else GFLOP/s over the metadata's FMA peak at that thread count."""
+        """The CSV's peak_fraction, else the useful GFLOP/s over the metadata's FMA peak at that thread count."""
         value = self._value("peak_fraction", algorithm, direction, layer, threads)
         if value is not None:
             return value
-        rate, peak = self.gflops(algorithm, direction, layer, threads), self.fma_peak(threads)
+        rate, peak = self.useful_gflops(algorithm, direction, layer, threads), self.fma_peak(threads)
         return rate / peak if rate and peak else None
 
     # -- best of a set, per layer

@@ -1,5 +1,5 @@
 """Where each row stands: per direction, a heatmap of the GFLOP/s ratio to a baseline (layer x algorithm)
-and a roofline (GFLOP/s against arithmetic intensity under the measured ceilings)."""
+and a roofline (useful GFLOP/s against arithmetic intensity under the measured ceilings)."""
 import os
 import sys
 
@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.colors import LogNorm
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from bench_results import DIRECTIONS, number
+from bench_results import DIRECTIONS, number, useful_rate
 from plot_common import colours, family_markers, legend_outside, plt, save_figure, short_labels
 
 DEFAULT_BASELINE = "baselines"
@@ -81,6 +81,10 @@ def plot_rooflines(res, out):
     if not any(number(r.get("arith_intensity")) for r in res.passed):
         print("plot.py: no roofline plots: the CSV has no arith_intensity column", file=sys.stderr)
         return []
+    if not res.useful_counted:
+        print("plot.py: the CSV has no gflop_useful column (an older convlab): the rooflines credit every row "
+              "with the nominal FLOPs, padding taps included, so a direct kernel may pass the ceiling",
+              file=sys.stderr)
     colour, marker = colours(res), family_markers(res)
     compute, triad, l2 = res.fma_peak(), number(res.peak.get("triad_gb_s")), number(res.peak.get("l2_gb_s"))
     written = []
@@ -90,7 +94,7 @@ def plot_rooflines(res, out):
             ai = number(r.get("arith_intensity"))
             if r["direction"] == d and int(r["threads"]) == res.main_threads and ai and not res.catalog.is_slow(
                     r["algorithm"]):
-                points.setdefault(r["algorithm"], []).append((ai, number(r["gflops_median"])))
+                points.setdefault(r["algorithm"], []).append((ai, useful_rate(r)))
         if not points:
             continue
         fig, ax = plt.subplots(figsize=(9, 6))
@@ -119,10 +123,14 @@ def plot_rooflines(res, out):
             axis.set_major_formatter(plain)
         ax.yaxis.set_minor_formatter(plain)
         ax.tick_params(axis="y", which="minor", labelsize=7)
-        ax.set_xlabel("arithmetic intensity (FLOP / compulsory byte)")
-        ax.set_ylabel("GFLOP/s (effective, median)")
-        ax.set_title(f"{d}: roofline, {res.main_threads} threads, one marker per algorithm x layer\n(effective "
-                     "rates, credited with the direct FLOP count: fast algorithms may pass the ceiling)", fontsize=10)
+        counted = "useful" if res.useful_counted else "nominal"
+        ax.set_xlabel(f"arithmetic intensity ({counted} FLOP / compulsory byte)")
+        ax.set_ylabel(f"GFLOP/s ({counted} FLOPs, median)")
+        why = ("useful FLOPs, taps inside the input: only algorithms that do fewer multiplications, Winograd and "
+               "FFT, may pass the ceiling" if res.useful_counted else
+               "nominal FLOPs, padding taps included (CSV without gflop_useful): any algorithm may pass the ceiling")
+        ax.set_title(f"{d}: roofline, {res.main_threads} threads, one marker per algorithm x layer\n({why})",
+                     fontsize=10)
         ax.grid(alpha=0.3, which="both")
         legend_outside(ax)
         written += save_figure(fig, os.path.join(out, f"roofline_{d}.png"))

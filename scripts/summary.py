@@ -108,9 +108,14 @@ def speed_section(res):
     baselines = res.baselines()
     out = [f"## Speed per direction ({res.main_threads} threads)\n",
            "Geometric means over the layers an algorithm passed. GFLOP/s is the effective rate: every algorithm "
-           "is credited with the direct convolution's FLOPs, so algorithms that do fewer multiplications (the "
-           "Winograd and FFT families) can show a peak fraction above 1. The last columns give the geometric "
-           "mean of the per-layer ratio to the best baseline on that layer, over the layers both ran.\n"]
+           "is credited with the direct convolution's nominal FLOPs (`gflop`, padding taps included), so rates "
+           "compare algorithms on equal work. The peak fraction counts only the useful FLOPs (`gflop_useful`, "
+           "taps inside the input) over the measured FMA peak, so a direct method stays below 1; algorithms that do "
+           "fewer multiplications (the Winograd and FFT families) still can. The last columns give the geometric "
+           "mean of the per-layer ratio to the best baseline on that layer, over the layers both ran.\n"
+           + ("" if res.useful_counted else
+              "\n**This CSV has no gflop_useful column (an older convlab): its peak fractions count the nominal "
+              "FLOPs, padding taps included, and overstate direct methods on padded layers.**\n")]
     for d in DIRECTIONS:
         rows = []
         for a in res.algorithms:

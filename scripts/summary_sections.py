@@ -64,7 +64,8 @@ def classes_section(res):
             "direction, each family counts with its fastest algorithm not marked slow on each layer; the winner is "
             "the family with the highest geometric-mean GFLOP/s over the class's layers, among the families that "
             "ran on all of them, with its margin over the next such family and its largest workspace (MiB). The "
-            "last column gives each family's geometric-mean peak fraction over the layers it ran.\n\n"
+            "last column gives each family's geometric-mean peak fraction (useful FLOPs over the measured FMA peak) "
+            "over the layers it ran.\n\n"
             + table(["class", "direction", "layers", "winning family", "margin", "workspace MiB",
                      "geomean peak fraction by family"], rows) + "\n")
 

@@ -60,6 +60,9 @@ ResultRow skipped(ResultRow row, const std::string& reason) {
     return row;
 }
 
+// gflops_median / gflops_max on the nominal count (equal work for every
+// algorithm); peak_fraction, arith_intensity and bound on the useful count
+// (placement.hpp).
 void add_timing(ResultRow& row, const Timing& timing, const Problem& p, Direction d, int threads,
                 const CaseSettings& settings) {
     const double flops = p.flops();
@@ -76,7 +79,7 @@ void add_timing(ResultRow& row, const Timing& timing, const Problem& p, Directio
     row["noisy"] = timing.spread > noisy_spread ? "1" : "0";
     row["arith_intensity"] = number(arithmetic_intensity(p, d));
     if (!settings.peak) return;
-    const Placement placed = place(p, d, flops / (timing.median_ms * 1e6), threads, *settings.peak);
+    const Placement placed = place(p, d, timing.median_ms, threads, *settings.peak);
     row["peak_fraction"] = number(placed.peak_fraction);
     row["bound"] = std::string(placed.bound);
 }
@@ -95,7 +98,8 @@ ResultRow case_identity(const SelectedProblem& selected, std::string_view algori
             {"descriptor", p.str()},         {"weight", std::to_string(p.weight)},
             {"algorithm", std::string(algorithm)}, {"direction", std::string(to_string(d))},
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
-            {"gflop", number(p.flops() / 1e9)}, {"cache", cold_cache ? "cold" : "warm"}};
+            {"gflop", number(p.flops() / 1e9)},    {"gflop_useful", number(p.useful_flops() / 1e9)},
+            {"cache", cold_cache ? "cold" : "warm"}};
 }
 
 std::string benchmark_name(const ResultRow& row) {

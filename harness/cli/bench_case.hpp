@@ -26,7 +26,7 @@ struct CaseSettings {
 };
 
 // The columns that identify the row and describe the problem (suite, layer,
-// descriptor, weight, algorithm, direction, threads, mb, gflop).
+// descriptor, weight, algorithm, direction, threads, mb, gflop, gflop_useful).
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
                         bool cold_cache);
 // Google Benchmark's name of a row's benchmark in the raw JSON:

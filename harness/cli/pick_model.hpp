@@ -12,6 +12,13 @@
 //
 // It remembers what it saw and interpolates between its nearest rows; the
 // same efficiencies summarised per layer class are what `--fit` prints.
+//
+// flops is the nominal Problem::flops, not the useful count peak_fraction
+// uses: the model predicts times, and is consistent with either count as
+// long as fitting and predicting share it; an efficiency is a fitted factor,
+// not a fraction of the peak. The nominal count keeps the models fitted
+// before the useful count existed valid (mixing the two would be off by the
+// padding share of the layers).
 #pragma once
 
 #include <map>

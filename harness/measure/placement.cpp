@@ -16,10 +16,11 @@ double fma_peak_at(const PeakFigures& peak, int threads) {
                                 " threads (measured: " + (measured.empty() ? "none" : measured) + ")");
 }
 
-Placement place(const Problem& p, Direction d, double gflops, int threads, const PeakFigures& peak) {
+Placement place(const Problem& p, Direction d, double time_ms, int threads, const PeakFigures& peak) {
     Placement out;
     out.peak_gflops = fma_peak_at(peak, threads);
-    out.peak_fraction = gflops / out.peak_gflops;
+    out.useful_gflops = p.useful_flops() / (time_ms * 1e6);
+    out.peak_fraction = out.useful_gflops / out.peak_gflops;
     out.arith_intensity = arithmetic_intensity(p, d);
     out.attainable_gflops = attainable_gflops(out.arith_intensity, out.peak_gflops, peak.triad_gb_s);
     out.bound = roofline_bound(out.arith_intensity, out.peak_gflops, peak.triad_gb_s);

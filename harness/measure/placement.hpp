@@ -1,6 +1,9 @@
 // One benchmark row placed against the measured machine (peak.hpp) and the
 // roofline of its problem (roofline.hpp): the CSV's peak_fraction,
-// arith_intensity and bound columns.
+// arith_intensity and bound columns. A placement counts only the useful FLOPs
+// (Problem::useful_flops: taps inside the input), the arithmetic any method
+// must do, so a direct kernel that skips padding taps cannot pass the peak;
+// the CSV's gflops_median keeps the nominal count, for comparing algorithms.
 #pragma once
 
 #include <string_view>
@@ -13,8 +16,9 @@ namespace convlab {
 
 struct Placement {
     double peak_gflops = 0;        // the FMA figure measured at the row's thread count
-    double peak_fraction = 0;      // the row's GFLOP/s over peak_gflops
-    double arith_intensity = 0;    // FLOP per compulsory byte
+    double useful_gflops = 0;      // useful FLOPs over the row's time
+    double peak_fraction = 0;      // useful_gflops over peak_gflops
+    double arith_intensity = 0;    // useful FLOP per compulsory byte
     double attainable_gflops = 0;  // min(peak_gflops, arith_intensity x triad_gb_s)
     std::string_view bound;        // "compute" or "memory"
 };
@@ -25,6 +29,7 @@ double fma_peak_at(const PeakFigures& peak, int threads);
 
 // The memory roof is the triad bandwidth (measured with
 // peak.bandwidth_threads threads, normally the most the run uses).
-Placement place(const Problem& p, Direction d, double gflops, int threads, const PeakFigures& peak);
+// `time_ms` is the row's time (the median) for one call on `p`.
+Placement place(const Problem& p, Direction d, double time_ms, int threads, const PeakFigures& peak);
 
 }  // namespace convlab

@@ -32,7 +32,7 @@ double compulsory_bytes(const Problem& p, Direction d) {
 double arithmetic_intensity(const Problem& p, Direction d) {
     const double bytes = compulsory_bytes(p, d);
     if (!(bytes > 0)) throw std::invalid_argument("arithmetic_intensity: problem has no elements: " + p.str());
-    return p.flops() / bytes;
+    return p.useful_flops() / bytes;
 }
 
 double attainable_gflops(double ai, double peak_gflops, double bandwidth_gb_s) {

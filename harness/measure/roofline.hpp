@@ -1,8 +1,10 @@
 // Where a row stands against the machine: the roofline model.
 //
 // A direct convolution must at least read its inputs once and write its
-// outputs once (4-byte floats); its arithmetic intensity is the direction's
-// FLOPs (Problem::flops(), the same for every direction) over those bytes.
+// outputs once (4-byte floats); its arithmetic intensity is the useful FLOPs
+// (Problem::useful_flops(): taps inside the input, the same for every
+// direction) over those bytes. Useful, not nominal: the intensity places a row
+// against the machine, and padding taps are arithmetic no method has to do.
 // The attainable rate is min(peak, intensity x bandwidth), and a problem is
 // compute-bound when the memory roof is at or above the compute roof.
 // Compulsory traffic is a lower bound: an algorithm that moves more (im2col's
@@ -21,7 +23,7 @@ namespace convlab {
 //   bwd_d: dy, w read,    dx written
 //   bwd_w: x, dy read,    dw, db written
 double compulsory_bytes(const Problem& p, Direction d);
-// FLOP per byte; throws std::invalid_argument for a problem with no elements.
+// Useful FLOP per byte; throws std::invalid_argument for a problem with no elements.
 double arithmetic_intensity(const Problem& p, Direction d);
 // min(peak, ai x bandwidth) in GFLOP/s, from GFLOP/s and GB/s (1e9 bytes/s).
 // Throws std::invalid_argument on a negative or NaN argument.

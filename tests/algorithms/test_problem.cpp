@@ -1,6 +1,7 @@
 // Problem::parse / str / flops checked against docs/descriptors.md. Every expected
 // value below was worked out by hand from the rules there (shown in comments),
-// not taken from the implementation.
+// not taken from the implementation; useful_flops also against a brute-force
+// count of the taps inside the input.
 #include "algorithms/problem.hpp"
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "tests/random_problem.hpp"
 
 using namespace convlab;
 
@@ -190,6 +193,61 @@ TEST_CASE("Problem::flops is 2 mb oc oh ow (ic/g) kh kw", "[problem]") {
     CHECK(Problem::parse("g1mb50ic3ih224iw224oc64oh112ow112kh7kw7sh2sw2ph3pw3").flops() == 11801395200.0);
     // Dilation and stride change the output size, not the per-output work.
     CHECK(Problem::parse("mb1ic1ih7oc1kh3dh1").flops() == 2.0 * 3 * 3 * 3 * 3);
+}
+
+namespace {
+
+// The useful count by brute force: every output pixel against every tap,
+// the tap's input row and column checked against the input's bounds.
+double taps_inside_by_brute_force(const Problem& p) {
+    double inside = 0;
+    for (int64_t oh = 0; oh < p.oh; ++oh)
+        for (int64_t ow = 0; ow < p.ow; ++ow)
+            for (int64_t kh = 0; kh < p.kh; ++kh)
+                for (int64_t kw = 0; kw < p.kw; ++kw) {
+                    const int64_t row = oh * p.sh - p.ph + kh * (p.dh + 1);
+                    const int64_t col = ow * p.sw - p.pw + kw * (p.dw + 1);
+                    inside += row >= 0 && row < p.ih && col >= 0 && col < p.iw;
+                }
+    return inside;
+}
+
+}  // namespace
+
+TEST_CASE("Problem::useful_flops counts only the taps inside the input, by hand", "[problem]") {
+    // 3x3 pad 1 on 4x4: 4 corner outputs see 2x2 taps, 8 edge outputs 2x3,
+    // 4 inner outputs 3x3: 16 + 48 + 36 = 100 of the 144 taps.
+    const Problem border = Problem::parse("mb1ic1ih4oc1oh4kh3ph1");
+    CHECK(border.flops() == 2.0 * 144);
+    CHECK(border.useful_flops() == 2.0 * 100);
+    // Height: ih4 oh3 kh3 sh2 ph1 (bottom padding 2): rows o*2-1+k, inside
+    // 2 + 3 + 1 = 6 of 9. Width: iw5 ow5 kw3 pw2 dw1 (taps 2 apart, right
+    // padding 2): columns o-2+2k, inside 2 + 2 + 3 + 2 + 2 = 11 of 15.
+    // 2 * mb 2 * oc 6 * ic/g 2 * 6 * 11 = 3168.
+    const Problem uneven = Problem::parse("g2mb2ic4ih4iw5oc6oh3ow5kh3kw3sh2sw1ph1pw2dw1");
+    REQUIRE(uneven.ph_bottom() == 2);
+    REQUIRE(uneven.pw_right() == 2);
+    CHECK(uneven.useful_flops() == 3168.0);
+    // Negative bottom padding (the last input row is never read) and no top
+    // padding: every tap is inside, so the two counts agree.
+    const Problem cropped = Problem::parse("mb1ic3ih6iw6oc2oh2ow2kh3kw3sh2sw2ph0pw0");
+    REQUIRE(cropped.ph_bottom() == -1);
+    CHECK(cropped.useful_flops() == cropped.flops());
+}
+
+TEST_CASE("Problem::useful_flops matches a brute-force count of taps on random problems", "[problem]") {
+    const uint64_t seed = testing::test_seed(20251207);
+    testing::RandomProblems problems(seed);
+    int padded = 0;  // problems where the counts differ: the test covers them
+    for (int i = 0; i < 2000; ++i) {
+        const Problem p = problems.next();
+        INFO("seed " << seed << ", problem " << p.str());
+        const double expected = 2.0 * double(p.mb * p.oc * p.icg()) * taps_inside_by_brute_force(p);
+        REQUIRE(p.useful_flops() == expected);
+        REQUIRE(p.useful_flops() <= p.flops());
+        padded += p.useful_flops() < p.flops();
+    }
+    CHECK(padded > 100);
 }
 
 TEST_CASE("Problem round-trips through str() on every bundled shape", "[problem]") {

@@ -19,11 +19,15 @@ ALGORITHMS = [("naive", "direct", False, True, 0.5), ("im2col_gemm", "gemm", Fal
 LAYERS = [("t:res2a", 'mb8ic64ih56oc64oh56kh3ph1n"t:res2a"', (8, 64, 64, 56, 3)),
           ("t:res2b", 'mb8ic256ih56oc64oh56kh1n"t:res2b"', (8, 256, 64, 56, 1)),
           ("t:res3a", 'mb8ic128ih56oc128oh28kh3sh2ph1n"t:res3a"', (8, 128, 128, 28, 3))]
+# gflop_useful / gflop: the share of (output, tap) pairs whose tap is inside the input, squared (both axes).
+# res2a, 3x3 pad 1 on 56: 56 x 3 pairs less the first row's top tap and the last row's bottom one, 166 of 168;
+# res2b, 1x1: all; res3a, 3x3 stride 2 pad 1, 56 -> 28: only the first row's top tap is outside, 83 of 84.
+USEFUL = {"t:res2a": (166 / 168) ** 2, "t:res2b": 1.0, "t:res3a": (83 / 84) ** 2}
 NOISY = ("im2col_gemm", "fwd", "t:res2b", 2)
 FAILED = ("direct", "bwd_w", "t:res3a", 2)
 FEW_REPETITIONS = ("torch", "fwd", "t:res2a", 2)
 COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "family", "direction", "threads", "cache", "mb",
-           "gflop", "time_ms_median", "time_ms_min", "gflops_median", "peak_fraction", "arith_intensity", "bound",
+           "gflop", "gflop_useful", "time_ms_median", "time_ms_min", "gflops_median", "peak_fraction", "arith_intensity", "bound",
            "spread", "cv", "noisy", "repetitions", "workspace_bytes", "max_abs_err", "max_rel_err", "status", "reason",
            "implementation", "phase_gemm_ms"]
 
@@ -31,6 +35,12 @@ COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "family", "dir
 def gflop(layer):
     mb, ic, oc, oh, kh = dict((l, s) for l, _, s in LAYERS)[layer]
     return 2 * mb * oc * oh * oh * ic * kh * kh / 1e9
+
+
+def useful_rate(algorithm, layer, direction, threads):
+    """GFLOP/s on the useful count: what peak_fraction and the roofline place."""
+    r = rate(algorithm, layer, direction, threads)
+    return r * USEFUL[layer] if r else None
 
 
 def runs(algorithm, layer):
@@ -72,7 +82,8 @@ def rows(slower=None):
                     key = (name, d, layer, threads)
                     row = {"suite": "t", "layer": layer, "descriptor": descriptor, "weight": "1", "algorithm": name,
                            "family": family, "direction": d, "threads": str(threads), "cache": "warm", "mb": "8",
-                           "gflop": f"{gflop(layer):.6g}", "reason": "", "implementation": "",
+                           "gflop": f"{gflop(layer):.6g}", "gflop_useful": f"{gflop(layer) * USEFUL[layer]:.6g}",
+                           "reason": "", "implementation": "",
                            "workspace_bytes": str(1048576 * (1 + len(name) % 3))}
                     r = rate(name, layer, d, threads)
                     if r is None:
@@ -86,7 +97,7 @@ def rows(slower=None):
                     ms = gflop(layer) / r * 1e3
                     noisy = key == NOISY
                     row.update(time_ms_median=repr(ms), time_ms_min=repr(ms * 0.98), gflops_median=repr(r),
-                               peak_fraction=repr(r / PEAK[str(threads)]),
+                               peak_fraction=repr(r * USEFUL[layer] / PEAK[str(threads)]),
                                arith_intensity=str(10.0 * (1 + j_of(layer))),
                                bound="compute", spread="0.25" if noisy else "0.02", cv="0.2" if noisy else "0.01",
                                noisy="1" if noisy else "0", repetitions="5", max_abs_err="1e-6",

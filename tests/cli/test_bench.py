@@ -15,7 +15,7 @@ import unittest
 
 CONVLAB = None  # set from the command line
 PROBLEM = "mb1ic4ih8oc4kh3ph1"
-COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop",
+COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop", "gflop_useful",
            "time_ms_median", "time_ms_min", "gflops_median", "workspace_bytes", "max_abs_err", "max_rel_err",
            "status", "reason", "implementation"]
 QUICK = ["--repetitions", "2", "--min-time", "0.01"]
@@ -29,6 +29,11 @@ def read_rows(path):
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
         return reader.fieldnames, list(reader)
+
+
+def meta_peak(directory, threads):
+    with open(os.path.join(directory, "out.meta.json")) as f:
+        return json.load(f)["peak"]["fma_gflops"][threads]
 
 
 class Bench(unittest.TestCase):
@@ -64,6 +69,14 @@ class Bench(unittest.TestCase):
             self.assertGreater(median, 0)
             self.assertLessEqual(fastest, median)
             self.assertAlmostEqual(float(row["gflops_median"]), 18432e-9 / (median * 1e-3), delta=1e-3)
+            # Useful: only taps inside the 8x8 input; per axis 8 outputs x 3 taps less the two on the
+            # padding = 22, so 2 * 1 * 4 * 4 * 22 * 22. peak_fraction and the intensity count those.
+            self.assertAlmostEqual(float(row["gflop_useful"]), 15488e-9)
+            useful_rate = 15488e-9 / (median * 1e-3)
+            fraction = float(row["peak_fraction"]) * meta_peak(self.tmp, row["threads"])
+            self.assertAlmostEqual(fraction / useful_rate, 1, delta=1e-4)
+            # compulsory bytes: x 256 + w 144 + b 4 + y 256 floats = 2640 bytes
+            self.assertAlmostEqual(float(row["arith_intensity"]), 15488 / 2640, delta=1e-4)
             self.assertEqual(row["repetitions"], "2")
         self.assertIn("[2/2] reference fwd", result.stderr)
 

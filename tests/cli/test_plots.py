@@ -90,12 +90,13 @@ class Plots(unittest.TestCase):
             rows = self.tables[("Speed per direction (2 threads)", d)]
             layers = [l for l in LAYER_NAMES if (("direct", d, l, 2) != fx.FAILED)]  # FAILED counts nowhere
             rates = [fx.rate("direct", l, d, 2) for l in layers]
+            useful = [fx.useful_rate("direct", l, d, 2) for l in layers]
             baseline_best = [max(fx.rate(b, l, d, 2) for b in ("onednn", "onednn_blocked", "onednn_native", "torch"))
                              for l in layers]
             row = find_row(rows, "direct")
             self.assertEqual(row[1:4], [str(len(layers)), "direct", ""])
             self.assertEqual(row[4], g3(geo(rates)))
-            self.assertEqual(row[5], g3(geo(r / fx.PEAK["2"] for r in rates)))
+            self.assertEqual(row[5], g3(geo(r / fx.PEAK["2"] for r in useful)))
             self.assertEqual(row[6], g3(geo(r / b for r, b in zip(rates, baseline_best))))
             self.assertEqual(find_row(rows, "naive")[3], "slow")
             self.assertEqual(find_row(rows, "onednn_native")[3], "baseline")
@@ -134,7 +135,8 @@ class Plots(unittest.TestCase):
             ranked = sorted(score, key=score.get, reverse=True)
             row = find_row(rows, cls, "fwd")
             self.assertEqual(row[2:5], ["1", ranked[0], f"{score[ranked[0]] / score[ranked[1]]:.2f}x {ranked[1]}"])
-            self.assertEqual(row[6], ", ".join(f"{f} {s / fx.PEAK['2']:.2g}" for f, s in score.items()))
+            fractions = (s * fx.USEFUL[layer] / fx.PEAK["2"] for s in score.values())
+            self.assertEqual(row[6], ", ".join(f"{f} {v:.2g}" for f, v in zip(score, fractions)))
 
     def test_direct_against_gemm(self):
         rows = section_named(self.tables, "Direct convolution against im2col")
@@ -167,7 +169,7 @@ class Plots(unittest.TestCase):
             row = find_row(rows, "direct vs onednn_native, geomean", d)
             self.assertEqual(row[3], f"{g3(ratio)} ({len(layers)} layers)")
             self.assertEqual(row[5], "met" if ratio >= 0.9 else "NOT met")
-            fraction = geo(fx.rate("direct", l, d, 2) / fx.PEAK["2"] for l in layers)
+            fraction = geo(fx.useful_rate("direct", l, d, 2) / fx.PEAK["2"] for l in layers)
             row = find_row(rows, "direct: fraction of the measured FMA peak, geomean", d)
             self.assertEqual((row[3], row[5]), (f"{g3(fraction)} ({len(layers)} layers)", "NOT met"))
 
@@ -190,6 +192,41 @@ class Plots(unittest.TestCase):
         result = script("plot.py", self.csv, "--out", os.path.join(self.tmp, "bad"), "--targets", bad)
         self.assertEqual(result.returncode, 2)
         self.assertRegex(result.stderr, r"^plot.py: error: targets .*entry 1: metric 'speed' is not one of")
+
+
+class UsefulCount(unittest.TestCase):
+    """Peak fractions on the useful count: from the CSV's gflop_useful when peak_fraction is absent, and the
+    nominal count, said aloud, for a CSV older than gflop_useful."""
+
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, SCRIPTS)
+
+    def test_fraction_without_the_column_uses_gflop_useful(self):
+        from bench_results import Results
+        rows = [{k: v for k, v in r.items() if k != "peak_fraction"} for r in fx.rows()]
+        res = Results(rows, fx.metadata())
+        self.assertTrue(res.useful_counted)
+        expected = fx.useful_rate("direct", "t:res2a", "fwd", 2) / fx.PEAK["2"]
+        self.assertAlmostEqual(res.peak_fraction("direct", "fwd", "t:res2a"), expected, delta=1e-5 * expected)  # 6 digits in the CSV
+        self.assertLess(res.peak_fraction("direct", "fwd", "t:res2a"),
+                        fx.rate("direct", "t:res2a", "fwd", 2) / fx.PEAK["2"])
+
+    def test_csv_without_gflop_useful_falls_back_to_the_nominal_count_and_says_so(self):
+        run = os.path.join(tempfile.mkdtemp(prefix="convlab_old_csv_"), "old")
+        try:
+            columns = [c for c in fx.COLUMNS if c not in ("gflop_useful", "peak_fraction")]
+            csv_path = fx.write_run(run, "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()), columns=columns)
+            result = script("plot.py", csv_path)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertIn("no gflop_useful column", result.stderr)  # the roofline's note
+            with open(os.path.join(run, "SUMMARY.md")) as f:
+                text = f.read()
+            self.assertIn("This CSV has no gflop_useful column", text)
+            row = find_row(tables(text)[("Speed per direction (2 threads)", "fwd")], "direct")
+            self.assertEqual(row[5], g3(geo(fx.rate("direct", l, "fwd", 2) / fx.PEAK["2"] for l in LAYER_NAMES)))
+        finally:
+            shutil.rmtree(os.path.dirname(run), ignore_errors=True)
 
 
 class FftOnLargeKernels(unittest.TestCase):

@@ -30,7 +30,7 @@ def test_rows_have_the_csv_columns_and_values(convlab_executable, tmp_path):
     row, cli = rows[0], cli_rows[0]
     assert set(row) == set(cli) | {"family"}
     assert list(row)[:len(cli)] == list(cli)  # the CSV's order
-    for column in ["layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop",
+    for column in ["layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop", "gflop_useful",
                    "status", "max_abs_err", "max_rel_err", "workspace_bytes", "repetitions", "implementation"]:
         assert str(row[column]) == cli[column] or float(row[column]) == float(cli[column]), column
     assert row["suite"] == "python" and row["family"] == "gemm"

@@ -20,6 +20,13 @@ def test_attributes_follow_the_descriptor():
     assert p.flops() == 2 * 3 * 6 * 4 * 6 * 2 * 3 * 2
 
 
+def test_useful_flops_leave_out_the_padding_taps():
+    # 3x3 pad 1 on 4x4: per axis 2 + 3 + 3 + 2 = 10 of the 12 (output, tap) pairs fall inside the input.
+    p = convlab.Problem("mb1ic1ih4oc1oh4kh3ph1")
+    assert p.flops() == 2 * 12 * 12
+    assert p.useful_flops() == 2 * 10 * 10
+
+
 def test_str_is_the_canonical_descriptor_and_parses_back():
     p = convlab.Problem("mb2ic16ih8oc16kh3ph1")
     assert convlab.Problem(str(p)) == p
