@@ -15,9 +15,9 @@
 //   run:       xnn_run_operator alone (the timed call);
 //   stage_out: y from NHWC in the workspace back into NCHW.
 // The operator is created anew in every stage_in rather than cached by weight
-// pointer: callers (the training test, Python) change the weights in place
-// under the same pointer, and comparing their content would cost about what
-// packing them does. It is all outside the timed call either way.
+// pointer: callers (a training loop, the training test) change the weights
+// in place under the same pointer, and comparing their content would cost
+// about what packing them does. It is all outside the timed call either way.
 //
 // Geometry: convlab's dilation counts zeros between taps, XNNPACK's the step
 // between taps (dh + 1). A negative bottom or right padding (input rows or
