@@ -15,6 +15,7 @@ std::unique_ptr<Algorithm> make_onednn();
 std::unique_ptr<Algorithm> make_onednn_blocked();
 std::unique_ptr<Algorithm> make_onednn_native();
 std::unique_ptr<Algorithm> make_onednn_winograd();
+std::unique_ptr<Algorithm> make_xnnpack();
 #ifdef CONVLAB_HAVE_TORCH
 std::unique_ptr<Algorithm> make_torch();
 #endif
@@ -35,6 +36,7 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_onednn_blocked());
         list.push_back(make_onednn_native());
         list.push_back(make_onednn_winograd());
+        list.push_back(make_xnnpack());
 #ifdef CONVLAB_HAVE_TORCH
         list.push_back(make_torch());
 #endif
