@@ -45,7 +45,8 @@ python_for_plots() {
 
 scripts/setup.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DPython3_EXECUTABLE="$(python_for_plots)"
-cmake --build build -j"$(nproc)" --target convlab
+# convlab; the Python module and the standalone programs the baselines' cross-check runs.
+cmake --build build -j"$(nproc)" --target convlab _convlab crosscheck_programs
 
 mkdir -p results
 status=0
@@ -65,6 +66,12 @@ bench() {
 }
 
 bench resnet_50 5 0.05 "$@"
+# Each baseline's ResNet-50 rows against its library run on its own, right
+# after the bench that timed them (crosscheck_baselines.py says how).
+start=$SECONDS
+env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$(python_for_plots)" scripts/crosscheck_baselines.py \
+    results/resnet_50.csv --out results/crosscheck --repetitions 3 --min-time 0.05 || status=$?
+echo "run.sh: crosscheck took $((SECONDS - start))s"
 bench mobilenet_dw 5 0.05 "$@"
 bench alexnet 5 0.05 "$@"
 bench googlenet_v1 3 0.02 "$@"
@@ -76,7 +83,7 @@ scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_
 
 python="$(python_for_plots)"
 "$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
-    --append results/pick.md --append results/cost_model.md
+    --append results/pick.md --append results/cost_model.md --append results/crosscheck.md
 for set in mobilenet_dw alexnet googlenet_v1; do
     mkdir -p "build/plots_$set"
     "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set"
@@ -91,6 +98,8 @@ run.sh: results in $root/results/
   *.meta.json           machine and measured peak, algorithms, libraries, commit, command line
   SUMMARY.md            ResNet-50: speeds, peak fractions, winners, layer classes, accuracy, targets
   SUMMARY_*.md          the same for the depthwise, AlexNet and GoogLeNet sets
+  crosscheck.md, crosscheck.csv
+                        each baseline's ResNet-50 rows against its library run on its own
   pick.md, cost_model.md, *.plan.json, winners*.png
                         convlab pick: the plan, the network totals, the cost model's held-out scores
   *.png                 plots (heatmaps, rooflines, GFLOP/s per layer, workspace, ...)
