@@ -11,6 +11,7 @@ std::unique_ptr<Algorithm> make_winograd_f2x3();
 std::unique_ptr<Algorithm> make_winograd_f4x3();
 std::unique_ptr<Algorithm> make_fft();
 std::unique_ptr<Algorithm> make_direct();
+std::unique_ptr<Algorithm> make_direct_native();
 std::unique_ptr<Algorithm> make_onednn();
 std::unique_ptr<Algorithm> make_onednn_blocked();
 std::unique_ptr<Algorithm> make_onednn_native();
@@ -32,6 +33,7 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_winograd_f4x3());
         list.push_back(make_fft());
         list.push_back(make_direct());
+        list.push_back(make_direct_native());
         list.push_back(make_onednn());
         list.push_back(make_onednn_blocked());
         list.push_back(make_onednn_native());

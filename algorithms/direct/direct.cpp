@@ -5,6 +5,14 @@
 // tile kernel (backward data per stride phase, by gathering), backward weights
 // its own. AVX-512 and AVX2 kernels are in every build and chosen at run time
 // (isa.hpp; CONVLAB_ISA overrides).
+//
+// direct_native is the same plan and kernels with the layout conversions
+// outside the timed call, as onednn_native has oneDNN's reorders: stage_in
+// makes the blocked copies of the inputs and weights in the workspace, the
+// timed call runs the kernels on them (their tiles still store to the NCHW
+// output), stage_out converts blocked results back (dW; a strided 1x1's dX).
+// The table then shows both what an NCHW caller pays (direct) and what the
+// kernels cost (direct_native).
 #include <memory>
 #include <string>
 
@@ -19,22 +27,34 @@ namespace {
 
 class DirectPrimitive final : public Primitive {
 public:
-    DirectPrimitive(direct::Plan plan, int threads) : Primitive(threads), plan_(std::move(plan)) {}
+    DirectPrimitive(direct::Plan plan, int threads, bool staged)
+        : Primitive(threads), plan_(std::move(plan)), staged_(staged) {}
     std::string implementation() const override { return std::string(direct::to_string(plan_.isa)); }
     // Per-thread tile buffers: sized for the thread count it was prepared for.
     int64_t workspace_bytes() const override { return plan_.total_floats * int64_t(sizeof(float)); }
+    void stage_in(const ConvArgs& args) const override {
+        if (staged_) run_stage(args, direct::Stage::in);
+    }
+    void stage_out(const ConvArgs& args) const override {
+        if (staged_) run_stage(args, direct::Stage::out);
+    }
 
 protected:
     void run(const ConvArgs& args) const override {
-        switch (plan_.isa) {
-            case direct::Isa::avx512: direct::run_avx512(plan_, args); break;
-            case direct::Isa::avx2: direct::run_avx2(plan_, args); break;
-            case direct::Isa::scalar: direct::run_scalar(plan_, args); break;
-        }
+        run_stage(args, staged_ ? direct::Stage::conv : direct::Stage::all);
     }
 
 private:
+    void run_stage(const ConvArgs& args, direct::Stage stage) const {
+        switch (plan_.isa) {
+            case direct::Isa::avx512: direct::run_avx512(plan_, args, stage); break;
+            case direct::Isa::avx2: direct::run_avx2(plan_, args, stage); break;
+            case direct::Isa::scalar: direct::run_scalar(plan_, args, stage); break;
+        }
+    }
+
     direct::Plan plan_;
+    bool staged_;  // direct_native: the conversions are stage_in / stage_out
 };
 
 class Direct final : public Algorithm {
@@ -50,12 +70,26 @@ public:
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     // Never declines; the ISA comes from the CPU or CONVLAB_ISA.
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, direct::chosen_isa()), threads);
+        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, direct::chosen_isa()), threads, false);
+    }
+};
+
+class DirectNative final : public Algorithm {
+public:
+    std::string_view name() const override { return "direct_native"; }
+    std::string_view family() const override { return "direct"; }
+    std::string_view description() const override {
+        return "direct's kernels in its own blocked layouts: the conversions from and to NCHW outside the timed call";
+    }
+    Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
+    Prepared prepare(const Problem& p, Direction d, int threads) const override {
+        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, direct::chosen_isa()), threads, true);
     }
 };
 
 }  // namespace
 
 std::unique_ptr<Algorithm> make_direct() { return std::make_unique<Direct>(); }
+std::unique_ptr<Algorithm> make_direct_native() { return std::make_unique<DirectNative>(); }
 
 }  // namespace convlab

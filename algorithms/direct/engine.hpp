@@ -255,12 +255,18 @@ void run_depthwise_grad(const WeightsGrad& g, const Problem& p, int threads, con
     }
 }
 
+// One stage of a call, or all of it (dispatch.hpp). The pointwise and
+// depthwise-plane paths read NCHW in place: they have no stage but conv.
 template <class V>
-void run_plan(const Plan& plan, const ConvArgs& a) {
+void run_plan(const Plan& plan, const ConvArgs& a, Stage stage) {
     const Problem& p = plan.p;
     const int T = plan.threads;
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *in = ws + plan.off_in, *w = ws + plan.off_w, *bias = ws + plan.off_bias, *out = ws + plan.off_out;
+    const bool stage_in = stage == Stage::all || stage == Stage::in;
+    const bool conv = stage == Stage::all || stage == Stage::conv;
+    const bool stage_out = stage == Stage::all || stage == Stage::out;
+    if ((plan.pointwise.active || plan.planes.active) && !conv) return;
     if (plan.pointwise.active) return run_pointwise<V>(plan, a);
     if (plan.planes.active) {
         {
@@ -277,22 +283,22 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
     if (plan.d == Direction::bwd_w) {
         const WeightsGrad& g = plan.grad;
         const int64_t groups = g.depthwise ? 1 : p.g;
-        {
+        if (stage_in) {
             PhaseScope scope(a.phases, "reorder_in");
             if (!g.x_nchw) to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, in, T);
             to_blocked(a.dy, p.mb, groups, p.oh, p.ow, g.dy, out, T);
         }
-        {
+        if (conv) {
             PhaseScope scope(a.phases, "conv");
             if (g.depthwise) run_depthwise_grad<V>(g, p, T, in, out, w);
             else run_weights_grad<V>(g, p, T, g.x_nchw ? a.x : in, out, w);
         }
-        {
+        if (stage_out) {
             PhaseScope scope(a.phases, "reorder_out");
             if (g.depthwise) depthwise_weights_from_blocked(w, p, g.dy, a.dw);
             else weights_from_blocked(w, p, g.x, g.dy, a.dw, T);
         }
-        if (a.db) {
+        if (conv && a.db) {
             PhaseScope scope(a.phases, "bias");
             bias_gradient(p, a.dy, a.db);
         }
@@ -302,7 +308,7 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
     const bool fwd = plan.d == Direction::fwd;
     float* dense = ws + plan.off_dense;
     const bool gathered = e.flat_1x1 && !e.dense;
-    {
+    if (stage_in) {
         PhaseScope scope(a.phases, "reorder_in");
         if (fwd && gathered) gather_pixels(a.x, p, dense, T);
         to_blocked(fwd ? (gathered ? dense : a.x) : a.dy, p.mb, e.groups, e.src_h, e.src_w, e.in, in, T);
@@ -310,12 +316,12 @@ void run_plan(const Plan& plan, const ConvArgs& a) {
         else weights_to_blocked(a.w, p, e.in, e.out, !fwd, w, T);
         if (fwd) bias_to_blocked(a.b, e.groups, e.out, bias);
     }
-    {
+    if (conv) {
         // The tiles go straight to the NCHW output.
         PhaseScope scope(a.phases, "conv");
         run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx));
     }
-    if (!fwd && gathered) {
+    if (stage_out && !fwd && gathered) {
         PhaseScope scope(a.phases, "reorder_out");
         scatter_pixels(dense, p, a.dx, T);
     }

@@ -46,7 +46,7 @@ struct Avx2 {
 
 namespace convlab::direct {
 
-void run_avx2(const Plan& plan, const ConvArgs& args) { run_plan<Avx2>(plan, args); }
+void run_avx2(const Plan& plan, const ConvArgs& args, Stage stage) { run_plan<Avx2>(plan, args, stage); }
 
 }  // namespace convlab::direct
 

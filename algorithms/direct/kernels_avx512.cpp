@@ -36,7 +36,7 @@ struct Avx512 {
 
 namespace convlab::direct {
 
-void run_avx512(const Plan& plan, const ConvArgs& args) { run_plan<Avx512>(plan, args); }
+void run_avx512(const Plan& plan, const ConvArgs& args, Stage stage) { run_plan<Avx512>(plan, args, stage); }
 
 }  // namespace convlab::direct
 

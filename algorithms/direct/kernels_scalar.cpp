@@ -50,6 +50,6 @@ struct Scalar {
 
 namespace convlab::direct {
 
-void run_scalar(const Plan& plan, const ConvArgs& args) { run_plan<Scalar>(plan, args); }
+void run_scalar(const Plan& plan, const ConvArgs& args, Stage stage) { run_plan<Scalar>(plan, args, stage); }
 
 }  // namespace convlab::direct
