@@ -19,7 +19,7 @@ R = 3
 
 
 def solve(rows, rhs):
-    """Exact least-squares-free solve of a consistent system (Gauss-Jordan)."""
+    """x with rows . x = rhs exactly (Gauss-Jordan); the system may be overdetermined but must be consistent."""
     n = len(rows[0])
     a = [list(r) + [b] for r, b in zip(rows, rhs)]
     pivots, row = [], 0
