@@ -9,6 +9,7 @@ std::unique_ptr<Algorithm> make_im2col_gemm_fullconv();
 std::unique_ptr<Algorithm> make_stride_view();
 std::unique_ptr<Algorithm> make_winograd_f2x3();
 std::unique_ptr<Algorithm> make_winograd_f4x3();
+std::unique_ptr<Algorithm> make_winograd_f6x3();
 std::unique_ptr<Algorithm> make_fft();
 std::unique_ptr<Algorithm> make_direct();
 std::unique_ptr<Algorithm> make_direct_native();
@@ -31,6 +32,7 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_stride_view());
         list.push_back(make_winograd_f2x3());
         list.push_back(make_winograd_f4x3());
+        list.push_back(make_winograd_f6x3());
         list.push_back(make_fft());
         list.push_back(make_direct());
         list.push_back(make_direct_native());

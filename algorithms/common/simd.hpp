@@ -58,12 +58,19 @@ inline void store_lanes(float* p, Lanes<L> v) {
 // Reads p[0 .. 8 * S - 1].
 template <int S>
 inline Lanes<8> strided_lanes(const float* p) {
-    static_assert(S == 1 || S == 2 || S == 4, "strides of 1, 2 or 4");
+    static_assert(S == 1 || S == 2 || S == 4 || S == 6, "strides of 1, 2, 4 or 6");
     using index = LaneIndex8;
     if constexpr (S == 1) {
         return load_lanes<8>(p);
     } else if constexpr (S == 2) {
         return __builtin_shuffle(load_lanes<8>(p), load_lanes<8>(p + 8), index{0, 2, 4, 6, 8, 10, 12, 14});
+    } else if constexpr (S == 6) {
+        // Elements 0, 6, 12 | 18, 24, 30 | 36, 42 of three 16-element pairs.
+        const Lanes<8> a = __builtin_shuffle(load_lanes<8>(p), load_lanes<8>(p + 8), index{0, 6, 12, 0, 0, 0, 0, 0});
+        const Lanes<8> b = __builtin_shuffle(load_lanes<8>(p + 16), load_lanes<8>(p + 24), index{2, 8, 14, 0, 0, 0, 0, 0});
+        const Lanes<8> c = __builtin_shuffle(load_lanes<8>(p + 32), load_lanes<8>(p + 40), index{4, 10, 0, 0, 0, 0, 0, 0});
+        const Lanes<8> ab = __builtin_shuffle(a, b, index{0, 1, 2, 8, 9, 10, 0, 0});
+        return __builtin_shuffle(ab, c, index{0, 1, 2, 3, 4, 5, 8, 9});
     } else {
         const index quarter{0, 4, 8, 12, 0, 4, 8, 12};
         const Lanes<8> low = __builtin_shuffle(load_lanes<8>(p), load_lanes<8>(p + 8), quarter);

@@ -65,6 +65,9 @@ template std::vector<double> winograd_correlate_2d<TileF2x3>(const std::vector<d
 template std::vector<double> winograd_correlate_2d<TileF4x3>(const std::vector<double>&, const std::vector<double>&);
 template std::vector<double> filter_transform_2d<TileF2x3>(const std::vector<double>&);
 template std::vector<double> filter_transform_2d<TileF4x3>(const std::vector<double>&);
+template std::vector<double> winograd_correlate_1d<TileF6x3>(const std::vector<double>&, const std::vector<double>&);
+template std::vector<double> winograd_correlate_2d<TileF6x3>(const std::vector<double>&, const std::vector<double>&);
+template std::vector<double> filter_transform_2d<TileF6x3>(const std::vector<double>&);
 
 std::vector<double> direct_correlate_1d(const std::vector<double>& d, const std::vector<double>& g) {
     if (g.empty() || d.size() < g.size()) throw std::invalid_argument("direct_correlate_1d: input shorter than filter");

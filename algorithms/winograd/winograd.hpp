@@ -62,6 +62,38 @@ struct TileF4x3 {
     static constexpr Matrix<4, 6> AT{{{1, 1, 1, 1, 1, 0}, {0, 1, -1, 2, -2, 0}, {0, 1, 1, 4, 4, 0}, {0, 1, -1, 8, -8, 1}}};
 };
 
+// F(6x6, 3x3): points 0, 1, -1, 2, -2, 1/2, -1/2, infinity. With F(4,3)'s
+// points plus +-1/2 the entries stay small (B^T's largest is 21/4, A^T's 32);
+// further integer points would bring 3^5 = 243 into A^T. Derived in exact
+// rational arithmetic by scripts/winograd_matrices.py: A^T[i][j] = a_j^i,
+// G's row j a scale times (1, a_j, a_j^2), B^T solved so that A^T [(G g) .
+// (B^T d)] is the correlation (the scales are the widely used set's).
+struct TileF6x3 {
+    static constexpr int m = 6, r = 3, alpha = 8;
+    static constexpr Matrix<8, 8> BT{{{1, 0, -21.0 / 4, 0, 21.0 / 4, 0, -1, 0},
+                                      {0, 1, 1, -17.0 / 4, -17.0 / 4, 1, 1, 0},
+                                      {0, -1, 1, 17.0 / 4, -17.0 / 4, -1, 1, 0},
+                                      {0, 1.0 / 2, 1.0 / 4, -5.0 / 2, -5.0 / 4, 2, 1, 0},
+                                      {0, -1.0 / 2, 1.0 / 4, 5.0 / 2, -5.0 / 4, -2, 1, 0},
+                                      {0, 2, 4, -5.0 / 2, -5, 1.0 / 2, 1, 0},
+                                      {0, -2, 4, 5.0 / 2, -5, -1.0 / 2, 1, 0},
+                                      {0, -1, 0, 21.0 / 4, 0, -21.0 / 4, 0, 1}}};
+    static constexpr Matrix<8, 3> G{{{1, 0, 0},
+                                     {-2.0 / 9, -2.0 / 9, -2.0 / 9},
+                                     {-2.0 / 9, 2.0 / 9, -2.0 / 9},
+                                     {1.0 / 90, 1.0 / 45, 2.0 / 45},
+                                     {1.0 / 90, -1.0 / 45, 2.0 / 45},
+                                     {32.0 / 45, 16.0 / 45, 8.0 / 45},
+                                     {32.0 / 45, -16.0 / 45, 8.0 / 45},
+                                     {0, 0, 1}}};
+    static constexpr Matrix<6, 8> AT{{{1, 1, 1, 1, 1, 1, 1, 0},
+                                      {0, 1, -1, 2, -2, 1.0 / 2, -1.0 / 2, 0},
+                                      {0, 1, 1, 4, 4, 1.0 / 4, 1.0 / 4, 0},
+                                      {0, 1, -1, 8, -8, 1.0 / 8, -1.0 / 8, 0},
+                                      {0, 1, 1, 16, 16, 1.0 / 16, 1.0 / 16, 0},
+                                      {0, 1, -1, 32, -32, 1.0 / 32, -1.0 / 32, 1}}};
+};
+
 // out[r][j][l] = sum_c M[r][c] in[c][j][l] over the first index; J columns.
 // Zero coefficients are skipped and the first term initialises the sum, so
 // with constant coefficients only the necessary adds and multiplies remain.

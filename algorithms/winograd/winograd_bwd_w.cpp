@@ -190,5 +190,6 @@ std::unique_ptr<Primitive> winograd_backward_weights(const Problem& p, int threa
 
 template std::unique_ptr<Primitive> winograd_backward_weights<TileF2x3>(const Problem&, int);
 template std::unique_ptr<Primitive> winograd_backward_weights<TileF4x3>(const Problem&, int);
+template std::unique_ptr<Primitive> winograd_backward_weights<TileF6x3>(const Problem&, int);
 
 }  // namespace convlab

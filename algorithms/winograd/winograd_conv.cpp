@@ -42,10 +42,10 @@ constexpr int64_t max_block = 512;
 // 36 rows per tile, not 16, and at 128 to 256 columns they left the L2:
 // 64 columns cut res2a's forward from 5.3 to 4.6 ms and res3a's from 4.4 to
 // 3.9 (2 threads, min of 3 interleaved runs, on a 1 MiB-L2 Zen 4), and
-// changed nothing on res4a and res5a.
+// changed nothing on res4a and res5a. F(6,3) (64 rows per tile) takes F(4,3)'s.
 template <class Tile>
 int64_t min_block_tiles(const Problem& p) {
-    return Tile::alpha == 6 ? 64 : std::clamp<int64_t>(2 * p.icg(), 128, 256);
+    return Tile::alpha >= 6 ? 64 : std::clamp<int64_t>(2 * p.icg(), 128, 256);
 }
 
 template <class Tile>
@@ -372,5 +372,6 @@ Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, 
 
 template Prepared winograd_prepare<TileF2x3>(std::string_view, const Problem&, Direction, int);
 template Prepared winograd_prepare<TileF4x3>(std::string_view, const Problem&, Direction, int);
+template Prepared winograd_prepare<TileF6x3>(std::string_view, const Problem&, Direction, int);
 
 }  // namespace convlab

@@ -1,5 +1,5 @@
-// The Winograd convolution engine shared by winograd_f2x3 and winograd_f4x3,
-// parameterised by the tile (TileF2x3 or TileF4x3 from winograd.hpp).
+// The Winograd convolution engine shared by winograd_f2x3, _f4x3 and _f6x3,
+// parameterised by the tile (TileF2x3, TileF4x3 or TileF6x3, winograd.hpp).
 //
 // fwd:   per block of output tiles and per group, the input transform
 //        B^T d B of every alpha x alpha input tile, alpha^2 GEMMs
@@ -23,7 +23,7 @@
 namespace convlab {
 
 // The primitive of direction d, or "<name>: needs 3x3 kernel, stride 1, no
-// dilation". Tile is TileF2x3 or TileF4x3 (winograd.hpp).
+// dilation". Tile is TileF2x3, TileF4x3 or TileF6x3 (winograd.hpp).
 template <class Tile>
 Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, int threads);
 

@@ -1,5 +1,5 @@
 // The Winograd matrices against direct correlation: the identities that make
-// them F(2,3) and F(4,3) at all, in 1-D and 2-D, on random real data; F(2,3)
+// them F(2,3), F(4,3) and F(6,3) at all, in 1-D and 2-D, on random real data; F(2,3)
 // bit-exact on small integers; and the F(3, m) form the weight gradient uses.
 #include <catch2/catch.hpp>
 
@@ -91,6 +91,39 @@ TEST_CASE("F(4,3) matrices compute the correlation in 1-D and 2-D", "[winograd]"
     check_identities<TileF4x3>(12);
 }
 
+TEST_CASE("F(6,3) matrices compute the correlation in 1-D and 2-D", "[winograd]") {
+    check_identities<TileF6x3>(16);
+}
+
+TEST_CASE("F(6,3) matrices match an independent construction from the points", "[winograd]") {
+    // Each A^T column j < 7 evaluates at point a_j (A^T[i][j] = a_j^i), each
+    // G row j < 7 is a multiple of (1, a_j, a_j^2): the Toom-Cook form the
+    // correlation identity above alone does not pin down (which points).
+    const double points[7] = {0, 1, -1, 2, -2, 0.5, -0.5};
+    for (int j = 0; j < 7; ++j) {
+        INFO("point " << points[j]);
+        for (int i = 0; i < 6; ++i) CHECK(TileF6x3::AT.v[i][j] == std::pow(points[j], i));
+        const double scale = TileF6x3::G.v[j][0];
+        REQUIRE(scale != 0);
+        CHECK(TileF6x3::G.v[j][1] == Approx(scale * points[j]).margin(1e-15));
+        CHECK(TileF6x3::G.v[j][2] == Approx(scale * points[j] * points[j]).margin(1e-15));
+    }
+    // The point at infinity: the last column of A^T and row of G pick the
+    // leading coefficients.
+    for (int i = 0; i < 6; ++i) CHECK(TileF6x3::AT.v[i][7] == (i == 5 ? 1 : 0));
+    CHECK((TileF6x3::G.v[7][0] == 0 && TileF6x3::G.v[7][1] == 0 && TileF6x3::G.v[7][2] == 1));
+}
+
+TEST_CASE("F(6,3) on small integers is within 1e-9 in double, not bit for bit", "[winograd]") {
+    // G's 2/9, 1/90, 1/45, 32/45 round even in double: integer data gives the
+    // correlation to ~1e-12, not bit for bit (in fp32 the contract is inexact).
+    std::mt19937_64 rng(17);
+    for (int trial = 0; trial < 200; ++trial) {
+        const auto d = random_integers(rng, 64), g = random_integers(rng, 9);
+        CHECK(max_difference(winograd_correlate_2d<TileF6x3>(d, g), direct_correlate_2d(d, 8, g, 3)) < 1e-9);
+    }
+}
+
 TEST_CASE("F(2,3) is exact on small integers", "[winograd]") {
     std::mt19937_64 rng(13);
     for (int trial = 0; trial < 200; ++trial) {
@@ -102,6 +135,7 @@ TEST_CASE("F(2,3) is exact on small integers", "[winograd]") {
 TEST_CASE("the transposed matrices give the weight-gradient form F(3, m)", "[winograd]") {
     check_weight_gradient_form<TileF2x3>(14);
     check_weight_gradient_form<TileF4x3>(15);
+    check_weight_gradient_form<TileF6x3>(18);
 }
 
 TEST_CASE("the filter transform of a delta filter is the matching column products of G", "[winograd]") {

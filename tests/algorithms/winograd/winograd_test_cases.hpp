@@ -1,7 +1,7 @@
-// Problems and checks shared by test_winograd_f2x3.cpp and test_winograd_f4x3.cpp:
-// every direction against the double reference through check() (integer pass
-// exact or within tolerance, real pass within tolerance), declines with their
-// reasons, and bit-identical repeats.
+// Problems and checks shared by test_winograd_f2x3.cpp, _f4x3.cpp and _f6x3.cpp:
+// every direction against the double reference through check() at 1 and 2
+// threads (integer pass exact or within tolerance, real pass within
+// tolerance), declines with their reasons, and bit-identical repeats.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -17,7 +17,7 @@
 namespace convlab::testing {
 
 // 3x3 stride-1 problems the Winograd algorithms must run. Sizes are chosen so
-// tiles of 2 and of 4 hang over the bottom/right edge.
+// tiles of 2, of 4 and of 6 hang over the bottom/right edge.
 inline const std::vector<std::string> winograd_problems = {
     "mb2ic3ih8oc4kh3ph1",                     // padding 1, a whole number of 2-tiles
     "mb2ic5ih9oc3kh3ph0",                     // padding 0, odd output (7): tiles hang over
@@ -33,6 +33,8 @@ inline const std::vector<std::string> winograd_problems = {
     "mb3ic8ih37oc8kh3ph1",                    // several tile blocks per thread
     "g2mb2ic34ih15oc18kh3ph1",                // channel counts not multiples of 16 per group
     "mb2ic37ih5oc200kh3ph1",                  // fewer tiles than output channels: filters streamed in 2 oc blocks
+    "mb1ic3ih9iw61oc4kh3kw3ph1pw1",           // 11 tiles of 6 in a row: two lane groups, the last hanging over
+    "mb2ic4ih17iw50oc3kh3kw3ph0pw0",          // 15 x 48 outputs: 6-tiles exactly fill 8 lanes; rows hang over
 };
 
 inline const std::vector<std::string> non_winograd_problems = {
@@ -49,9 +51,11 @@ inline void check_all_directions(const Algorithm& algorithm) {
     for (Direction d : all_directions) {
         INFO(algorithm.name() << " " << to_string(d) << " " << descriptor);
         REQUIRE(testing::decline_reason(algorithm, p, d) == "");
-        const Verdict v = check(algorithm, p, d, 7);
-        INFO(v.reason << " worst: " << v.worst << " max rel " << v.max_rel_err);
-        CHECK(v.status == Status::passed);
+        for (int threads : {1, 2}) {
+            const Verdict v = check(algorithm, p, d, 7, threads);
+            INFO(threads << " threads: " << v.reason << " worst: " << v.worst << " max rel " << v.max_rel_err);
+            CHECK(v.status == Status::passed);
+        }
     }
 }
 
