@@ -14,6 +14,7 @@ std::unique_ptr<Algorithm> make_direct();
 std::unique_ptr<Algorithm> make_onednn();
 std::unique_ptr<Algorithm> make_onednn_blocked();
 std::unique_ptr<Algorithm> make_onednn_native();
+std::unique_ptr<Algorithm> make_libxsmm();
 #ifdef CONVLAB_HAVE_TORCH
 std::unique_ptr<Algorithm> make_torch();
 #endif
@@ -33,6 +34,7 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_onednn());
         list.push_back(make_onednn_blocked());
         list.push_back(make_onednn_native());
+        list.push_back(make_libxsmm());
 #ifdef CONVLAB_HAVE_TORCH
         list.push_back(make_torch());
 #endif
