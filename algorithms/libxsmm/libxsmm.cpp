@@ -227,15 +227,17 @@ protected:
         PhaseScope scope(a.phases, "conv");
         std::atomic<libxsmm_dnn_err_t> failed{LIBXSMM_DNN_SUCCESS};
         float* bias_buffer = bias_operand_ >= 0 ? blocked(a, bias_operand_) : nullptr;
+        // Each synchronisation of the two costs a wake-up when the machine is
+        // busy, so the bias loops add as few as they can: db reads only dy
+        // and goes first without any; the bias add needs all of y written.
 #pragma omp parallel num_threads(threads())
         {
+            if (kind_ == LIBXSMM_DNN_COMPUTE_KIND_UPD && a.db) sum_bias_gradient(bias_buffer, a.db);
             const libxsmm_dnn_err_t status = libxsmm_dnn_execute_st(layer_.get(), kind_, 0, omp_get_thread_num());
             if (status != LIBXSMM_DNN_SUCCESS) failed = status;
             if (kind_ == LIBXSMM_DNN_COMPUTE_KIND_FWD && a.b) {
 #pragma omp barrier
                 add_bias(bias_buffer, a.b);
-            } else if (kind_ == LIBXSMM_DNN_COMPUTE_KIND_UPD && a.db) {
-                sum_bias_gradient(bias_buffer, a.db);  // reads dy, which the update does not write
             }
         }
         check(failed, "execute_st");
@@ -256,10 +258,11 @@ private:
     }
     float* blocked(const ConvArgs& a, int i) const { return reinterpret_cast<float*>(a.workspace + staged_[size_t(i)].offset); }
 
-    // y[n][kb][pixel][k] += b[kb * ofmblock + k], shared among the calling region's threads.
+    // y[n][kb][pixel][k] += b[kb * ofmblock + k], shared among the calling
+    // region's threads (its end is the barrier).
     void add_bias(float* y, const float* b) const {
         const int64_t blocks = oc_ / ofmblock_;
-#pragma omp for
+#pragma omp for nowait
         for (int64_t nk = 0; nk < mb_ * blocks; ++nk) {
             float* plane = y + nk * pixels_ * ofmblock_;
             const float* bias = b + (nk % blocks) * ofmblock_;
@@ -268,10 +271,11 @@ private:
         }
     }
 
-    // db[kb * ofmblock + k] = sum over n and pixels of dy[n][kb][pixel][k], in double.
+    // db[kb * ofmblock + k] = sum over n and pixels of dy[n][kb][pixel][k], in
+    // double, shared among the region's threads without waiting for them.
     void sum_bias_gradient(const float* dy, float* db) const {
         const int64_t blocks = oc_ / ofmblock_;
-#pragma omp for
+#pragma omp for nowait
         for (int64_t kb = 0; kb < blocks; ++kb) {
             double sum[64] = {};  // ofmblock <= 64 (checked in prepare)
             for (int64_t n = 0; n < mb_; ++n) {
