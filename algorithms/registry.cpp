@@ -18,6 +18,7 @@ std::unique_ptr<Algorithm> make_onednn_blocked();
 std::unique_ptr<Algorithm> make_onednn_native();
 std::unique_ptr<Algorithm> make_onednn_winograd();
 std::unique_ptr<Algorithm> make_xnnpack();
+std::unique_ptr<Algorithm> make_libxsmm();
 #ifdef CONVLAB_HAVE_TORCH
 std::unique_ptr<Algorithm> make_torch();
 #endif
@@ -41,6 +42,7 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_onednn_native());
         list.push_back(make_onednn_winograd());
         list.push_back(make_xnnpack());
+        list.push_back(make_libxsmm());
 #ifdef CONVLAB_HAVE_TORCH
         list.push_back(make_torch());
 #endif
