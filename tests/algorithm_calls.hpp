@@ -21,8 +21,10 @@ inline const Algorithm& registered(std::string_view name) {
     return *algorithm;
 }
 
-// Empty when the algorithm runs the problem, else its reason.
-inline std::string decline_reason(const Algorithm& a, const Problem& p, Direction d, int threads = 1) {
+// Empty when the algorithm runs the problem, else its reason. The default
+// thread count is run_algorithm's and check()'s: a decline may depend on it
+// (libxsmm declines some weight updates only when mb equals the threads).
+inline std::string decline_reason(const Algorithm& a, const Problem& p, Direction d, int threads = all_cores()) {
     return a.prepare(p, d, threads).decline_reason;
 }
 

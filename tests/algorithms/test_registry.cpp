@@ -104,8 +104,7 @@ TEST_CASE("every algorithm passes the check on every preset in every direction",
     const Problem& p = testing::presets()[k];
     INFO(reproduce(algorithm, d, p));
 
-    // Asked at the thread count check() runs with: a decline may depend on it (libxsmm).
-    const std::string declined = testing::decline_reason(algorithm, p, d, all_cores());
+    const std::string declined = testing::decline_reason(algorithm, p, d);
     const Verdict v = check(algorithm, p, d);
     INFO(to_string(v.status) << ": " << v.reason << " " << v.worst);
     CHECK(v.status != Status::failed);

@@ -50,7 +50,7 @@ class Crosscheck(unittest.TestCase):
             self.assertIn("usage:", done.stderr)
 
     def test_every_baseline_row_gets_an_independent_time(self):
-        baselines = [a for a in ("onednn_native", "onednn_winograd", "xnnpack", "torch") if a in registered()]
+        baselines = [a for a in ("onednn_native", "onednn_winograd", "libxsmm", "xnnpack", "torch") if a in registered()]
         with tempfile.TemporaryDirectory() as tmp:
             bench = os.path.join(tmp, "bench.csv")
             algos = [arg for a in baselines for arg in ("--algo", a)]
