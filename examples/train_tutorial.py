@@ -57,9 +57,10 @@ def runnable(p):
 def train_all(p, names, steps, lr, seed, threads):
     """{name: TrainingRun}; an algorithm that declines p goes to skipped."""
     runs, skipped = {}, []
+    reference = convlab.training.double_run(p, steps, lr, seed)
     for name in names:
         try:
-            runs[name] = convlab.train(p, name, steps, lr, seed, threads=threads)
+            runs[name] = convlab.train(p, name, steps, lr, seed, threads=threads, reference=reference)
         except ValueError as e:
             skipped.append((name, str(e)))
     return runs, skipped

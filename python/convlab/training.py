@@ -144,16 +144,51 @@ def _divergence(params, reference):
     return float(np.sqrt(diff / norm))
 
 
-def initial_values(layers, seed):
-    """x and each layer's (w, b) in float64: standard normal input and
-    weights (as the tutorial draws them), zero bias."""
+def initial_values(layers, seed, init="normal"):
+    """x and each layer's (w, b) in float64, zero bias. init "normal": the
+    tutorial's standard normal weights; "he": std sqrt(2 / fan_in), so a
+    deeper ReLU network's outputs stay of order 1 instead of growing by
+    sqrt(fan_in) a layer. x is standard normal and drawn first, the same
+    for either init."""
+    if init not in ("normal", "he"):
+        raise ValueError(f'init is "normal" or "he", not {init!r}')
     rng = np.random.default_rng(seed)
     x = rng.standard_normal(layers[0].shape("x"))
-    params = [(rng.standard_normal(p.shape("w")), np.zeros(p.shape("b"))) for p in layers]
+    params = []
+    for p in layers:
+        std = 1.0 if init == "normal" else np.sqrt(2.0 / (p.ic // p.g * p.kh * p.kw))
+        params.append((std * rng.standard_normal(p.shape("w")), np.zeros(p.shape("b"))))
     return x, params
 
 
-def train(problem_or_layers, algo, steps, lr, seed=0, depth=1, threads=1):
+@dataclasses.dataclass
+class DoubleRun:
+    """The float64 run: losses[k] and params[k] ([(w, b)] after step k)."""
+    layers: list
+    steps: int
+    lr: float
+    seed: int
+    init: str
+    losses: list
+    params: list
+    seconds_per_step: float
+
+
+def double_run(problem_or_layers, steps, lr, seed=0, depth=1, init="normal"):
+    """The float64 network's run, to pass to several train() calls (it is
+    the same for every algorithm, and on large layers the slow part)."""
+    layers = layers_of(problem_or_layers, depth)
+    x, params = initial_values(layers, seed, init)
+    losses, history = [], []
+    start = time.perf_counter()
+    for _ in range(steps):
+        losses.append(_step(layers, _DOUBLE, x, params, np.float64, lr))
+        history.append([(w.copy(), b.copy()) for w, b in params])
+    return DoubleRun(layers, steps, lr, seed, init, losses, history,
+                     (time.perf_counter() - start) / max(steps, 1))
+
+
+def train(problem_or_layers, algo, steps, lr, seed=0, depth=1, threads=1, init="normal", reference=None):
     """Runs `steps` SGD steps of the network (layers_of(problem_or_layers,
     depth)) through `algo` in float32 and through the float64 numpy
     convolution, from the same initial values; returns a TrainingRun.
@@ -164,26 +199,30 @@ def train(problem_or_layers, algo, steps, lr, seed=0, depth=1, threads=1):
     "reference". An algorithm that declines a layer raises ValueError with
     its reason. threads: for the registered algorithms (None: every core);
     1 by default, as these layers are small and on a shared machine a
-    second thread mostly waits for a core."""
+    second thread mostly waits for a core. init: see initial_values.
+    reference: a double_run() of the same network, steps, lr, seed and init
+    (computed here when None)."""
     layers = layers_of(problem_or_layers, depth)
     label, calls = _calls(algo, threads)
-    x64, params64 = initial_values(layers, seed)
+    if reference is None:
+        reference = double_run(layers, steps, lr, seed, init=init)
+    elif ([str(p) for p in reference.layers], reference.steps, reference.lr, reference.seed, reference.init) != (
+            [str(p) for p in layers], steps, lr, seed, init):
+        raise ValueError("reference is the double run of another network, step count, lr, seed or init")
+    x64, params64 = initial_values(layers, seed, init)
     x32 = x64.astype(np.float32)
     params32 = [(w.astype(np.float32), b.astype(np.float32)) for w, b in params64]
 
-    losses, reference_losses, divergence = [], [], []
-    spent = spent_reference = 0.0
-    for _ in range(steps):
+    losses, divergence = [], []
+    spent = 0.0
+    for k in range(steps):
         start = time.perf_counter()
         losses.append(_step(layers, calls, x32, params32, np.float32, lr))
-        middle = time.perf_counter()
-        reference_losses.append(_step(layers, _DOUBLE, x64, params64, np.float64, lr))
-        spent += middle - start
-        spent_reference += time.perf_counter() - middle
-        divergence.append(_divergence(params32, params64))
+        spent += time.perf_counter() - start
+        divergence.append(_divergence(params32, reference.params[k]))
     first = next((k for k, d in enumerate(divergence) if d > DIVERGENCE_THRESHOLD), None)
-    return TrainingRun(label, losses, reference_losses, divergence, first,
-                       spent / max(steps, 1), spent_reference / max(steps, 1), layers, seed, params32)
+    return TrainingRun(label, losses, list(reference.losses), divergence, first, spent / max(steps, 1),
+                       reference.seconds_per_step, layers, seed, params32)
 
 
 def output_scale(run):

@@ -132,3 +132,10 @@ def test_depth_two_catches_a_wrong_backward_data():
 def test_layers_must_chain():
     with pytest.raises(ValueError, match="does not take the output"):
         training.layers_of(["mb2ic3ih10oc4kh3", "mb2ic3ih8oc4kh3"])
+
+
+def test_a_shared_double_run_must_be_of_the_same_training():
+    reference = training.double_run(TUTORIAL, 3, LR, SEED)
+    assert convlab.train(TUTORIAL, "reference", 3, LR, SEED, reference=reference).reference_losses == reference.losses
+    with pytest.raises(ValueError, match="double run of another"):
+        convlab.train(TUTORIAL, "reference", 3, LR / 2, SEED, reference=reference)
