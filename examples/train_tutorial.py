@@ -69,9 +69,11 @@ def train_all(p, names, steps, lr, seed, threads):
 def print_losses(runs, out):
     names = list(runs)
     reference = next(iter(runs.values())).reference_losses
-    out.write("step  " + "  ".join(f"{n:>12.12}" for n in ["float64"] + names) + "\n")
+    widths = [max(10, len(n)) for n in ["float64"] + names]
+    out.write("step  " + "  ".join(f"{n:>{w}}" for n, w in zip(["float64"] + names, widths)) + "\n")
     for k, ref in enumerate(reference):
-        out.write(f"{k:4d}  " + "  ".join(f"{v:12.4e}" for v in [ref] + [runs[n].losses[k] for n in names]) + "\n")
+        values = [ref] + [runs[n].losses[k] for n in names]
+        out.write(f"{k:4d}  " + "  ".join(f"{v:{w}.3e}" for v, w in zip(values, widths)) + "\n")
     out.write(f"\nfloat64 final loss {reference[-1]:.3e}\n")
     float32_reference = runs.get("reference")
     out.write("algorithm         final loss  / float32 reference  first step diverging > 1e-3  ms/step  "
