@@ -139,3 +139,16 @@ def test_a_shared_double_run_must_be_of_the_same_training():
     assert convlab.train(TUTORIAL, "reference", 3, LR, SEED, reference=reference).reference_losses == reference.losses
     with pytest.raises(ValueError, match="double run of another"):
         convlab.train(TUTORIAL, "reference", 3, LR / 2, SEED, reference=reference)
+
+
+def test_the_study_script_writes_its_report(tmp_path, capsys):
+    sys.path.insert(0, str(EXAMPLES.parent / "scripts"))
+    import training_study
+
+    out = tmp_path / "study.md"
+    assert training_study.main(["--layer", "mb2ic3ih10oc4kh3ph1", "--steps", "2", "--algo", "direct",
+                                "--algo", "winograd_f2x3", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "## mb2ic3oc4ih10oh10kh3ph1" in text
+    rows = [line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows == ["algorithm", "winograd_f2x3", "direct"]  # registry order
