@@ -18,10 +18,11 @@ from pathlib import Path
 
 from . import _convlab
 from ._convlab import Problem, backward_data, backward_weights, forward, shape_set
+from .training import TrainingRun, train
 
 __version__ = _convlab.__version__
 __all__ = ["Problem", "ValidationResult", "algorithms", "backward_data", "backward_weights", "bench",
-           "forward", "shape_set", "validate", "__version__"]
+           "forward", "shape_set", "train", "TrainingRun", "validate", "__version__"]
 
 
 def _find_bundled_shapes():

@@ -1,6 +1,7 @@
 """The numpy examples (examples/): each method passes the checker in every
 direction on problems with stride, padding (also negative at the bottom),
-dilation and groups; compare_numpy.py prints its table on a tiny problem."""
+dilation and groups; compare_numpy.py prints its table on a tiny problem;
+train_tutorial.py trains, prints and draws on a few steps."""
 
 import sys
 
@@ -14,6 +15,7 @@ import compare_numpy  # noqa: E402
 import numpy_im2col  # noqa: E402
 import numpy_loops  # noqa: E402
 import numpy_strided  # noqa: E402
+import train_tutorial  # noqa: E402
 
 PROBLEMS = [
     "mb2ic3ih7oc4kh3ph1",
@@ -45,3 +47,17 @@ def test_compare_numpy_prints_the_table(capsys):
     for method in ["numpy_im2col", "numpy_strided", "numpy_loops", "im2col_gemm"]:
         for direction in ["fwd", "bwd_d", "bwd_w"]:
             assert any(line.split()[1:4] == [direction, method, "PASSED"] for line in lines[2:]), (method, direction)
+
+
+def test_train_tutorial_prints_and_draws(capsys, tmp_path):
+    plot = tmp_path / "curves.png"
+    status = train_tutorial.main(["--steps", "3", "--algo", "im2col_gemm", "--algo", "reference", "--plot", str(plot)])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    lines = out.splitlines()
+    header = next(k for k, line in enumerate(lines) if line.split()[:2] == ["step", "float64"])
+    assert lines[header].split()[2:] == ["im2col_gemm", "reference"]
+    steps = [line.split() for line in lines[header + 1:header + 4]]
+    assert [row[0] for row in steps] == ["0", "1", "2"]
+    assert float(steps[2][1]) < float(steps[0][1])  # the double run's loss falls
+    assert plot.stat().st_size > 1000
