@@ -194,6 +194,13 @@ def test_torchvision_resnet50_strides_the_3x3_where_the_bundled_caffe_set_stride
         assert torchvision[shared] == (torch_name, bundled[shared][1] - 1)
 
 
+@pytest.mark.parametrize("name", ["resnet50", "mobilenet_v2"])
+def test_the_bundled_torchvision_set_is_what_the_extraction_gives_today(name):
+    extracted = [str(p) for p in torchvision_layers(name).problems()]
+    bundled = [str(p) for p in convlab.shape_set("torchvision") if p.name.startswith(name + ":")]
+    assert [b.replace(f'n"{name}:', 'n"') for b in bundled] == extracted
+
+
 def run_command(*args, extra_path=None):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in [extra_path, env.get("PYTHONPATH")] if p)
