@@ -1,6 +1,9 @@
 """Writes shapes/torchvision: the distinct convolution layers of every
-torchvision classification model, at mb 1 and its default input size, named
-MODEL:module.path with '*N' for N occurrences in that model.
+torchvision classification model, at mb 1 and its default input size, and of
+the semantic segmentation models (cheap, and their dilated layers are rare
+elsewhere), named MODEL:module.path with '*N' for N occurrences in that model.
+Detection models (their own resizing transform, 800-pixel inputs) and video
+models (Conv3d, which convlab does not run) are left out.
 
 Run (Debian's python3-torch 1.13 and python3-torchvision 0.14, from a build
 tree whose python/ holds the convlab module):
@@ -10,7 +13,7 @@ tree whose python/ holds the convlab module):
 Models are built without weights. The forward pass runs on the "meta" device
 where torch supports every op of the model (only shapes are computed), else on
 CPU zeros. Building the models (their random initialisation) is where the
-time goes: 2 minutes of CPU, 5.5 minutes of wall time on 2 busy cores.
+time goes: 1.5 minutes of CPU, 2.5 minutes of wall time on 2 cores.
 """
 
 import sys
@@ -19,6 +22,7 @@ import time
 import torch
 import torchvision
 import torchvision.models as models
+import torchvision.models.segmentation as segmentation
 
 import convlab.layers
 
@@ -47,11 +51,16 @@ CLASSIFICATION = [
     "vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14",
 ]
 
-# The input size each builder's defaults expect; every other model takes 224.
-INPUT_SIZE = {"inception_v3": 299}
+SEGMENTATION = ["fcn_resnet50", "fcn_resnet101", "deeplabv3_resnet50", "deeplabv3_resnet101",
+                "deeplabv3_mobilenet_v3_large", "lraspp_mobilenet_v3_large"]
+
+# The input size each model's weights' transforms give; every other model takes 224.
+INPUT_SIZE = {"inception_v3": 299, **{name: 520 for name in SEGMENTATION}}
 
 
 def build(name):
+    if name in SEGMENTATION:  # weights_backbone=None: the default would download ImageNet weights
+        return getattr(segmentation, name)(weights=None, weights_backbone=None)
     kwargs = {"init_weights": False} if name in ("googlenet", "inception_v3") else {}  # skip scipy's slow init
     return getattr(models, name)(weights=None, **kwargs)
 
@@ -66,7 +75,7 @@ def extract(model, size):
 
 def main():
     lines, skipped = [], []
-    for name in CLASSIFICATION:
+    for name in CLASSIFICATION + SEGMENTATION:
         started = time.time()
         try:
             model = build(name)
@@ -81,8 +90,9 @@ def main():
             lines.append(convlab.layers.Layer(f"{name}:{layer.name}", layer.descriptor, layer.count,
                                               layer.reason).line())
         print(f"{name}: {len(layers)} layers, {time.time() - started:.1f} s", file=sys.stderr)
-    print(f"# The distinct convolution layers of torchvision {torchvision.__version__}'s classification models,\n"
-          f"# built without weights, at mb 1 and their default input size (224, inception_v3 299).\n"
+    print(f"# The distinct convolution layers of torchvision {torchvision.__version__}'s classification and\n"
+          f"# segmentation models, built without weights, at mb 1 and their default input size\n"
+          f"# (224; inception_v3 299; segmentation 520). Detection and video models are left out.\n"
           f"# Names are MODEL:module.path of the first occurrence; '*N': N occurrences in that model.\n"
           f"# Made by scripts/make_torchvision_shapes.py with torch {torch.__version__.split('+')[0]}.")
     print("# Skipped (failed to build): " + ("; ".join(skipped) if skipped else "none"))
