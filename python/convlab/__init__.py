@@ -22,7 +22,15 @@ from .training import TrainingRun, train
 
 __version__ = _convlab.__version__
 __all__ = ["Problem", "ValidationResult", "algorithms", "backward_data", "backward_weights", "bench",
-           "forward", "shape_set", "train", "TrainingRun", "validate", "__version__"]
+           "forward", "layers_from_torch", "shape_set", "train", "TrainingRun", "validate", "__version__"]
+
+
+def __getattr__(name):
+    # layers imports torch when called; importing it lazily keeps `import convlab` free of torch.
+    if name == "layers_from_torch":
+        from .layers import layers_from_torch
+        return layers_from_torch
+    raise AttributeError(f"module 'convlab' has no attribute {name!r}")
 
 
 def _find_bundled_shapes():
