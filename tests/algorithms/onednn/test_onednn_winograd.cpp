@@ -20,6 +20,9 @@ bool cpu_has_winograd() { return dnnl::get_effective_cpu_isa() >= dnnl::cpu_isa:
 }  // namespace
 
 TEST_CASE("onednn_winograd agrees with the reference on 3x3 stride-1 layers", "[onednn]") {
+    // oneDNN computes a wrong dx there (found by the randomized cross-validation).
+    const std::string bottom = testing::decline_reason(winograd(), Problem::parse("mb1ic16ih8oc16oh7kh3ph1"), Direction::bwd_d);
+    CHECK(bottom.rfind("onednn_winograd: oneDNN 2.6's Winograd backward data is wrong with bottom padding 0", 0) == 0);
     if (!cpu_has_winograd()) {
         WARN("oneDNN has no Winograd below AVX-512: the decline test covers this CPU");
         return;
