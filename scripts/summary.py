@@ -70,6 +70,19 @@ def peak_text(meta):
             f"DRAM triad {fmt(number(peak.get('triad_gb_s')))} GB/s, L2 {fmt(number(peak.get('l2_gb_s')))} GB/s")
 
 
+def measurement_warnings(meta):
+    """Bold notes for the top of SUMMARY.md when the metadata says the peak or the threads are not to be trusted."""
+    peak = meta.get("peak") if isinstance(meta.get("peak"), dict) else {}
+    notes = ""
+    if peak.get("oversubscribed") or meta.get("run", {}).get("oversubscribed"):
+        notes += (f"\n**Oversubscribed:** the run asked for more threads than the {peak.get('usable_cpus', '?')} "
+                  "CPU(s) its affinity mask allowed (--allow-oversubscribe); threads time-shared CPUs.\n")
+    for threads, why in sorted((peak.get("peak_suspect") or {}).items(), key=lambda kv: int(kv[0])):
+        notes += (f"\n**Peak suspect at {threads} thread(s):** {why}. Peak fractions at that thread count divide by "
+                  "the clock-derived figure.\n")
+    return notes
+
+
 def machine_section(res, meta):
     if not meta:
         return "## Machine\n\nNo metadata file beside the CSV.\n"
@@ -202,6 +215,7 @@ def summary_markdown(res, csv_label, plots, targets=None, appended=()):
     if res.other_cache_rows:
         notes += (f"\n{len(res.other_cache_rows)} rows ran with a {res.other_cache_rows[0]['cache']} cache; the "
                   f"tables below are of the {res.cache}-cache rows.\n")
+    notes = measurement_warnings(res.meta or {}) + notes
     parts = [f"# convlab benchmark summary\n\nFrom {csv_label}: {len(res.rows)} rows ({tally}). "
              f"Plots: {', '.join(plots) or 'none'}.\n" + notes,
              machine_section(res, res.meta), speed_section(res), versus_baselines_section(res), winners_section(res),

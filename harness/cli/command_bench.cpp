@@ -44,7 +44,7 @@ struct BenchCommandOptions {
     std::vector<int> threads;
     CaseSettings settings;
     std::string csv, json;
-    bool resume = false, verbose = false;
+    bool resume = false, verbose = false, allow_oversubscribe = false;
 };
 
 // Google Benchmark reads its own flags (display format, colour, ...) from an argv.
@@ -147,7 +147,7 @@ nlohmann::json merged_json(const nlohmann::json& earlier, nlohmann::json fresh) 
 int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) {
     CaseSettings settings = o.settings;
     settings.max_gflop = o.selection.max_gflop;
-    check_thread_list(o.threads);
+    const bool oversubscribed = check_thread_list(o.threads, o.allow_oversubscribe);
     const std::vector<int>& thread_counts = o.threads;
     initialize_google_benchmark(benchmark_passthrough(extras));
 
@@ -194,6 +194,8 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                  thread_counts.size());
     const PeakFigures peak = measure_peak(thread_counts);
     settings.peak = &peak;
+    for (const auto& [n, why] : peak.peak_suspect)
+        std::fprintf(stderr, "convlab: WARNING: the %d-thread FMA peak is suspect: %s\n", n, why.c_str());
     nlohmann::json metadata = machine_metadata();
     metadata["peak"] = peak_json(peak);
     metadata["algorithms"] = algorithms_json();
@@ -203,7 +205,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                        {"resume", o.resume}, {"completed", false},
                        {"cache", settings.timing.cold_cache ? "cold" : "warm"},
                        {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
-                       {"max_gflop", settings.max_gflop},
+                       {"max_gflop", settings.max_gflop}, {"oversubscribed", oversubscribed},
                        {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
                                   "timing; summed over threads when a phase runs in parallel"}};
     write_json_file(meta, metadata);
@@ -263,7 +265,7 @@ void add_bench_command(CLI::App& app, int& status) {
                  "extra --benchmark_* flags go to Google Benchmark");
     auto options = std::make_shared<BenchCommandOptions>();
     add_selection_options(*command, options->selection);
-    add_thread_list_option(*command, options->threads);
+    add_thread_list_option(*command, options->threads, options->allow_oversubscribe);
     CaseSettings& settings = options->settings;
     command->add_option("--repetitions", settings.timing.repetitions, "repetitions of each benchmark (default 5)")
         ->type_name("N")

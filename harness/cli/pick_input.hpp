@@ -13,7 +13,7 @@ namespace convlab::pick {
 
 // The machine a run measured, at the run's thread count.
 struct MachinePeak {
-    double fma_gflops = 0;  // meta.json peak.fma_gflops[threads]
+    double fma_gflops = 0;  // meta.json peak.fma_gflops_used[threads] (older runs: fma_gflops)
     double triad_gb_s = 0;  // meta.json peak.triad_gb_s
 };
 

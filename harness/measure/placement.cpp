@@ -8,6 +8,7 @@
 namespace convlab {
 
 double fma_peak_at(const PeakFigures& peak, int threads) {
+    if (const auto used = peak.fma_gflops_used.find(threads); used != peak.fma_gflops_used.end()) return used->second;
     const auto found = peak.fma_gflops.find(threads);
     if (found != peak.fma_gflops.end()) return found->second;
     std::string measured;

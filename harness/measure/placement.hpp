@@ -15,7 +15,7 @@
 namespace convlab {
 
 struct Placement {
-    double peak_gflops = 0;        // the FMA figure measured at the row's thread count
+    double peak_gflops = 0;        // the FMA figure at the row's thread count (fma_peak_at)
     double useful_gflops = 0;      // useful FLOPs over the row's time
     double peak_fraction = 0;      // useful_gflops over peak_gflops
     double arith_intensity = 0;    // useful FLOP per compulsory byte
@@ -23,8 +23,10 @@ struct Placement {
     std::string_view bound;        // "compute" or "memory"
 };
 
-// The FMA GFLOP/s measured with `threads` threads. Throws std::invalid_argument
-// naming the counts that were measured when `threads` is not one of them.
+// The FMA GFLOP/s of `threads` threads: fma_gflops_used when the self-check
+// ran (the clock-derived figure for a suspect one), else the measured. Throws
+// std::invalid_argument naming the counts that were measured when `threads`
+// is not one of them.
 double fma_peak_at(const PeakFigures& peak, int threads);
 
 // The memory roof is the triad bandwidth (measured with

@@ -229,6 +229,38 @@ class UsefulCount(unittest.TestCase):
             shutil.rmtree(os.path.dirname(run), ignore_errors=True)
 
 
+class MeasurementWarnings(unittest.TestCase):
+    """The metadata's oversubscribed and peak_suspect open SUMMARY.md in bold; a clean run has neither."""
+
+    def summary_of(self, meta, rows=None, columns=fx.COLUMNS):
+        rows = rows or fx.rows()
+        run = os.path.join(tempfile.mkdtemp(prefix="convlab_warnings_"), "run")
+        try:
+            csv_path = fx.write_run(run, "run", rows, meta, fx.raw_json(rows), columns=columns)
+            result = script("summary.py", csv_path)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with open(os.path.join(run, "SUMMARY.md")) as f:
+                return f.read()
+        finally:
+            shutil.rmtree(os.path.dirname(run), ignore_errors=True)
+
+    def test_suspect_peak_and_oversubscription_are_said_at_the_top(self):
+        meta = fx.metadata()
+        meta["peak"] |= {"oversubscribed": True, "usable_cpus": 1,
+                         "peak_suspect": {"2": "2 threads measured 230.0 GFLOP/s, +95% from the clock-derived 118.0"}}
+        text = self.summary_of(meta)
+        top = text.split("## Machine")[0]
+        self.assertIn("**Oversubscribed:** the run asked for more threads than the 1 CPU(s)", top)
+        self.assertIn("**Peak suspect at 2 thread(s):** 2 threads measured 230.0 GFLOP/s, +95% from the "
+                      "clock-derived 118.0. Peak fractions at that thread count divide by the clock-derived figure.",
+                      top)
+
+    def test_a_clean_run_has_no_warning(self):
+        text = self.summary_of(fx.metadata())
+        self.assertNotIn("Oversubscribed", text)
+        self.assertNotIn("Peak suspect", text)
+
+
 class FftOnLargeKernels(unittest.TestCase):
     """The FFT section on hand-made rows: a 5x5 and an 11x11 stride-4 layer (a 3x3 one stays out)."""
 
