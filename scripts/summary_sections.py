@@ -125,6 +125,23 @@ def noisy_section(res):
             + table(["layer", "algorithm", "direction", "threads", "cache", "spread", "cv", "status"], rows) + "\n")
 
 
+def suspect_section(res):
+    """Rows whose `suspect` column (convlab's rule: a method doing every multiply-add above 1.02 x the FMA peak)
+    says the machine cannot have done them; nothing when the CSV predates the column or no row is suspect."""
+    suspect = [r for r in res.rows if r.get("suspect")]
+    if not any("suspect" in r for r in res.rows):
+        return ""
+    if not suspect:
+        return ("## Rows above the peak\n\nNone: no method that does every multiply-add ran faster than the FMA "
+                "peak allows.\n")
+    rows = [(r["layer"], r["algorithm"], r["direction"], r["threads"], r.get("cache", ""),
+             fmt(number(r.get("peak_fraction"))), r["suspect"]) for r in suspect]
+    return ("## Rows above the peak\n\nRows of methods that do every multiply-add (not Winograd, not FFT) whose "
+            "useful rate exceeds 1.02 x the FMA peak: a timing that missed work, or a peak read too low. "
+            "`convlab pick` leaves them out.\n\n"
+            + table(["layer", "algorithm", "direction", "threads", "cache", "peak fraction", "why"], rows) + "\n")
+
+
 def accuracy_section(res):
     rows = []
     for a in res.algorithms:

@@ -82,6 +82,8 @@ void add_timing(ResultRow& row, const Timing& timing, const Problem& p, Directio
     const Placement placed = place(p, d, timing.median_ms, threads, *settings.peak);
     row["peak_fraction"] = number(placed.peak_fraction);
     row["bound"] = std::string(placed.bound);
+    const bool bounded = bounded_by_fma_peak(row["family"], row["algorithm"], row["implementation"]);
+    row["suspect"] = impossible_rate_reason(placed, bounded);
 }
 
 void mark_failed(ResultRow& row, const std::string& why) {

@@ -103,6 +103,7 @@ std::string outcome(const ResultRow& row, const std::vector<ResultRow>& rows) {
     text += versus_best_baseline(row, rows);
     if (row.count("noisy") && row.at("noisy") == "1") text += fmt::format("  noisy ({:.0f}% IQR)", 100 * row_number(row, "spread"));
     if (status == "FAILED") text += "  " + row.at("reason");
+    if (row.count("suspect") && !row.at("suspect").empty()) text += "  WARNING: suspect: " + row.at("suspect");
     return text;
 }
 

@@ -95,6 +95,10 @@ Results read_results(const std::vector<std::string>& csvs, int threads, const st
             const std::string row_cache = at("cache").empty() ? "warm" : at("cache");  // older CSVs: warm only
             if (at("status") != "PASSED" || row_cache != cache || number(row, "threads", csvs[c]) != threads)
                 continue;
+            if (!at("suspect").empty()) {
+                results.suspect_rows.push_back(fmt::format("{} {} {}", at("layer"), at("direction"), at("algorithm")));
+                continue;
+            }
             if (!results.algorithms.count(at("algorithm")))
                 throw InputError(fmt::format("pick: {}: algorithm {} is not in its metadata", csvs[c], at("algorithm")));
             if (!seen.insert(result_key(row)).second)

@@ -79,6 +79,7 @@ class Bench(unittest.TestCase):
             # compulsory bytes: x 256 + w 144 + b 4 + y 256 floats = 2640 bytes
             self.assertAlmostEqual(float(row["arith_intensity"]), 15488 / 2640, delta=1e-4)
             self.assertEqual(row["repetitions"], "2")
+            self.assertEqual(row["suspect"], "")  # naive and reference stay far below the peak
         self.assertIn("[2/2] reference fwd", result.stderr)
 
         meta_path = os.path.join(self.tmp, "out.meta.json")

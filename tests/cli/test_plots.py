@@ -259,6 +259,19 @@ class MeasurementWarnings(unittest.TestCase):
         text = self.summary_of(fx.metadata())
         self.assertNotIn("Oversubscribed", text)
         self.assertNotIn("Peak suspect", text)
+        self.assertNotIn("Rows above the peak", text)  # a CSV older than the suspect column
+
+    def test_suspect_rows_are_listed(self):
+        rows = fx.rows()
+        for r in rows:
+            r["suspect"] = ""
+        rows[0]["suspect"] = "useful rate 250 GFLOP/s is 1.25x the FMA peak 200"
+        text = self.summary_of(fx.metadata(), rows, fx.COLUMNS + ["suspect"])
+        listed = section_named(tables(text), "Rows above the peak")
+        self.assertEqual(listed, [[rows[0]["layer"], rows[0]["algorithm"], rows[0]["direction"], str(rows[0]["threads"]),
+                                   rows[0].get("cache", ""), g3(float(rows[0]["peak_fraction"])), rows[0]["suspect"]]])
+        rows[0]["suspect"] = ""
+        self.assertIn("## Rows above the peak\n\nNone", self.summary_of(fx.metadata(), rows, fx.COLUMNS + ["suspect"]))
 
 
 class FftOnLargeKernels(unittest.TestCase):
