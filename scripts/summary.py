@@ -61,7 +61,10 @@ def peak_text(meta):
     fma = peak.get("fma_gflops") or {}
     per_threads = ", ".join(f"{number(v):.1f} GFLOP/s at {k} thread{'s' if k != '1' else ''}"
                             for k, v in sorted(fma.items(), key=lambda kv: int(kv[0])) if number(v))
-    clock = number(peak.get("clock_ghz")) or (number(peak.get("clock_mhz")) or 0) / 1000 or None
+    # The probe's clock: observed_clock_ghz (1 thread busy), else clock_ghz as older metadata held it (a number).
+    clocks = peak.get("clock_ghz")
+    clock = (number(peak.get("observed_clock_ghz")) or (number(clocks.get("1")) if isinstance(clocks, dict) else
+             number(clocks)) or (number(peak.get("clock_mhz")) or 0) / 1000 or None)
     clock_text = f"{clock:.2f} GHz" if clock else "clock not measured"
     nominal = meta.get("benchmark_context", {}).get("mhz_per_cpu")
     if not clock and nominal:
@@ -94,7 +97,8 @@ def machine_section(res, meta):
     blas, dnn, comp = meta.get("openblas", {}), meta.get("onednn", {}), meta.get("compiler", {})
     git = meta.get("git", {})
     env = ", ".join(f"{k}={v}" for k, v in meta.get("environment", {}).items())
-    commit = f"{git.get('commit', '?')}{' (dirty tree)' if git.get('dirty') else ''}"
+    dirty = ", ".join(f"`{p}`" for p in git.get("dirty_paths") or [])
+    commit = f"{git.get('commit', '?')}{f' (dirty tree: {dirty or chr(63)})' if git.get('dirty') else ''}"
     cache = run.get("cache") or res.cache or "not recorded"
     rows = [
         ("CPU", f"{cpu.get('model_name') or cpu.get('model', '?')}: {cpu.get('cores', '?')} cores, "

@@ -158,6 +158,7 @@ class Plots(unittest.TestCase):
         self.assertIn("FMA 200.0 GFLOP/s at 1 thread, 400.0 GFLOP/s at 2 threads (isa avx512, 3.00 GHz)",
                       self.summary)
         self.assertIn("DRAM triad 40 GB/s, L2 300 GB/s", self.summary)
+        self.assertNotIn("clock not measured", self.summary)
         self.assertNotIn("lacked", self.summary)
 
     def test_targets(self):
@@ -254,6 +255,11 @@ class MeasurementWarnings(unittest.TestCase):
         self.assertIn("**Peak suspect at 2 thread(s):** 2 threads measured 230.0 GFLOP/s, +95% from the "
                       "clock-derived 118.0. Peak fractions at that thread count divide by the clock-derived figure.",
                       top)
+
+    def test_dirty_paths_are_named(self):
+        meta = fx.metadata()
+        meta["git"] = {"commit": "abc", "dirty": True, "dirty_paths": ["harness/x.cpp"]}
+        self.assertIn("abc (dirty tree: `harness/x.cpp`)", self.summary_of(meta))
 
     def test_a_clean_run_has_no_warning(self):
         text = self.summary_of(fx.metadata())
