@@ -102,6 +102,8 @@ std::string outcome(const ResultRow& row, const std::vector<ResultRow>& rows) {
     if (double fraction = row_number(row, "peak_fraction"); fraction > 0) text += fmt::format("  {:.2f} of peak", fraction);
     text += versus_best_baseline(row, rows);
     if (row.count("noisy") && row.at("noisy") == "1") text += fmt::format("  noisy ({:.0f}% IQR)", 100 * row_number(row, "spread"));
+    if (row.count("disturbed") && row.at("disturbed") == "1")
+        text += fmt::format("  disturbed (sentinel {:.2f}x its best)", row_number(row, "sentinel_ratio"));
     if (status == "FAILED") text += "  " + row.at("reason");
     if (row.count("suspect") && !row.at("suspect").empty()) text += "  WARNING: suspect: " + row.at("suspect");
     return text;
@@ -207,11 +209,18 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                        {"cache", settings.timing.cold_cache ? "cold" : "warm"},
                        {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
                        {"max_gflop", settings.max_gflop}, {"oversubscribed", oversubscribed},
+                       {"sentinel", fmt::format("sentinel_ratio: the slower of two ~1 ms FMA sentinels on the "
+                                                "case's threads around its timing, over the run's best at that "
+                                                "thread count; above {} the case is timed once more (retimed) "
+                                                "and, still above, marked disturbed",
+                                                disturbed_ratio)},
                        {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
                                   "timing; summed over threads when a phase runs in parallel"}};
     write_json_file(meta, metadata);
 
     BenchSession session(o.verbose);
+    NoiseSentinel sentinel(fma_sentinel_probe());
+    settings.sentinel = &sentinel;
     InterruptGuard interrupt;
     const auto start = std::chrono::steady_clock::now();
     size_t finished = 0;

@@ -167,6 +167,18 @@ double measure_fma_gflops(VectorIsa isa, int threads, int trials, std::vector<in
     return best;
 }
 
+double time_fma_work(int threads, int64_t iterations) {
+    require_threads(threads);
+    const VectorIsa isa = widest_vector_isa();
+    return timed_parallel(threads, [&](int) { fma_sink.store(run_fma(isa, iterations), std::memory_order_relaxed); });
+}
+
+int64_t fma_iterations_for(double seconds) {
+    const VectorIsa isa = widest_vector_isa();
+    const int64_t trial = calibrated_count([&](int64_t n) { fma_sink.store(run_fma(isa, n), std::memory_order_relaxed); });
+    return std::max<int64_t>(1, int64_t(double(trial) * seconds / trial_seconds));
+}
+
 double measure_clock_ghz(int threads, int trials) {
     require_threads(threads);
     const int64_t iterations = calibrated_count([](int64_t n) { peak_kernels::dependent_adds(n); });

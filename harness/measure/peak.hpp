@@ -40,6 +40,11 @@ VectorIsa widest_vector_isa();
 // threads < 1, std::runtime_error if OpenMP gives fewer threads. With `cpus`,
 // fills it with the CPU each thread ran on at the end of the last trial.
 double measure_fma_gflops(VectorIsa isa, int threads, int trials = 10, std::vector<int>* cpus = nullptr);
+// The noise sentinel's workload (sentinel.hpp): wall seconds for `threads`
+// threads to each run `iterations` steps of the widest ISA's FMA chains at
+// once, one trial; and the iterations that take about `seconds` on one thread.
+double time_fma_work(int threads, int64_t iterations);
+int64_t fma_iterations_for(double seconds);
 // GHz seen by `threads` threads each running a dependent-add chain at once
 // (the mean over the threads of each one's best of `trials`).
 double measure_clock_ghz(int threads, int trials = 10);

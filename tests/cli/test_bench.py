@@ -80,6 +80,9 @@ class Bench(unittest.TestCase):
             self.assertAlmostEqual(float(row["arith_intensity"]), 15488 / 2640, delta=1e-4)
             self.assertEqual(row["repetitions"], "2")
             self.assertEqual(row["suspect"], "")  # naive and reference stay far below the peak
+            self.assertGreaterEqual(float(row["sentinel_ratio"]), 1)
+            self.assertIn(row["disturbed"], ("0", "1"))
+            self.assertIn(row["retimed"], ("0", "1"))
         self.assertIn("[2/2] reference fwd", result.stderr)
 
         meta_path = os.path.join(self.tmp, "out.meta.json")

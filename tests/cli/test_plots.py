@@ -256,6 +256,18 @@ class MeasurementWarnings(unittest.TestCase):
                       "clock-derived 118.0. Peak fractions at that thread count divide by the clock-derived figure.",
                       top)
 
+    def test_disturbed_rows_are_counted_and_listed(self):
+        rows = fx.rows()
+        for r in rows:
+            r["disturbed"], r["retimed"], r["sentinel_ratio"] = "0", "0", "1.01"
+        rows[1]["disturbed"], rows[1]["retimed"], rows[1]["sentinel_ratio"] = "1", "1", "1.4"
+        rows[2]["retimed"] = "1"
+        text = self.summary_of(fx.metadata(), rows, fx.COLUMNS + ["disturbed", "retimed", "sentinel_ratio"])
+        self.assertIn(f"## Disturbed rows\n\n1 of {len(rows)} timed rows disturbed", text)
+        self.assertIn("(2 rows were re-timed)", text)
+        listed = section_named(tables(text), "Disturbed rows")
+        self.assertEqual([r[:2] + r[5:6] for r in listed], [[rows[1]["layer"], rows[1]["algorithm"], "1.4"]])
+
     def test_dirty_paths_are_named(self):
         meta = fx.metadata()
         meta["git"] = {"commit": "abc", "dirty": True, "dirty_paths": ["harness/x.cpp"]}
