@@ -228,6 +228,12 @@ double measure_triad_gb_s(int64_t elements_per_thread, int threads, int passes, 
     return best;
 }
 
+double whole_fma_units(double units) {
+    const double nearest = std::max(1.0, std::round(units));
+    if (std::abs(units - nearest) <= whole_units_tolerance * nearest) return nearest;
+    return std::max(1.0, std::ceil(units));
+}
+
 int64_t default_triad_array_bytes() { return std::max<int64_t>(4 * last_level_cache_bytes(), int64_t(64) << 20); }
 
 PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOptions& options) {
@@ -256,8 +262,9 @@ PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOption
     f.observed_clock_ghz = f.clock_ghz[1];
     f.fma_flops_per_cycle_per_core = f.fma_gflops[1] / f.observed_clock_ghz;
     f.fma_units = f.fma_flops_per_cycle_per_core / (2.0 * f.lanes);
-    const double whole = std::max(1.0, std::round(f.fma_units));
-    f.fma_units_whole = std::abs(f.fma_units - whole) <= whole_units_tolerance * whole;
+    const double nearest = std::max(1.0, std::round(f.fma_units));
+    f.fma_units_whole = std::abs(f.fma_units - nearest) <= whole_units_tolerance * nearest;
+    const double whole = whole_fma_units(f.fma_units);
     f.expected_fma_gflops_per_core = whole * f.lanes * 2 * f.observed_clock_ghz;
     if (!f.clock_ghz.count(f.cores)) f.clock_ghz[f.cores] = measure_clock_ghz(f.cores);
     f.expected_fma_gflops = f.cores * whole * f.lanes * 2 * f.clock_ghz[f.cores];

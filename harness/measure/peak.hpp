@@ -65,7 +65,7 @@ struct PeakFigures {
     double fma_flops_per_cycle_per_core = 0;  // fma_gflops[1] / observed_clock_ghz
     double fma_units = 0;                // fma_flops_per_cycle_per_core / (2 x lanes)
     bool fma_units_whole = false;        // fma_units within 5% of a whole number >= 1
-    double expected_fma_gflops_per_core = 0;  // round(fma_units) x lanes x 2 x observed clock
+    double expected_fma_gflops_per_core = 0;  // whole_fma_units(fma_units) x lanes x 2 x observed clock
     double expected_fma_gflops = 0;      // cores x the same at the clock seen with `cores` threads busy
     int usable_cpus = 0;                 // CPUs in the affinity mask (affinity.hpp)
     bool oversubscribed = false;         // a thread count above usable_cpus (the user allowed it)
@@ -81,6 +81,13 @@ struct PeakFigures {
     int64_t l2_array_bytes_per_thread = 0;
     double seconds = 0;                  // the whole probe
 };
+
+// The whole number of FMA units a core has, from the measured fma_units: the
+// nearest whole number when within 5% of it, else the next one up, because a
+// busy core or a lowered clock makes a core read fewer units, never more
+// (1.45 read on a busy 2-unit core is 2, not 1: rounding down would halve the
+// clock-derived peak and double every fraction that divides by it).
+double whole_fma_units(double units);
 
 // max(4 x last_level_cache_bytes(), 64 MiB): the size of each triad array
 // for a memory figure (smaller arrays partly stay in the cache).
@@ -102,7 +109,7 @@ struct PeakOptions {
 // The self-check of every measured thread count N > 1. With n = min(N, cores,
 // usable_cpus), the CPUs N threads can really use, the N-thread figure must be
 // at least 0.9 x n x the 1-thread figure, within 10% of
-// expected_fma_gflops_at[N] = n x round(fma_units) x lanes x 2 x clock_ghz[N],
+// expected_fma_gflops_at[N] = n x whole_fma_units x lanes x 2 x clock_ghz[N],
 // and its threads must have run on n distinct CPUs (when fma_cpus knows).
 // A busy core or a narrow affinity mask breaks one of these. While it
 // disagrees, the probe is rerun after a pause (at most options.retries times);

@@ -40,7 +40,7 @@ std::string disagreement(const PeakFigures& f, int threads, const FmaSample& sam
 }  // namespace
 
 void check_fma_peaks(PeakFigures& f, const FmaProbe& probe, const PeakOptions& options) {
-    const double units = std::max(1.0, std::round(f.fma_units));
+    const double units = whole_fma_units(f.fma_units);
     for (const auto& [threads, gflops] : f.fma_gflops) {
         const int usable = std::min({threads, f.cores, std::max(f.usable_cpus, 1)});
         const double clock = f.clock_ghz.count(threads) ? f.clock_ghz.at(threads) : f.observed_clock_ghz;

@@ -31,14 +31,16 @@ nlohmann::json peak_json(const PeakFigures& f) {
          "FLOP/cycle/core (1-thread FMA GFLOP/s over the 1-thread clock) divided by 2 x lanes: the vector FMA "
          "units a core behaves as having; fma_units_whole says it is within 5% of a whole number."},
         {"expected_fma_gflops",
-         "cores x round(fma_units) x lanes x 2 x the clock seen with all cores busy; per core, with the 1-thread clock."},
+         "cores x whole units x lanes x 2 x the clock seen with all cores busy; per core, with the 1-thread clock. "
+         "Whole units: fma_units rounded when within 5% of a whole number, else rounded up (a busy core reads "
+         "fewer units, never more)."},
         {"triad_gb_s",
          "STREAM triad a = b + s*c over 3 arrays of triad_array_bytes each (by default >= 4x the last-level cache and >= 64 MiB) "
          "on bandwidth_threads threads, best of 5, counting 12 bytes per element (the write-allocate read of a "
          "is not counted)."},
         {"peak_suspect",
          "Each N-thread FMA figure must reach 0.9 x n x the 1-thread figure, lie within 10% of "
-         "expected_fma_gflops_at (n x round(fma_units) x lanes x 2 x clock_ghz[N], n = min(N, cores, usable_cpus)) "
+         "expected_fma_gflops_at (n x whole units x lanes x 2 x clock_ghz[N], n = min(N, cores, usable_cpus)) "
          "and run on n distinct CPUs (fma_cpus); otherwise it is rerun after a pause (fma_retries), and if it still "
          "disagrees peak_suspect says why and fma_gflops_used, which peak_fraction divides by, is the expected figure."},
         {"l2_gb_s",

@@ -101,3 +101,18 @@ TEST_CASE("threads that shared a CPU are suspect even at the right rate", "[peak
     REQUIRE(f.peak_suspect.count(2) == 1);
     CHECK(f.peak_suspect.at(2).find("1 distinct CPU(s), 2 usable") != std::string::npos);
 }
+
+TEST_CASE("the whole number of FMA units rounds up a reading a busy core lowered", "[peak]") {
+    CHECK(whole_fma_units(2.04) == 2);
+    CHECK(whole_fma_units(1.97) == 2);
+    CHECK(whole_fma_units(0.98) == 1);
+    CHECK(whole_fma_units(1.45) == 2);  // rounding down would halve the clock-derived peak
+    CHECK(whole_fma_units(1.2) == 2);
+    CHECK(whole_fma_units(0.4) == 1);
+
+    PeakFigures f = figures(128);
+    f.fma_units = 1.45;  // the 1-thread reading a busy core gave
+    check_fma_peaks(f, [](int) { return FmaSample{128, {0, 1}}; }, no_pause);
+    CHECK(f.expected_fma_gflops_at.at(2) == Approx(128));
+    CHECK(f.peak_suspect.empty());
+}
