@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_results import DIRECTIONS, Results, geomean, number, read_rows  # noqa: E402
 from summary_fft import fft_section  # noqa: E402
 from summary_sections import (accuracy_section, classes_section, direct_versus_gemm_section,  # noqa: E402
-                              noisy_section, phases_section,
+                              disturbed_section, noisy_section, phases_section, suspect_section,
                               winners_section)
 from report_format import InputError, fmt, save_text, table  # noqa: E402
 import targets as target_checks  # noqa: E402
@@ -61,13 +61,29 @@ def peak_text(meta):
     fma = peak.get("fma_gflops") or {}
     per_threads = ", ".join(f"{number(v):.1f} GFLOP/s at {k} thread{'s' if k != '1' else ''}"
                             for k, v in sorted(fma.items(), key=lambda kv: int(kv[0])) if number(v))
-    clock = number(peak.get("clock_ghz")) or (number(peak.get("clock_mhz")) or 0) / 1000 or None
+    # The probe's clock: observed_clock_ghz (1 thread busy), else clock_ghz as older metadata held it (a number).
+    clocks = peak.get("clock_ghz")
+    clock = (number(peak.get("observed_clock_ghz")) or (number(clocks.get("1")) if isinstance(clocks, dict) else
+             number(clocks)) or (number(peak.get("clock_mhz")) or 0) / 1000 or None)
     clock_text = f"{clock:.2f} GHz" if clock else "clock not measured"
     nominal = meta.get("benchmark_context", {}).get("mhz_per_cpu")
     if not clock and nominal:
         clock_text += f" (nominal {nominal} MHz)"
     return (f"FMA {per_threads or '?'} (isa {peak.get('isa', '?')}, {clock_text}); "
             f"DRAM triad {fmt(number(peak.get('triad_gb_s')))} GB/s, L2 {fmt(number(peak.get('l2_gb_s')))} GB/s")
+
+
+def measurement_warnings(meta):
+    """Bold notes for the top of SUMMARY.md when the metadata says the peak or the threads are not to be trusted."""
+    peak = meta.get("peak") if isinstance(meta.get("peak"), dict) else {}
+    notes = ""
+    if peak.get("oversubscribed") or meta.get("run", {}).get("oversubscribed"):
+        notes += (f"\n**Oversubscribed:** the run asked for more threads than the {peak.get('usable_cpus', '?')} "
+                  "CPU(s) its affinity mask allowed (--allow-oversubscribe); threads time-shared CPUs.\n")
+    for threads, why in sorted((peak.get("peak_suspect") or {}).items(), key=lambda kv: int(kv[0])):
+        notes += (f"\n**Peak suspect at {threads} thread(s):** {why}. Peak fractions at that thread count divide by "
+                  "the clock-derived figure.\n")
+    return notes
 
 
 def machine_section(res, meta):
@@ -81,7 +97,8 @@ def machine_section(res, meta):
     blas, dnn, comp = meta.get("openblas", {}), meta.get("onednn", {}), meta.get("compiler", {})
     git = meta.get("git", {})
     env = ", ".join(f"{k}={v}" for k, v in meta.get("environment", {}).items())
-    commit = f"{git.get('commit', '?')}{' (dirty tree)' if git.get('dirty') else ''}"
+    dirty = ", ".join(f"`{p}`" for p in git.get("dirty_paths") or [])
+    commit = f"{git.get('commit', '?')}{f' (dirty tree: {dirty or chr(63)})' if git.get('dirty') else ''}"
     cache = run.get("cache") or res.cache or "not recorded"
     rows = [
         ("CPU", f"{cpu.get('model_name') or cpu.get('model', '?')}: {cpu.get('cores', '?')} cores, "
@@ -202,10 +219,12 @@ def summary_markdown(res, csv_label, plots, targets=None, appended=()):
     if res.other_cache_rows:
         notes += (f"\n{len(res.other_cache_rows)} rows ran with a {res.other_cache_rows[0]['cache']} cache; the "
                   f"tables below are of the {res.cache}-cache rows.\n")
+    notes = measurement_warnings(res.meta or {}) + notes
     parts = [f"# convlab benchmark summary\n\nFrom {csv_label}: {len(res.rows)} rows ({tally}). "
              f"Plots: {', '.join(plots) or 'none'}.\n" + notes,
              machine_section(res, res.meta), speed_section(res), versus_baselines_section(res), winners_section(res),
              classes_section(res), direct_versus_gemm_section(res), fft_section(res), noisy_section(res),
+             disturbed_section(res), suspect_section(res),
              accuracy_section(res), phases_section(res)]
     parts.append(target_checks.section(res, targets) if targets is not None else
                  "## Targets\n\nNo targets file given (`--targets FILE.json`; scripts/targets_resnet50.json holds "

@@ -125,6 +125,42 @@ def noisy_section(res):
             + table(["layer", "algorithm", "direction", "threads", "cache", "spread", "cv", "status"], rows) + "\n")
 
 
+def disturbed_section(res):
+    """How many timed rows the noise sentinel saw disturbed (convlab's rule: a sentinel around the case more than
+    1.10 x the run's best, still after one re-time), and which; nothing for a CSV older than the column."""
+    timed = [r for r in res.rows if r.get("disturbed") in ("0", "1")]
+    if not timed:
+        return ""
+    disturbed = [r for r in timed if r["disturbed"] == "1"]
+    retimed = sum(r.get("retimed") == "1" for r in timed)
+    text = (f"## Disturbed rows\n\n{len(disturbed)} of {len(timed)} timed rows disturbed: a ~1 ms FMA sentinel on "
+            f"the case's threads, just before or after its timing, ran more than 1.10x slower than the run's best "
+            f"even after the case was timed once more ({retimed} rows were re-timed).\n")
+    if disturbed:
+        rows = [(r["layer"], r["algorithm"], r["direction"], r["threads"], r.get("cache", ""),
+                 fmt(number(r.get("sentinel_ratio"))), r.get("status", "")) for r in disturbed]
+        text += "\n" + table(["layer", "algorithm", "direction", "threads", "cache", "sentinel ratio", "status"],
+                              rows) + "\n"
+    return text
+
+
+def suspect_section(res):
+    """Rows whose `suspect` column (convlab's rule: a method doing every multiply-add above 1.02 x the FMA peak)
+    says the machine cannot have done them; nothing when the CSV predates the column or no row is suspect."""
+    suspect = [r for r in res.rows if r.get("suspect")]
+    if not any("suspect" in r for r in res.rows):
+        return ""
+    if not suspect:
+        return ("## Rows above the peak\n\nNone: no method that does every multiply-add ran faster than the FMA "
+                "peak allows.\n")
+    rows = [(r["layer"], r["algorithm"], r["direction"], r["threads"], r.get("cache", ""),
+             fmt(number(r.get("peak_fraction"))), r["suspect"]) for r in suspect]
+    return ("## Rows above the peak\n\nRows of methods that do every multiply-add (not Winograd, not FFT) whose "
+            "useful rate exceeds 1.02 x the FMA peak: a timing that missed work, or a peak read too low. "
+            "`convlab pick` leaves them out.\n\n"
+            + table(["layer", "algorithm", "direction", "threads", "cache", "peak fraction", "why"], rows) + "\n")
+
+
 def accuracy_section(res):
     rows = []
     for a in res.algorithms:

@@ -82,6 +82,8 @@ void add_timing(ResultRow& row, const Timing& timing, const Problem& p, Directio
     const Placement placed = place(p, d, timing.median_ms, threads, *settings.peak);
     row["peak_fraction"] = number(placed.peak_fraction);
     row["bound"] = std::string(placed.bound);
+    const bool bounded = bounded_by_fma_peak(row["family"], row["algorithm"], row["implementation"]);
+    row["suspect"] = impossible_rate_reason(placed, bounded);
 }
 
 void mark_failed(ResultRow& row, const std::string& why) {
@@ -164,7 +166,20 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
         return row;
     }
     const std::string name = benchmark_name(row);
-    const Timing timing = session.time(name, primitive, call.args, p.flops(), settings.timing);
+    auto time_once = [&] { return session.time(name, primitive, call.args, p.flops(), settings.timing); };
+    Timing timing;
+    if (settings.sentinel) {
+        const size_t first_record = session.records_so_far();
+        const SentinelTiming sentried = time_between_sentinels(*settings.sentinel, threads, time_once, [&] {
+            session.discard_records_from(first_record);
+        });
+        timing = sentried.timing;
+        row["sentinel_ratio"] = number(sentried.ratio);
+        row["disturbed"] = sentried.disturbed ? "1" : "0";
+        row["retimed"] = sentried.retimed ? "1" : "0";
+    } else {
+        timing = time_once();
+    }
     if (!timing.ran) return std::nullopt;
     if (!timing.error.empty()) {
         mark_failed(row, fmt::format("threw while timed: {}", timing.error));

@@ -9,6 +9,7 @@
 #include "algorithms/algorithm.hpp"
 #include "harness/measure/bench_timing.hpp"
 #include "harness/measure/peak.hpp"
+#include "harness/measure/sentinel.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/cli/selection.hpp"
 
@@ -23,6 +24,7 @@ struct CaseSettings {
     uint64_t check_seed = 1;  // the checker's seed
     uint64_t timing_seed = 2; // the timed inputs' seed (real-valued data)
     const PeakFigures* peak = nullptr;  // the measured machine, for peak_fraction, arith_intensity, bound
+    NoiseSentinel* sentinel = nullptr;  // timed around every case (sentinel.hpp); null: none
 };
 
 // The columns that identify the row and describe the problem (suite, layer,
@@ -40,7 +42,8 @@ ResultRow unsupported_row(const SelectedProblem& selected);
 
 // Runs the case: SKIPPED (over budget, declined, does not fit in memory: with
 // the reason, no timing); otherwise the check, then the timing (a FAILED check
-// is still timed and stays FAILED), then the phase breakdown as
+// is still timed and stays FAILED) between two noise sentinels (once more when
+// either is slow: sentinel_ratio, disturbed), then the phase breakdown as
 // phase_<name>_ms columns. Sets the thread count first. Empty when Google
 // Benchmark ran nothing (--benchmark_filter-like flags left it out).
 std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,

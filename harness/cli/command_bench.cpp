@@ -44,7 +44,7 @@ struct BenchCommandOptions {
     std::vector<int> threads;
     CaseSettings settings;
     std::string csv, json;
-    bool resume = false, verbose = false;
+    bool resume = false, verbose = false, allow_oversubscribe = false;
 };
 
 // Google Benchmark reads its own flags (display format, colour, ...) from an argv.
@@ -102,7 +102,10 @@ std::string outcome(const ResultRow& row, const std::vector<ResultRow>& rows) {
     if (double fraction = row_number(row, "peak_fraction"); fraction > 0) text += fmt::format("  {:.2f} of peak", fraction);
     text += versus_best_baseline(row, rows);
     if (row.count("noisy") && row.at("noisy") == "1") text += fmt::format("  noisy ({:.0f}% IQR)", 100 * row_number(row, "spread"));
+    if (row.count("disturbed") && row.at("disturbed") == "1")
+        text += fmt::format("  disturbed (sentinel {:.2f}x its best)", row_number(row, "sentinel_ratio"));
     if (status == "FAILED") text += "  " + row.at("reason");
+    if (row.count("suspect") && !row.at("suspect").empty()) text += "  WARNING: suspect: " + row.at("suspect");
     return text;
 }
 
@@ -147,7 +150,7 @@ nlohmann::json merged_json(const nlohmann::json& earlier, nlohmann::json fresh) 
 int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) {
     CaseSettings settings = o.settings;
     settings.max_gflop = o.selection.max_gflop;
-    check_thread_list(o.threads);
+    const bool oversubscribed = check_thread_list(o.threads, o.allow_oversubscribe);
     const std::vector<int>& thread_counts = o.threads;
     initialize_google_benchmark(benchmark_passthrough(extras));
 
@@ -194,6 +197,8 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                  thread_counts.size());
     const PeakFigures peak = measure_peak(thread_counts);
     settings.peak = &peak;
+    for (const auto& [n, why] : peak.peak_suspect)
+        std::fprintf(stderr, "convlab: WARNING: the %d-thread FMA peak is suspect: %s\n", n, why.c_str());
     nlohmann::json metadata = machine_metadata();
     metadata["peak"] = peak_json(peak);
     metadata["algorithms"] = algorithms_json();
@@ -203,12 +208,19 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                        {"resume", o.resume}, {"completed", false},
                        {"cache", settings.timing.cold_cache ? "cold" : "warm"},
                        {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
-                       {"max_gflop", settings.max_gflop},
+                       {"max_gflop", settings.max_gflop}, {"oversubscribed", oversubscribed},
+                       {"sentinel", fmt::format("sentinel_ratio: the slower of two ~1 ms FMA sentinels on the "
+                                                "case's threads around its timing, over the run's best at that "
+                                                "thread count; above {} the case is timed once more (retimed) "
+                                                "and, still above, marked disturbed",
+                                                disturbed_ratio)},
                        {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
                                   "timing; summed over threads when a phase runs in parallel"}};
     write_json_file(meta, metadata);
 
     BenchSession session(o.verbose);
+    NoiseSentinel sentinel(fma_sentinel_probe());
+    settings.sentinel = &sentinel;
     InterruptGuard interrupt;
     const auto start = std::chrono::steady_clock::now();
     size_t finished = 0;
@@ -263,7 +275,7 @@ void add_bench_command(CLI::App& app, int& status) {
                  "extra --benchmark_* flags go to Google Benchmark");
     auto options = std::make_shared<BenchCommandOptions>();
     add_selection_options(*command, options->selection);
-    add_thread_list_option(*command, options->threads);
+    add_thread_list_option(*command, options->threads, options->allow_oversubscribe);
     CaseSettings& settings = options->settings;
     command->add_option("--repetitions", settings.timing.repetitions, "repetitions of each benchmark (default 5)")
         ->type_name("N")

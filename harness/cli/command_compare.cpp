@@ -35,15 +35,18 @@ struct Run {
 };
 
 // The columns of a results CSV but the phase_<name>_ms ones, which depend on
-// the algorithms a run happened to include, and gflop_useful, which runs older
-// than that column lack: it follows from the descriptor, and compare reads times.
+// the algorithms a run happened to include, and those runs older than them
+// lack: gflop_useful (it follows from the descriptor, and compare reads
+// times) and the measurement checks' suspect, sentinel_ratio, disturbed, retimed.
 std::set<std::string> columns_of(const std::filesystem::path& path) {
+    static const std::set<std::string> added_later = {"gflop_useful", "suspect", "sentinel_ratio",
+                                                         "disturbed", "retimed"};
     std::ifstream in(path);
     std::string header;
     std::getline(in, header);
     std::set<std::string> columns;
     for (const std::string& column : parse_csv(header + "\n").header)
-        if (!column.starts_with("phase_") && column != "gflop_useful") columns.insert(column);
+        if (!column.starts_with("phase_") && !added_later.count(column)) columns.insert(column);
     return columns;
 }
 

@@ -21,10 +21,11 @@ void add_peak_command(CLI::App& app, int& status) {
         "peak", "measure the machine's fp32 FMA peak per thread count and its memory bandwidth");
     auto threads = std::make_shared<std::vector<int>>();
     auto json = std::make_shared<bool>(false);
-    add_thread_list_option(*command, *threads);
+    auto allow_oversubscribe = std::make_shared<bool>(false);
+    add_thread_list_option(*command, *threads, *allow_oversubscribe);
     command->add_flag("--json", *json, "print the figures as the .meta.json's \"peak\" object");
-    command->callback([&status, threads, json] {
-        check_thread_list(*threads);
+    command->callback([&status, threads, json, allow_oversubscribe] {
+        check_thread_list(*threads, *allow_oversubscribe);
         const PeakFigures peak = measure_peak(*threads);
         if (*json) {
             fmt::print("{}\n", peak_json(peak).dump(2));
@@ -39,6 +40,9 @@ void add_peak_command(CLI::App& app, int& status) {
                    peak.fma_flops_per_cycle_per_core, peak.fma_units, peak.lanes,
                    peak.fma_units_whole ? ", a whole number of FMA units" : ", NOT a whole number of units",
                    peak.expected_fma_gflops);
+        for (const auto& [n, why] : peak.peak_suspect) fmt::print("SUSPECT at {} threads: {}\n", n, why);
+        if (peak.oversubscribed)
+            fmt::print("OVERSUBSCRIBED: more threads than the {} usable CPU(s)\n", peak.usable_cpus);
         fmt::print("memory (triad, {} threads, {} MiB arrays): {:.1f} GB/s\n", peak.bandwidth_threads,
                    peak.triad_array_bytes >> 20, peak.triad_gb_s);
         fmt::print("L2-resident triad: {:.1f} GB/s\n", peak.l2_gb_s);

@@ -24,6 +24,7 @@
 #include "harness/io/metadata.hpp"
 #include "harness/io/shape_file.hpp"
 #include "harness/measure/peak.hpp"
+#include "harness/measure/placement.hpp"
 
 namespace convlab {
 namespace {
@@ -159,7 +160,7 @@ nlohmann::json predict_problems(const CostModel& model, const Options& o, Measur
                                 int& threads) {
     threads = o.threads ? o.threads : int(std::max(1u, std::thread::hardware_concurrency()));
     const PeakFigures figures = measure_peak({threads});
-    const MachinePeak peak{figures.fma_gflops.at(threads), figures.triad_gb_s};
+    const MachinePeak peak{fma_peak_at(figures, threads), figures.triad_gb_s};
     fmt::print("machine: {:.1f} GFLOP/s FMA at {} thread(s), triad {:.1f} GB/s (measured now)\n", peak.fma_gflops,
                threads, peak.triad_gb_s);
     fmt::print("{:<34} {:<6} {:<22} {:>9} {:>9}\n", "layer", "dir", "predicted", "pred ms", "x weight");

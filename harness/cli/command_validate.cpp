@@ -51,6 +51,7 @@ struct ValidateOptions {
     uint64_t seed = 1;
     double budget_gflop = 0;  // 0: no budget
     std::string csv;          // --csv FILE: one row per case
+    bool allow_oversubscribe = false;
 };
 
 // One row of validate's CSV, as `merge` joins shards of it.
@@ -132,7 +133,7 @@ void ensure_every_case_fits(const std::vector<SelectedProblem>& problems,
 }
 
 int validate(const ValidateOptions& o) {
-    check_thread_list(o.threads);
+    const bool oversubscribed = check_thread_list(o.threads, o.allow_oversubscribe);
     const auto problems = selected_problems(o.selection);
     auto algorithms = selected_algorithms(o.selection);
     const auto directions = selected_directions(o.selection);
@@ -174,7 +175,8 @@ int validate(const ValidateOptions& o) {
         metadata["algorithms"] = algorithms_json();
         metadata["run"] = {{"command", "validate"}, {"threads", o.threads}, {"seed", o.seed},
                            {"budget_gflop", o.budget_gflop}, {"max_gflop", o.selection.max_gflop},
-                           {"mb", o.selection.mb}, {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)}};
+                           {"mb", o.selection.mb}, {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
+                           {"oversubscribed", oversubscribed}};
         write_json_file(metadata_path_for(csv), metadata);
     }
 
@@ -243,7 +245,7 @@ void add_validate_command(CLI::App& app, int& status) {
                     "real data within each algorithm's tolerance; every output element compared");
     auto options = std::make_shared<ValidateOptions>();
     add_selection_options(*command, options->selection);
-    add_thread_list_option(*command, options->threads);
+    add_thread_list_option(*command, options->threads, options->allow_oversubscribe);
     command->add_option("--csv", options->csv,
                         "also write one row per case (descriptor, algorithm, direction, verdict, errors, reason) "
                         "and its .meta.json")

@@ -13,7 +13,7 @@ namespace convlab::pick {
 
 // The machine a run measured, at the run's thread count.
 struct MachinePeak {
-    double fma_gflops = 0;  // meta.json peak.fma_gflops[threads]
+    double fma_gflops = 0;  // meta.json peak.fma_gflops_used[threads] (older runs: fma_gflops)
     double triad_gb_s = 0;  // meta.json peak.triad_gb_s
 };
 
@@ -26,10 +26,13 @@ struct Results {
     std::optional<MachinePeak> peak;   // from the first CSV's meta.json with a figure at `threads`
     int rows_with_repetitions = 0;     // rows whose raw JSON gave their repetitions
     int passed_rows = 0;
+    // PASSED rows left out because their `suspect` column says the rate is
+    // one the machine cannot reach: "layer direction algorithm".
+    std::vector<std::string> suspect_rows;
 };
 
 // PASSED rows at `threads` (0: the largest thread count in the CSVs) and the
-// given cache setting. Throws InputError for a missing file, a CSV without
+// given cache setting, but suspect ones (listed in suspect_rows). Throws InputError for a missing file, a CSV without
 // meta.json or without PASSED rows at that thread count, an algorithm the
 // metadata does not describe, metadata that disagrees between CSVs, and a
 // row present in two CSVs.

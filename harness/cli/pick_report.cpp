@@ -36,6 +36,9 @@ void print_cells(const Results& results, const Plan& plan) {
                "JSON's repetitions where both sides have >= 3 ({} of {} rows have them), else by the CSV's spread "
                "(IQR/median) of both\n",
                cells, significant, results.rows_with_repetitions, results.passed_rows);
+    if (!results.suspect_rows.empty())
+        fmt::print("left out {} suspect row(s), whose useful rate passes the FMA peak (the CSV's suspect column): {}\n",
+                   results.suspect_rows.size(), fmt::join(results.suspect_rows, ", "));
 }
 
 nlohmann::json print_totals(const Results& results, const Plan& plan) {

@@ -12,6 +12,7 @@
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/measure/affinity.hpp"
 
 namespace convlab {
 namespace {
@@ -162,7 +163,7 @@ void add_threads_option(CLI::App& command, int& threads) {
         ->check(CLI::Range(1, 4096));
 }
 
-void add_thread_list_option(CLI::App& command, std::vector<int>& threads) {
+void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& allow_oversubscribe) {
     threads = {all_cores()};
     command
         .add_option("--threads", threads,
@@ -171,12 +172,23 @@ void add_thread_list_option(CLI::App& command, std::vector<int>& threads) {
         ->type_name("LIST")
         ->delimiter(',')
         ->check(CLI::Range(1, 4096));
+    command.add_flag("--allow-oversubscribe", allow_oversubscribe,
+                     "run more threads than the CPUs this process may use (taskset, cpuset); the metadata "
+                     "records oversubscribed and the peak self-check judges the figures");
 }
 
-void check_thread_list(const std::vector<int>& threads) {
+bool check_thread_list(const std::vector<int>& threads, bool allow_oversubscribe) {
     std::set<int> seen;
     for (int n : threads)
         if (!seen.insert(n).second) throw UsageError(fmt::format("--threads: {} is listed twice", n));
+    const int usable = usable_cpus();
+    const int most = threads.empty() ? 0 : *std::max_element(threads.begin(), threads.end());
+    if (most <= usable) return false;
+    if (!allow_oversubscribe)
+        throw UsageError(fmt::format("--threads {}: only {} CPU(s) usable by this process (affinity mask); "
+                                     "pass --allow-oversubscribe to run anyway",
+                                     most, usable));
+    return true;
 }
 
 }  // namespace convlab

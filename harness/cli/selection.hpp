@@ -56,8 +56,12 @@ const Algorithm& algorithm_named(const std::string& name);
 // --threads N (1 to 4096; default all cores), for `run`.
 void add_threads_option(CLI::App& command, int& threads);
 // --threads LIST ("1,2": each count a case of its own; default all cores),
-// for `validate` and `bench`; check_thread_list refuses repeats (UsageError).
-void add_thread_list_option(CLI::App& command, std::vector<int>& threads);
-void check_thread_list(const std::vector<int>& threads);
+// for `validate`, `bench` and `peak`, with --allow-oversubscribe.
+void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& allow_oversubscribe);
+// Refuses repeats, and, unless allow_oversubscribe, a count above the CPUs
+// the affinity mask leaves (usable_cpus(): N threads on fewer CPUs time-share
+// them, and every per-thread figure lies), with a UsageError. Returns whether
+// some count is above them.
+bool check_thread_list(const std::vector<int>& threads, bool allow_oversubscribe);
 
 }  // namespace convlab

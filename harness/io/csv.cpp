@@ -101,7 +101,8 @@ const std::vector<std::string>& result_columns() {
         "gflops_max",     "repetitions",   "iterations",     "workspace_bytes", "max_abs_err",
         "max_rel_err",    "check_mb",      "status",         "reason",        "implementation",
         "family",         "cache",         "peak_fraction",  "arith_intensity", "bound",
-        "spread",         "cv",            "noisy"};
+        "spread",         "cv",            "noisy",         "suspect",       "sentinel_ratio",
+        "disturbed",      "retimed"};
     return columns;
 }
 

@@ -103,15 +103,7 @@ nlohmann::json onednn_json() {
     return {{"version", onednn_version()}, {"cpu_runtime", onednn_cpu_runtime()}};
 }
 
-nlohmann::json git_json() {
-    const std::string dir = source_dir().string();
-    const std::string commit = command_output("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
-    if (commit.empty()) return {{"commit", "unknown"}, {"dirty", nullptr}};
-    // Tracked files changed since the commit: the numbers may not be the commit's.
-    const std::string changes =
-        command_output("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null");
-    return {{"commit", commit}, {"dirty", !changes.empty()}};
-}
+nlohmann::json git_json() { return git_state(source_dir()); }
 
 std::string utc_now_iso8601() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -123,6 +115,21 @@ std::string utc_now_iso8601() {
 }
 
 }  // namespace
+
+nlohmann::json git_state(const std::filesystem::path& source) {
+    const std::string dir = source.string();
+    const std::string commit = command_output("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
+    if (commit.empty()) return {{"commit", "unknown"}, {"dirty", nullptr}, {"dirty_paths", nlohmann::json::array()}};
+    // Tracked files changed since the commit, the results a run writes aside.
+    const std::string changes = command_output("git -C '" + dir +
+                                               "' status --porcelain --untracked-files=no -- . ':(exclude)results' "
+                                               "2>/dev/null");
+    nlohmann::json paths = nlohmann::json::array();
+    std::istringstream lines(changes);
+    for (std::string line; std::getline(lines, line);)
+        if (line.size() > 3) paths.push_back(line.substr(3));  // "XY path"
+    return {{"commit", commit}, {"dirty", !paths.empty()}, {"dirty_paths", paths}};
+}
 
 std::string environment_value(const char* name) {
     const char* value = std::getenv(name);

@@ -26,6 +26,11 @@ inline constexpr const char* list_probe_problem = "mb2ic16ih8oc16kh3ph1";
 // baseline, slow. Scripts read these instead of naming algorithms.
 nlohmann::json algorithms_json();
 
+// The "git" object: commit, dirty (tracked files changed since it, outside
+// results/, which runs write into) and dirty_paths, the paths git names.
+// Commit "unknown" and dirty null outside a git work tree.
+nlohmann::json git_state(const std::filesystem::path& source);
+
 // The environment variable's value, or "unset".
 std::string environment_value(const char* name);
 

@@ -145,7 +145,24 @@ Timing BenchSession::time(const std::string& name, const Primitive& primitive, c
     return timing;
 }
 
-nlohmann::json BenchSession::json_so_far() const { return reporter_->so_far(); }
+nlohmann::json BenchSession::json_so_far() const {
+    nlohmann::json document = reporter_->so_far();
+    if (document.is_null() || discarded_.empty()) return document;
+    nlohmann::json kept = nlohmann::json::array();
+    const auto& records = document["benchmarks"];
+    for (size_t i = 0; i < records.size(); ++i)
+        if (std::none_of(discarded_.begin(), discarded_.end(), [i](const auto& r) { return i >= r.first && i < r.second; }))
+            kept.push_back(records[i]);
+    document["benchmarks"] = std::move(kept);
+    return document;
+}
+
+size_t BenchSession::records_so_far() const {
+    const nlohmann::json document = reporter_->so_far();
+    return document.is_null() ? 0 : document["benchmarks"].size();
+}
+
+void BenchSession::discard_records_from(size_t first) { discarded_.emplace_back(first, records_so_far()); }
 
 std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, ConvArgs args, int calls) {
     PhaseTimes phases;

@@ -62,9 +62,15 @@ public:
     // ({"context": ..., "benchmarks": [...]}), every repetition of every
     // benchmark; null when nothing ran. Can be called after every benchmark.
     nlohmann::json json_so_far() const;
+    // Records (repetitions and aggregates) in the raw JSON so far, discarded
+    // ones included; and discarding those from `first` on, so that a case
+    // timed again keeps only its second attempt's repetitions.
+    size_t records_so_far() const;
+    void discard_records_from(size_t first);
 
 private:
     std::unique_ptr<BenchReporter> reporter_;
+    std::vector<std::pair<size_t, size_t>> discarded_;  // [first, end) of records_so_far()'s numbering
 };
 
 // Mean milliseconds per call of each phase the primitive reports, over `calls`

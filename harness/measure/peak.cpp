@@ -12,7 +12,9 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
+#include "harness/measure/affinity.hpp"
 #include "harness/measure/cache.hpp"
 #include "harness/measure/peak_kernels.hpp"
 
@@ -39,7 +41,10 @@ void require_threads(int threads) {
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
 // Wall seconds for `threads` threads to each run work(thread) once, from a
-// barrier before to a barrier after.
+// barrier before to a barrier after. The start is read before a barrier that
+// no thread passes until it is read: read after it, a thread sharing the
+// master's CPU could run its whole share before the master read the clock,
+// and the time would miss that share.
 template <class Work>
 double timed_parallel(int threads, const Work& work) {
     double seconds = 0;
@@ -49,9 +54,9 @@ double timed_parallel(int threads, const Work& work) {
     {
 #pragma omp single
         team = omp_get_num_threads();
-#pragma omp barrier
 #pragma omp master
         start = Clock::now();
+#pragma omp barrier
         work(omp_get_thread_num());
 #pragma omp barrier
 #pragma omp master
@@ -142,7 +147,7 @@ std::vector<VectorIsa> available_vector_isas() {
 
 VectorIsa widest_vector_isa() { return available_vector_isas().back(); }
 
-double measure_fma_gflops(VectorIsa isa, int threads, int trials) {
+double measure_fma_gflops(VectorIsa isa, int threads, int trials, std::vector<int>* cpus) {
     require_threads(threads);
     const auto isas = available_vector_isas();
     if (std::find(isas.begin(), isas.end(), isa) == isas.end())
@@ -150,11 +155,28 @@ double measure_fma_gflops(VectorIsa isa, int threads, int trials) {
     const int64_t iterations = calibrated_count([&](int64_t n) { fma_sink.store(run_fma(isa, n), std::memory_order_relaxed); });
     const double flops = double(iterations) * chains(isa) * lanes(isa) * 2 * threads;
     double best = 0;
+    std::vector<int> ran_on(size_t(threads), -1);
     for (int t = 0; t < trials; ++t) {
-        const double seconds = timed_parallel(threads, [&](int) { fma_sink.store(run_fma(isa, iterations), std::memory_order_relaxed); });
+        const double seconds = timed_parallel(threads, [&](int thread) {
+            fma_sink.store(run_fma(isa, iterations), std::memory_order_relaxed);
+            ran_on[size_t(thread)] = current_cpu();
+        });
         best = std::max(best, flops / seconds * 1e-9);
     }
+    if (cpus) *cpus = ran_on;
     return best;
+}
+
+double time_fma_work(int threads, int64_t iterations) {
+    require_threads(threads);
+    const VectorIsa isa = widest_vector_isa();
+    return timed_parallel(threads, [&](int) { fma_sink.store(run_fma(isa, iterations), std::memory_order_relaxed); });
+}
+
+int64_t fma_iterations_for(double seconds) {
+    const VectorIsa isa = widest_vector_isa();
+    const int64_t trial = calibrated_count([&](int64_t n) { fma_sink.store(run_fma(isa, n), std::memory_order_relaxed); });
+    return std::max<int64_t>(1, int64_t(double(trial) * seconds / trial_seconds));
 }
 
 double measure_clock_ghz(int threads, int trials) {
@@ -206,6 +228,12 @@ double measure_triad_gb_s(int64_t elements_per_thread, int threads, int passes, 
     return best;
 }
 
+double whole_fma_units(double units) {
+    const double nearest = std::max(1.0, std::round(units));
+    if (std::abs(units - nearest) <= whole_units_tolerance * nearest) return nearest;
+    return std::max(1.0, std::ceil(units));
+}
+
 int64_t default_triad_array_bytes() { return std::max<int64_t>(4 * last_level_cache_bytes(), int64_t(64) << 20); }
 
 PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOptions& options) {
@@ -220,6 +248,7 @@ PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOption
     f.isa = to_string(isa);
     f.lanes = lanes(isa);
     f.cores = int(cpuinfo_get_cores_count());
+    f.usable_cpus = usable_cpus();
 
     std::vector<int> counts = thread_counts;
     counts.push_back(1);
@@ -227,16 +256,23 @@ PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOption
     counts.erase(std::unique(counts.begin(), counts.end()), counts.end());
     for (int t : counts) {
         f.clock_ghz[t] = measure_clock_ghz(t);
-        f.fma_gflops[t] = measure_fma_gflops(isa, t);
+        f.fma_gflops[t] = measure_fma_gflops(isa, t, 10, &f.fma_cpus[t]);
     }
+    f.oversubscribed = counts.back() > f.usable_cpus;
     f.observed_clock_ghz = f.clock_ghz[1];
     f.fma_flops_per_cycle_per_core = f.fma_gflops[1] / f.observed_clock_ghz;
     f.fma_units = f.fma_flops_per_cycle_per_core / (2.0 * f.lanes);
-    const double whole = std::max(1.0, std::round(f.fma_units));
-    f.fma_units_whole = std::abs(f.fma_units - whole) <= whole_units_tolerance * whole;
+    const double nearest = std::max(1.0, std::round(f.fma_units));
+    f.fma_units_whole = std::abs(f.fma_units - nearest) <= whole_units_tolerance * nearest;
+    const double whole = whole_fma_units(f.fma_units);
     f.expected_fma_gflops_per_core = whole * f.lanes * 2 * f.observed_clock_ghz;
     if (!f.clock_ghz.count(f.cores)) f.clock_ghz[f.cores] = measure_clock_ghz(f.cores);
     f.expected_fma_gflops = f.cores * whole * f.lanes * 2 * f.clock_ghz[f.cores];
+    check_fma_peaks(f, [isa](int threads) {
+        FmaSample sample;
+        sample.gflops = measure_fma_gflops(isa, threads, 10, &sample.cpus);
+        return sample;
+    }, options);
 
     f.bandwidth_threads = counts.back();
     const int threads = f.bandwidth_threads;

@@ -64,7 +64,8 @@ def rate(algorithm, layer, direction, threads):
 
 def metadata(with_algorithms=True):
     meta = {"cpu": {"model_name": "Test CPU", "cores": 2, "processors": 2}, "run": {"threads": [1, 2]},
-            "peak": {"fma_gflops": PEAK, "triad_gb_s": 40.0, "l2_gb_s": 300.0, "isa": "avx512", "clock_ghz": 3.0}}
+            "peak": {"fma_gflops": PEAK, "triad_gb_s": 40.0, "l2_gb_s": 300.0, "isa": "avx512",
+                     "clock_ghz": {"1": 3.0, "2": 2.9}, "observed_clock_ghz": 3.0}}
     if with_algorithms:
         meta["algorithms"] = [{"name": n, "family": f, "description": f"{n} test", "directions": DIRECTIONS,
                                "exact": True, "tolerance": 1e-5, "mixes_neighbours": False, "baseline": b, "slow": s}

@@ -32,8 +32,9 @@ def read_rows(path):
 
 
 def meta_peak(directory, threads):
+    """The figure peak_fraction divides by: the measured one, or the clock-derived one when it was suspect."""
     with open(os.path.join(directory, "out.meta.json")) as f:
-        return json.load(f)["peak"]["fma_gflops"][threads]
+        return json.load(f)["peak"]["fma_gflops_used"][threads]
 
 
 class Bench(unittest.TestCase):
@@ -78,6 +79,10 @@ class Bench(unittest.TestCase):
             # compulsory bytes: x 256 + w 144 + b 4 + y 256 floats = 2640 bytes
             self.assertAlmostEqual(float(row["arith_intensity"]), 15488 / 2640, delta=1e-4)
             self.assertEqual(row["repetitions"], "2")
+            self.assertEqual(row["suspect"], "")  # naive and reference stay far below the peak
+            self.assertGreaterEqual(float(row["sentinel_ratio"]), 1)
+            self.assertIn(row["disturbed"], ("0", "1"))
+            self.assertIn(row["retimed"], ("0", "1"))
         self.assertIn("[2/2] reference fwd", result.stderr)
 
         meta_path = os.path.join(self.tmp, "out.meta.json")

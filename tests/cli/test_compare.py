@@ -124,17 +124,20 @@ class Compare(unittest.TestCase):
         self.assertIn("different columns", result.stderr)
         self.assertEqual(len(result.stderr.strip().splitlines()), 1)
 
-    def test_a_run_older_than_gflop_useful_is_compared(self):
-        # gflop_useful follows from the descriptor: a run from before that column is still comparable.
-        older = self.copy_run("older")
-        with open(older, newline="") as f:
-            table = list(csv.reader(f))
-        dropped = table[0].index("gflop_useful")
-        with open(older, "w", newline="") as f:
-            csv.writer(f).writerows([r[:dropped] + r[dropped + 1:] for r in table])
-        result = convlab("compare", older, self.a)
-        self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertIn("geometric mean of B/A time ratios 1.000", result.stdout)
+    def test_a_run_older_than_gflop_useful_or_suspect_is_compared(self):
+        # gflop_useful follows from the descriptor, suspect is a verdict on the rates: a run from before either
+        # column is still comparable.
+        for column in ("gflop_useful", "suspect"):
+            with self.subTest(column=column):
+                older = self.copy_run("older_" + column)
+                with open(older, newline="") as f:
+                    table = list(csv.reader(f))
+                dropped = table[0].index(column)
+                with open(older, "w", newline="") as f:
+                    csv.writer(f).writerows([r[:dropped] + r[dropped + 1:] for r in table])
+                result = convlab("compare", older, self.a)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn("geometric mean of B/A time ratios 1.000", result.stdout)
 
     def test_a_missing_file_is_refused(self):
         result = convlab("compare", self.a, os.path.join(self.tmp, "absent.csv"))

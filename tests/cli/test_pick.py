@@ -34,11 +34,11 @@ def algorithms():
     return listed, [a["name"] for a in own[:2]], baseline["name"], slow["name"]
 
 
-def write_fixture(directory, stem, times, listed, status="PASSED"):
-    """times: {(layer, direction, algorithm, threads): ms}."""
+def write_fixture(directory, stem, times, listed, status="PASSED", suspect=None):
+    """times: {(layer, direction, algorithm, threads): ms}; suspect: {the same keys: reason}."""
     path = os.path.join(directory, stem + ".csv")
     columns = ["suite", "layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop",
-               "time_ms_median", "workspace_bytes", "status", "reason", "family", "cache", "spread"]
+               "time_ms_median", "workspace_bytes", "status", "reason", "family", "cache", "spread", "suspect"]
     family = {a["name"]: a["family"] for a in listed}
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
@@ -46,7 +46,8 @@ def write_fixture(directory, stem, times, listed, status="PASSED"):
         for (layer, direction, algorithm, threads), ms in times.items():
             descriptor, weight = next((d, n) for name, d, n in LAYERS if name == layer)
             w.writerow(["fixture", layer, descriptor, weight, algorithm, direction, threads, 1, 0.001,
-                        ms, 0, status, "", family[algorithm], "warm", 0.01])
+                        ms, 0, status, "", family[algorithm], "warm", 0.01,
+                        (suspect or {}).get((layer, direction, algorithm, threads), "")])
     meta = {"algorithms": listed, "peak": {"fma_gflops": {"1": 50.0, "2": 100.0}, "triad_gb_s": 10.0}}
     with open(os.path.join(directory, stem + ".meta.json"), "w") as f:
         json.dump(meta, f)
@@ -121,6 +122,24 @@ class Pick(unittest.TestCase):
         self.assertIn("L2: bwd_w", result.stdout)
         self.assertNotIn(self.slow, [line.split()[2] for line in result.stdout.splitlines()
                                      if line.startswith("L")])
+
+    def test_suspect_rows_are_left_out_and_named(self):
+        # The loser of L1 fwd made 1000x faster than anything, with a rate the physics forbids.
+        winners, _, _ = self.expected(2)
+        loser = next(a for a in self.own if a != winners[("L1", "fwd")])
+        times = dict(self.times)
+        times[("L1", "fwd", loser, 2)] = 0.001
+        run = os.path.join(self.tmp, "suspect")
+        os.makedirs(run, exist_ok=True)
+        path = write_fixture(run, "fixture", times, self.listed,
+                             suspect={("L1", "fwd", loser, 2): "useful rate 300 GFLOP/s is 3.00x the FMA peak 100"})
+        plan = os.path.join(run, "plan.json")
+        result = convlab("pick", path, "--plan", plan, "--no-plot")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(plan) as f:
+            self.assertEqual(json.load(f)["layers"]["L1"]["fwd"], winners[("L1", "fwd")])
+        self.assertIn(f"left out 1 suspect row(s), whose useful rate passes the FMA peak (the CSV's suspect "
+                      f"column): L1 fwd {loser}", result.stdout)
 
     def test_plan_at_a_chosen_thread_count(self):
         plan = os.path.join(self.tmp, "plan1.json")

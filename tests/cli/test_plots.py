@@ -158,6 +158,7 @@ class Plots(unittest.TestCase):
         self.assertIn("FMA 200.0 GFLOP/s at 1 thread, 400.0 GFLOP/s at 2 threads (isa avx512, 3.00 GHz)",
                       self.summary)
         self.assertIn("DRAM triad 40 GB/s, L2 300 GB/s", self.summary)
+        self.assertNotIn("clock not measured", self.summary)
         self.assertNotIn("lacked", self.summary)
 
     def test_targets(self):
@@ -227,6 +228,68 @@ class UsefulCount(unittest.TestCase):
             self.assertEqual(row[5], g3(geo(fx.rate("direct", l, "fwd", 2) / fx.PEAK["2"] for l in LAYER_NAMES)))
         finally:
             shutil.rmtree(os.path.dirname(run), ignore_errors=True)
+
+
+class MeasurementWarnings(unittest.TestCase):
+    """The metadata's oversubscribed and peak_suspect open SUMMARY.md in bold; a clean run has neither."""
+
+    def summary_of(self, meta, rows=None, columns=fx.COLUMNS):
+        rows = rows or fx.rows()
+        run = os.path.join(tempfile.mkdtemp(prefix="convlab_warnings_"), "run")
+        try:
+            csv_path = fx.write_run(run, "run", rows, meta, fx.raw_json(rows), columns=columns)
+            result = script("summary.py", csv_path)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with open(os.path.join(run, "SUMMARY.md")) as f:
+                return f.read()
+        finally:
+            shutil.rmtree(os.path.dirname(run), ignore_errors=True)
+
+    def test_suspect_peak_and_oversubscription_are_said_at_the_top(self):
+        meta = fx.metadata()
+        meta["peak"] |= {"oversubscribed": True, "usable_cpus": 1,
+                         "peak_suspect": {"2": "2 threads measured 230.0 GFLOP/s, +95% from the clock-derived 118.0"}}
+        text = self.summary_of(meta)
+        top = text.split("## Machine")[0]
+        self.assertIn("**Oversubscribed:** the run asked for more threads than the 1 CPU(s)", top)
+        self.assertIn("**Peak suspect at 2 thread(s):** 2 threads measured 230.0 GFLOP/s, +95% from the "
+                      "clock-derived 118.0. Peak fractions at that thread count divide by the clock-derived figure.",
+                      top)
+
+    def test_disturbed_rows_are_counted_and_listed(self):
+        rows = fx.rows()
+        for r in rows:
+            r["disturbed"], r["retimed"], r["sentinel_ratio"] = "0", "0", "1.01"
+        rows[1]["disturbed"], rows[1]["retimed"], rows[1]["sentinel_ratio"] = "1", "1", "1.4"
+        rows[2]["retimed"] = "1"
+        text = self.summary_of(fx.metadata(), rows, fx.COLUMNS + ["disturbed", "retimed", "sentinel_ratio"])
+        self.assertIn(f"## Disturbed rows\n\n1 of {len(rows)} timed rows disturbed", text)
+        self.assertIn("(2 rows were re-timed)", text)
+        listed = section_named(tables(text), "Disturbed rows")
+        self.assertEqual([r[:2] + r[5:6] for r in listed], [[rows[1]["layer"], rows[1]["algorithm"], "1.4"]])
+
+    def test_dirty_paths_are_named(self):
+        meta = fx.metadata()
+        meta["git"] = {"commit": "abc", "dirty": True, "dirty_paths": ["harness/x.cpp"]}
+        self.assertIn("abc (dirty tree: `harness/x.cpp`)", self.summary_of(meta))
+
+    def test_a_clean_run_has_no_warning(self):
+        text = self.summary_of(fx.metadata())
+        self.assertNotIn("Oversubscribed", text)
+        self.assertNotIn("Peak suspect", text)
+        self.assertNotIn("Rows above the peak", text)  # a CSV older than the suspect column
+
+    def test_suspect_rows_are_listed(self):
+        rows = fx.rows()
+        for r in rows:
+            r["suspect"] = ""
+        rows[0]["suspect"] = "useful rate 250 GFLOP/s is 1.25x the FMA peak 200"
+        text = self.summary_of(fx.metadata(), rows, fx.COLUMNS + ["suspect"])
+        listed = section_named(tables(text), "Rows above the peak")
+        self.assertEqual(listed, [[rows[0]["layer"], rows[0]["algorithm"], rows[0]["direction"], str(rows[0]["threads"]),
+                                   rows[0].get("cache", ""), g3(float(rows[0]["peak_fraction"])), rows[0]["suspect"]]])
+        rows[0]["suspect"] = ""
+        self.assertIn("## Rows above the peak\n\nNone", self.summary_of(fx.metadata(), rows, fx.COLUMNS + ["suspect"]))
 
 
 class FftOnLargeKernels(unittest.TestCase):

@@ -52,3 +52,25 @@ TEST_CASE("metadata goes beside the results file", "[metadata]") {
     CHECK(metadata_path_for("results/resnet_50.csv") == "results/resnet_50.meta.json");
     CHECK(metadata_path_for("out") == "out.meta.json");
 }
+
+TEST_CASE("the dirty flag ignores results/ and names the changed paths", "[metadata]") {
+    namespace fs = std::filesystem;
+    const fs::path repo = fs::temp_directory_path() / ("convlab_git_state_" + std::to_string(::getpid()));
+    fs::remove_all(repo);
+    fs::create_directories(repo / "results");
+    auto write = [&](const char* name, const char* text) { std::ofstream(repo / name) << text; };
+    write("src.cpp", "int a;\n");
+    write("results/run.csv", "a\n");
+    const std::string git = "git -C '" + repo.string() + "' -c user.name=t -c user.email=t@t ";
+    REQUIRE(std::system((git + "init -q && " + git + "add -A && " + git + "commit -q -m x").c_str()) == 0);
+
+    CHECK(convlab::git_state(repo)["dirty"] == false);
+    write("results/run.csv", "a\n1\n");  // a run rewriting its results leaves the tree clean
+    CHECK(convlab::git_state(repo)["dirty"] == false);
+    write("src.cpp", "int b;\n");
+    const nlohmann::json state = convlab::git_state(repo);
+    CHECK(state["dirty"] == true);
+    CHECK(state["dirty_paths"] == nlohmann::json::array({"src.cpp"}));
+    CHECK(state["commit"].get<std::string>().size() == 40);
+    fs::remove_all(repo);
+}
