@@ -60,7 +60,7 @@ py::list bench(const py::list& problems, const py::list& algos, const std::vecto
                double budget_gflop, double max_gflop, py::handle tolerance, const std::string& suite, bool verbose) {
     if (repetitions < 1) throw py::value_error("repetitions must be at least 1");
     if (!(min_time > 0)) throw py::value_error("min_time must be positive (seconds)");
-    check_thread_list(threads);
+    check_thread_list(threads, /*allow_oversubscribe=*/false);
     for (int t : threads) threads_of(py::int_(t));
     std::vector<SelectedProblem> selected;
     for (py::handle item : problems) {
