@@ -20,6 +20,7 @@ The full sets at --mb 2 are `convlab validate --mb 2 --batch NAME` (hours).
 
 Run: python3 test_shape_sets.py PATH/TO/convlab   (ctest does so)
 """
+import json
 import os
 import re
 import subprocess
@@ -38,6 +39,9 @@ class ShapeSets(unittest.TestCase):
         algorithms = [line.split()[0] for line in
                       subprocess.run([CONVLAB, "list"], capture_output=True, text=True, check=True).stdout.splitlines()]
         algorithms.remove("reference")
+        listed = json.loads(subprocess.run([CONVLAB, "list", "--json"], capture_output=True, text=True,
+                                           check=True).stdout)
+        baselines = {a["name"] for a in listed if a["baseline"]}
         for name in SETS:
             with self.subTest(shape_set=name):
                 result = subprocess.run([CONVLAB, "validate", "--batch", name, "--mb", "1",
@@ -46,11 +50,17 @@ class ShapeSets(unittest.TestCase):
                 failed = [l for l in result.stdout.splitlines() if " FAILED " in l]
                 self.assertEqual(failed, [], f"{name}: FAILED cases")
                 self.assertEqual(result.returncode, 0, f"{name}: {result.stderr[-2000:]}")
-                passed = {m.group(2) for m in map(LINE.match, result.stdout.splitlines())
-                          if m and m.group(1) == "PASSED"}
+                cases = [m for m in map(LINE.match, result.stdout.splitlines()) if m]
+                passed = {m.group(2) for m in cases if m.group(1) == "PASSED"}
                 # Every algorithm meets every set: each passes at least one case of it
                 # (im2col_gemm_fullconv in bwd_d, Winograd on a 3x3 stride-1 layer).
-                expected = [a for a in algorithms if not (a.startswith("winograd") and name in WINOGRAD_FREE)]
+                # A baseline may decline a whole set, by its own reasons: what an
+                # external library takes is its own (oneDNN's Winograd needs AVX-512
+                # and 3x3 layers within the budget; LIBXSMM has no groups or dilation).
+                declined_all = {a for a in baselines
+                                if all(m.group(1) == "SKIPPED" for m in cases if m.group(2) == a)}
+                expected = [a for a in algorithms if not (a.startswith("winograd") and name in WINOGRAD_FREE)
+                            and a not in declined_all]
                 self.assertEqual(sorted(set(expected) - passed), [], f"{name}: algorithms that never passed")
 
 

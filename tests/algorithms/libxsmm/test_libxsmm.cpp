@@ -132,6 +132,10 @@ TEST_CASE("libxsmm declines the paths LIBXSMM 1.17 gets wrong, and only those", 
         CHECK(testing::decline_reason(libxsmm(), one_axis, d) ==
               "libxsmm: LIBXSMM 1.17 pads the input (fwd, upd) only when both ph and pw are nonzero");
     CHECK(check(libxsmm(), one_axis, Direction::bwd_d).status == Status::passed);
+    const Problem one_row = Problem::parse("mb1ic32oc32iw131ow130kw2");  // 1-D, one image
+    CHECK(testing::decline_reason(libxsmm(), one_row, Direction::bwd_w, 2) ==
+          "libxsmm: LIBXSMM 1.17's weight update leaves dW unwritten for one output row with fewer images than threads");
+    CHECK(check(libxsmm(), one_row, Direction::bwd_w, 1, 1).status == Status::passed);
     for (const char* unequal_strides : {"mb2ic4ih4iw3oc4oh6ow3kh1kw1sh1sw2ph1pw1", "mb2ic5oc5ih2oh2kh1ph0iw10ow4kw1sw3pw0"})
         CHECK(testing::decline_reason(libxsmm(), Problem::parse(unequal_strides), Direction::bwd_w) ==
               "libxsmm: LIBXSMM 1.17's weight update leaves dW unwritten for a 1x1 kernel with unequal strides");
