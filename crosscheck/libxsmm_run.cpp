@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
         ok(libxsmm_dnn_bind_scratch(layer, kind, scratch), "bind_scratch");
 
         const int threads = r.threads;
-        const double ms = cc::median_call_ms(
+        const cc::CallTimes times = cc::time_calls(
             [&] {
 #pragma omp parallel num_threads(threads)
                 libxsmm_dnn_execute_st(layer, kind, 0, omp_get_thread_num());
@@ -124,7 +124,7 @@ int main(int argc, char** argv) {
             r.repetitions, r.min_time_s);
         const std::string implementation = "LIBXSMM " LIBXSMM_CONFIG_VERSION " dnn, " +
                                            std::string(libxsmm_get_target_arch());
-        cc::print_result(library, r, ms, implementation);
+        cc::print_result(library, r, times, implementation);
         libxsmm_dnn_release_scratch(layer, kind);
         libxsmm_free(scratch);
     } catch (const Failure& f) {

@@ -100,13 +100,13 @@ int main(int argc, char** argv) {
                     {DNNL_ARG_DIFF_WEIGHTS, memory(pd.diff_weights_desc(), eng)},
                     {DNNL_ARG_DIFF_BIAS, memory(sh.b, eng)}};
         }
-        const double ms = cc::median_call_ms(
+        const cc::CallTimes times = cc::time_calls(
             [&] {
                 conv.execute(s, args);
                 s.wait();
             },
             r.repetitions, r.min_time_s);
-        cc::print_result(library, r, ms, implementation);
+        cc::print_result(library, r, times, implementation);
     } catch (const dnnl::error& e) {
         cc::print_declined(library, r, std::string("oneDNN: ") + e.what());
     }

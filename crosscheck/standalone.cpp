@@ -46,7 +46,7 @@ Request parse_request(int argc, char** argv, const char* program) {
     return r;
 }
 
-double median_call_ms(const std::function<void()>& call, int repetitions, double min_time_s) {
+CallTimes time_calls(const std::function<void()>& call, int repetitions, double min_time_s) {
     using clock = std::chrono::steady_clock;
     call();  // warm-up: first-touch, JIT, caches
     std::vector<double> means;
@@ -63,7 +63,7 @@ double median_call_ms(const std::function<void()>& call, int repetitions, double
     }
     std::sort(means.begin(), means.end());
     const size_t n = means.size();
-    return n % 2 ? means[n / 2] : 0.5 * (means[n / 2 - 1] + means[n / 2]);
+    return {n % 2 ? means[n / 2] : 0.5 * (means[n / 2 - 1] + means[n / 2]), means.front()};
 }
 
 static nlohmann::json identity(const char* library, const Request& r) {
@@ -73,9 +73,10 @@ static nlohmann::json identity(const char* library, const Request& r) {
             {"threads", r.threads}};
 }
 
-void print_result(const char* library, const Request& r, double median_ms, const std::string& implementation) {
+void print_result(const char* library, const Request& r, const CallTimes& times, const std::string& implementation) {
     nlohmann::json j = identity(library, r);
-    j["median_ms"] = median_ms;
+    j["median_ms"] = times.median_ms;
+    j["min_ms"] = times.min_ms;
     j["repetitions"] = r.repetitions;
     j["implementation"] = implementation;
     std::printf("%s\n", j.dump().c_str());

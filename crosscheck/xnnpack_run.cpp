@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
         cc::print_declined(library, r, failed("xnn_setup_convolution2d_nhwc_f32", s));
     } else {
         xnn_status run_status = xnn_status_success;
-        const double ms = cc::median_call_ms(
+        const cc::CallTimes times = cc::time_calls(
             [&] {
                 if (xnn_status status = xnn_run_operator(op, pool); status != xnn_status_success) run_status = status;
             },
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
         if (run_status != xnn_status_success)
             cc::print_declined(library, r, failed("xnn_run_operator", run_status));
         else
-            cc::print_result(library, r, ms, "XNNPACK NHWC f32 convolution");
+            cc::print_result(library, r, times, "XNNPACK NHWC f32 convolution");
     }
     xnn_delete_operator(op);
     pthreadpool_destroy(pool);

@@ -71,6 +71,9 @@ class Crosscheck(unittest.TestCase):
                     self.assertGreater(float(row["ratio"]), 0)
                     expected = float(row["independent_ms"]) / float(row["convlab_ms"])
                     self.assertLess(abs(float(row["ratio"]) / expected - 1), 1e-3)
+                    fastest = float(row["independent_min_ms"]) / float(row["convlab_min_ms"])
+                    self.assertLess(abs(float(row["ratio_min"]) / fastest - 1), 1e-3)
+                    self.assertLessEqual(float(row["independent_min_ms"]), float(row["independent_ms"]))
                     # The same kernel on both sides: oneDNN's implementation string, ATen's backend.
                     self.assertIn(row["independent_implementation"], row["convlab_implementation"])
             with open(out + ".md") as f:
