@@ -14,6 +14,10 @@ import pytest
 
 import convlab
 
+if os.environ.get("CONVLAB_SANITIZED"):
+    # libtorch is not instrumented, and the ASan runtime preloaded into python3 would judge its own
+    # allocations; what this file tests is the extraction, which the Release build runs.
+    pytest.skip("the sanitizer build leaves libtorch out (tests/CMakeLists.txt)", allow_module_level=True)
 torch = pytest.importorskip("torch")
 nn = torch.nn
 
