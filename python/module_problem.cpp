@@ -76,6 +76,8 @@ void add_problem(py::module_& m) {
 #undef CONVLAB_FIELD
     problem.def("shape", [](const Problem& p, const std::string& name) { return as_tuple(dims_named(p, name)); },
                 py::arg("tensor"), "the shape of tensor 'x', 'w', 'b' or 'y' (or 'dx', 'dw', 'db', 'dy')");
+    problem.def("ph_bottom", &Problem::ph_bottom, "bottom padding (may differ from ph, may be negative)");
+    problem.def("pw_right", &Problem::pw_right, "right padding (may differ from pw, may be negative)");
     problem.def("flops", &Problem::flops, "2 mb oc oh ow ic/g kh kw, the same for every direction: the nominal "
                 "count, padding taps included, that gflops_median is credited with");
     problem.def("useful_flops", &Problem::useful_flops, "2 x the multiply-adds whose input tap lies inside the "

@@ -90,7 +90,7 @@ class TorchSide:
         """((median ms, min ms), ATen's backend for it) or (None, why not)."""
         torch, F = self.torch, self.torch.nn.functional
         p = self.convlab.Problem(descriptor)
-        if (p.ph, p.pw) != (self._bottom(p), self._right(p)):
+        if (p.ph, p.pw) != (p.ph_bottom(), p.pw_right()):
             return None, "asymmetric padding: torch pads symmetrically"
         torch.set_num_threads(threads)
         generator = torch.Generator().manual_seed(1)
@@ -113,14 +113,6 @@ class TorchSide:
         wrt = (x,) if direction == "bwd_d" else (w, b)
         call = lambda: torch.autograd.grad(y, wrt, dy, retain_graph=True)  # noqa: E731
         return call_times(call, repetitions, min_time), backend
-
-    @staticmethod
-    def _bottom(p):
-        return (p.oh - 1) * p.sh - p.ih + (p.kh - 1) * (p.dh + 1) + 1 - p.ph
-
-    @staticmethod
-    def _right(p):
-        return (p.ow - 1) * p.sw - p.iw + (p.kw - 1) * (p.dw + 1) + 1 - p.pw
 
 
 def standalone(build, name, descriptor, direction, threads, repetitions, min_time):
