@@ -12,6 +12,12 @@ struct InputError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// An option or argument that cannot be used as given (the harness and the
+// Python module throw it; the library itself has none).
+struct UsageError : InputError {
+    using InputError::InputError;
+};
+
 // A file that cannot be read, written, renamed or whose directory cannot be
 // made; the message names the path and the system's reason.
 struct IoError : InputError {

@@ -7,8 +7,8 @@
 #include <iostream>
 #include <streambuf>
 
-#include "harness/cli/bench_case.hpp"
-#include "harness/cli/selection.hpp"
+#include "harness/run/bench_case.hpp"
+#include "harness/run/selection.hpp"
 #include "python_algorithm.hpp"
 
 namespace convlab::python {

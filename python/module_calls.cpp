@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "algorithms/tensor.hpp"
-#include "harness/cli/selection.hpp"
+#include "harness/run/selection.hpp"
 #include "harness/verify/memory_guard.hpp"
 #include "module.hpp"
 

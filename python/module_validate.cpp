@@ -3,7 +3,7 @@
 // reference) on a registered algorithm or a Python callable.
 #include <fmt/format.h>
 
-#include "harness/cli/selection.hpp"
+#include "harness/run/selection.hpp"
 #include "harness/verify/check.hpp"
 #include "harness/verify/memory_guard.hpp"
 #include "python_algorithm.hpp"

@@ -31,12 +31,6 @@ std::vector<std::string> benchmark_passthrough(const std::vector<std::string>& e
     return extras;
 }
 
-std::string over_budget_reason(const Algorithm& algorithm, const Problem& p, double budget_gflop) {
-    const double gflop = p.flops() / 1e9;
-    if (!algorithm.properties().slow || budget_gflop <= 0 || gflop <= budget_gflop) return {};
-    return fmt::format("over budget ({:.3g} GFLOP > {:g})", gflop, budget_gflop);
-}
-
 std::string format_duration(double seconds) {
     const long s = std::lround(std::max(0.0, seconds));
     if (s < 60) return fmt::format("{}s", s);

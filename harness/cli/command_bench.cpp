@@ -28,11 +28,12 @@
 #include <fmt/format.h>
 
 #include "algorithms/registry.hpp"
-#include "harness/cli/bench_case.hpp"
+#include "harness/run/bench_case.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/cli/selection_options.hpp"
 #include "harness/io/csv.hpp"
-#include "harness/cli/interrupt.hpp"
+#include "harness/run/interrupt.hpp"
 #include "harness/io/metadata.hpp"
 #include "harness/measure/peak.hpp"
 

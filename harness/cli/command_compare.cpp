@@ -20,7 +20,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "harness/cli/bench_case.hpp"
+#include "harness/run/bench_case.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/measure/stats.hpp"

@@ -11,7 +11,8 @@
 #include <fmt/format.h>
 
 #include "harness/cli/commands.hpp"
-#include "harness/cli/selection.hpp"
+#include "harness/cli/selection_options.hpp"
+#include "harness/run/selection.hpp"
 #include "harness/measure/peak.hpp"
 
 namespace convlab {

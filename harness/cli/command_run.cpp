@@ -19,7 +19,8 @@
 #include "harness/cli/commands.hpp"
 #include "harness/verify/memory_guard.hpp"
 #include "harness/io/npy.hpp"
-#include "harness/cli/selection.hpp"
+#include "harness/cli/selection_options.hpp"
+#include "harness/run/selection.hpp"
 
 namespace convlab {
 namespace {

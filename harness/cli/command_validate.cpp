@@ -35,10 +35,11 @@
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
 #include "harness/cli/commands.hpp"
-#include "harness/cli/interrupt.hpp"
+#include "harness/cli/selection_options.hpp"
+#include "harness/run/interrupt.hpp"
 #include "harness/verify/memory_guard.hpp"
 #include "harness/cli/bench_options.hpp"
-#include "harness/cli/selection.hpp"
+#include "harness/run/selection.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/metadata.hpp"
 

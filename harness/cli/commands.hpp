@@ -5,17 +5,13 @@
 // turns it into one line on stderr and exit status 2.
 #pragma once
 
-#include "algorithms/errors.hpp"
+#include "algorithms/errors.hpp"  // UsageError
 
 namespace CLI {
 class App;
 }
 
 namespace convlab {
-
-struct UsageError : InputError {
-    using InputError::InputError;
-};
 
 void add_list_command(CLI::App& app, int& status);
 void add_run_command(CLI::App& app, int& status);

@@ -1,6 +1,6 @@
 // The cost model of `convlab pick --predict` on synthetic rows whose
 // efficiencies are chosen, so every expected time follows by hand.
-#include "harness/cli/pick_model.hpp"
+#include "harness/analysis/pick_model.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "harness/cli/bench_case.hpp"
+#include "harness/run/bench_case.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,6 @@
 
 #include "algorithms/tensor.hpp"
 #include "algorithms/threading.hpp"
-#include "harness/cli/bench_options.hpp"
 #include "harness/measure/placement.hpp"
 #include "harness/measure/roofline.hpp"
 #include "harness/verify/check.hpp"
@@ -102,18 +101,6 @@ ResultRow case_identity(const SelectedProblem& selected, std::string_view algori
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
             {"gflop", number(p.flops() / 1e9)},    {"gflop_useful", number(p.useful_flops() / 1e9)},
             {"cache", cold_cache ? "cold" : "warm"}};
-}
-
-std::string benchmark_name(const ResultRow& row) {
-    auto at = [&row](const char* column) { return row.count(column) ? row.at(column) : std::string(); };
-    std::string name = fmt::format("{}/{}/{}/threads:{}", at("algorithm"), at("direction"), at("layer"), at("threads"));
-    return at("cache") == "cold" ? name + "/cache:cold" : name;
-}
-
-std::string benchmark_base_name(std::string name) {
-    for (const char* suffix : {"/min_time:", "/repeats:", "/real_time"})
-        if (size_t at = name.find(suffix); at != std::string::npos) name.erase(at);
-    return name;
 }
 
 ResultRow unsupported_row(const SelectedProblem& selected) {

@@ -1,4 +1,4 @@
-#include "harness/cli/interrupt.hpp"
+#include "harness/run/interrupt.hpp"
 
 #include <csignal>
 

@@ -1,4 +1,4 @@
-#include "harness/cli/pick_model.hpp"
+#include "harness/analysis/pick_model.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/cli/pick_plan.hpp"
+#include "harness/analysis/pick_plan.hpp"
 
 namespace convlab::pick {
 

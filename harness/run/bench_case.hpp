@@ -11,7 +11,8 @@
 #include "harness/measure/peak.hpp"
 #include "harness/measure/sentinel.hpp"
 #include "harness/io/csv.hpp"
-#include "harness/cli/selection.hpp"
+#include "harness/io/benchmark_names.hpp"
+#include "harness/run/selection.hpp"
 
 namespace convlab {
 
@@ -31,12 +32,6 @@ struct CaseSettings {
 // descriptor, weight, algorithm, direction, threads, mb, gflop, gflop_useful).
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
                         bool cold_cache);
-// Google Benchmark's name of a row's benchmark in the raw JSON:
-// "ALGO/DIR/LAYER/threads:N", "/cache:cold" appended for a cold-cache row.
-std::string benchmark_name(const ResultRow& row);
-// A raw JSON benchmark's name as benchmark_name() gave it, without the
-// settings Google Benchmark appends ("/min_time:0.050/repeats:5/real_time").
-std::string benchmark_base_name(std::string name);
 // The row of a problem convlab does not do (a 3-D shape-file line).
 ResultRow unsupported_row(const SelectedProblem& selected);
 

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "harness/cli/pick_input.hpp"
-#include "harness/cli/pick_plan.hpp"
+#include "harness/analysis/pick_input.hpp"
+#include "harness/analysis/pick_plan.hpp"
 
 namespace convlab::pick {
 

@@ -30,8 +30,8 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/problem.hpp"
-#include "harness/cli/pick_input.hpp"
-#include "harness/cli/pick_plan.hpp"
+#include "harness/analysis/pick_input.hpp"
+#include "harness/analysis/pick_plan.hpp"
 
 namespace convlab::pick {
 

@@ -1,4 +1,4 @@
-#include "harness/cli/pick_report.hpp"
+#include "harness/analysis/pick_report.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>

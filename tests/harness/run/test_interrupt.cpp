@@ -1,4 +1,4 @@
-#include "harness/cli/interrupt.hpp"
+#include "harness/run/interrupt.hpp"
 
 #include <catch2/catch.hpp>
 #include <csignal>

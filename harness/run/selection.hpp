@@ -1,6 +1,6 @@
-// What `validate` and `bench` run over: problems from shape files and
-// descriptors, algorithms, directions, a minibatch override. Shared options,
-// so both commands read the same way.
+// What `validate`, `bench` and the Python module run over: problems from shape
+// files and descriptors, algorithms, directions, a minibatch override, a shard.
+// The command-line options that fill it are cli/selection_options.hpp.
 #pragma once
 
 #include <cstdint>
@@ -9,10 +9,6 @@
 
 #include "algorithms/algorithm.hpp"
 #include "harness/io/shape_file.hpp"
-
-namespace CLI {
-class App;
-}
 
 namespace convlab {
 
@@ -32,8 +28,10 @@ struct Selection {
 // whatever machine runs it, and one shard computes a problem's reference once.
 bool in_shard(const Selection& selection, const std::string& suite, const Problem& p, std::string_view direction);
 
-// Adds --batch, --problem, --algo, --dir, --mb, --max-gflop, --shard to a subcommand.
-void add_selection_options(CLI::App& command, Selection& selection);
+// "over budget (3.7 GFLOP > 2)" when the algorithm is slow (its properties
+// say so: naive, reference) and the problem's GFLOP exceed the budget, which
+// 0 turns off; empty otherwise. The same rule in `validate` and `bench`.
+std::string over_budget_reason(const Algorithm& algorithm, const Problem& p, double budget_gflop);
 
 // "above --max-gflop (3.7 GFLOP > 2)" for a problem the selection leaves out
 // for its size (every algorithm SKIPPED with that reason); empty otherwise.
@@ -53,11 +51,6 @@ std::vector<Direction> selected_directions(const Selection& selection);
 // The registered algorithm of that name, else a UsageError listing the known ones.
 const Algorithm& algorithm_named(const std::string& name);
 
-// --threads N (1 to 4096; default all cores), for `run`.
-void add_threads_option(CLI::App& command, int& threads);
-// --threads LIST ("1,2": each count a case of its own; default all cores),
-// for `validate`, `bench` and `peak`, with --allow-oversubscribe.
-void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& allow_oversubscribe);
 // Refuses repeats, and, unless allow_oversubscribe, a count above the CPUs
 // the affinity mask leaves (usable_cpus(): N threads on fewer CPUs time-share
 // them, and every per-thread figure lies), with a UsageError. Returns whether

@@ -1,4 +1,4 @@
-#include "harness/cli/pick_plan.hpp"
+#include "harness/analysis/pick_plan.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // `convlab pick`'s choice on hand-made times: who competes, the margin and its
 // noise test, and the network totals with layer weights.
-#include "harness/cli/pick_plan.hpp"
+#include "harness/analysis/pick_plan.hpp"
 
 #include <catch2/catch.hpp>
 

@@ -1,4 +1,4 @@
-#include "harness/cli/pick_input.hpp"
+#include "harness/analysis/pick_input.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/errors.hpp"
-#include "harness/cli/bench_case.hpp"
+#include "harness/io/benchmark_names.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/metadata.hpp"
 

@@ -1,0 +1,94 @@
+// The command-line options that fill a Selection and the thread counts, shared
+// by `validate`, `bench`, `run` and `peak`, so they read the same way.
+#include "harness/cli/selection_options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <cstdio>
+
+#include <fmt/format.h>
+
+#include "algorithms/threading.hpp"
+
+namespace convlab {
+namespace {
+
+// A repeatable option taking exactly one value per occurrence, so
+// "--problem A --problem B" is the only way to give two (no silent swallowing
+// of a following word).
+template <class T>
+CLI::Option* add_repeatable(CLI::App& command, const std::string& name, std::vector<T>& values,
+                            const std::string& help) {
+    return command.add_option(name, values, help)
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+}  // namespace
+
+void add_selection_options(CLI::App& command, Selection& selection) {
+    command.add_option_function<std::string>(
+               "--shard",
+               [&selection](const std::string& text) {
+                   int k = 0, n = 0;
+                   char slash = 0, rest = 0;
+                   if (std::sscanf(text.c_str(), "%d%c%d%c", &k, &slash, &n, &rest) != 3 || slash != '/' || n < 1 ||
+                       k < 1 || k > n || n > 100000)
+                       throw CLI::ValidationError("--shard", "expected K/N with 1 <= K <= N, got '" + text + "'");
+                   selection.shard = k, selection.shards = n;
+               },
+               "run only the K-th of N disjoint shards of the cases (a stable split), e.g. 2/8")
+        ->type_name("K/N");
+    command.add_option("--max-gflop", selection.max_gflop,
+                       "skip every algorithm on problems above this many GFLOP (default 0: none)")
+        ->type_name("G")
+        ->check(CLI::NonNegativeNumber);
+    add_repeatable(command, "--batch", selection.batches,
+                   "shape file: a path or a bundled set (resnet_50, vgg_19, ...); repeatable")
+        ->type_name("FILE");
+    add_repeatable(command, "--problem", selection.problems,
+                   "a problem in benchdnn descriptor syntax, e.g. mb2ic64ih56oc64kh3ph1; repeatable")
+        ->type_name("DESC");
+    add_repeatable(command, "--algo", selection.algorithms, "an algorithm (see `convlab list`); repeatable; default all")
+        ->type_name("NAME");
+    add_repeatable(command, "--dir", selection.directions, "fwd, bwd_d or bwd_w; repeatable; default all three")
+        ->type_name("DIR")
+        ->check(CLI::IsMember({"fwd", "bwd_d", "bwd_w"}));
+    command.add_option("--mb", selection.mb, "override every problem's minibatch (>= 1)")
+        ->type_name("N")
+        ->check(CLI::Validator(
+            [](std::string& text) {
+                // from_chars, not CLI11's conversion, which saturates a value
+                // past 64 bits to the largest one instead of refusing it.
+                int64_t n = 0;
+                const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), n);
+                if (error == std::errc::result_out_of_range) return text + " overflows 64 bits";
+                if (error != std::errc() || end != text.data() + text.size() || n < 1)
+                    return "must be a whole number, at least 1, not " + text;
+                return std::string();
+            },
+            "N>=1"));
+}
+
+void add_threads_option(CLI::App& command, int& threads) {
+    threads = all_cores();
+    command.add_option("--threads", threads, fmt::format("threads for OpenMP and OpenBLAS (default {}: all cores)", threads))
+        ->type_name("N")
+        ->check(CLI::Range(1, 4096));
+}
+
+void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& allow_oversubscribe) {
+    threads = {all_cores()};
+    command
+        .add_option("--threads", threads,
+                    fmt::format("comma list of thread counts, each a case of its own (default {}: all cores)",
+                                threads.front()))
+        ->type_name("LIST")
+        ->delimiter(',')
+        ->check(CLI::Range(1, 4096));
+    command.add_flag("--allow-oversubscribe", allow_oversubscribe,
+                     "run more threads than the CPUs this process may use (taskset, cpuset); the metadata "
+                     "records oversubscribed and the peak self-check judges the figures");
+}
+
+}  // namespace convlab

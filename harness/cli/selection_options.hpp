@@ -1,0 +1,24 @@
+// The command-line options that fill a Selection (run/selection.hpp) and the
+// thread counts, shared by `validate`, `bench`, `run` and `peak`.
+#pragma once
+
+#include <vector>
+
+#include "harness/run/selection.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace convlab {
+
+// Adds --batch, --problem, --algo, --dir, --mb, --max-gflop, --shard to a subcommand.
+void add_selection_options(CLI::App& command, Selection& selection);
+
+// --threads N (1 to 4096; default all cores), for `run`.
+void add_threads_option(CLI::App& command, int& threads);
+// --threads LIST ("1,2": each count a case of its own; default all cores),
+// for `validate`, `bench` and `peak`, with --allow-oversubscribe.
+void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& allow_oversubscribe);
+
+}  // namespace convlab
