@@ -4,7 +4,7 @@
 # ResNet-50 layers at minibatch 8 on all cores, then the depthwise layers of
 # MobileNet v1/v2 (mobilenet_dw), AlexNet's and GoogLeNet's large kernels
 # (where FFT may win); then the per-layer plan (`convlab pick`), the cost
-# model's held-out scores, and plots.
+# model's held-out scores, the training study, and plots.
 #
 #   scripts/run.sh              a fresh run
 #   scripts/run.sh --resume     carry on after an interruption (Ctrl-C stops cleanly)
@@ -85,8 +85,15 @@ bench googlenet_v1 3 0.02 "$@"
 scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_v1
 
 python="$(python_for_plots)"
+# Training through each algorithm on two real layers beside a float64 run
+# (about 3 minutes on 2 cores): the final losses, the divergence, and whether
+# the per-call error ranks the algorithms as training does.
+start=$SECONDS
+PYTHONPATH=build/python "$python" scripts/training_study.py --out results/training/study.md || status=$?
+echo "run.sh: training study took $((SECONDS - start))s"
 "$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
-    --append results/pick.md --append results/cost_model.md --append results/crosscheck.md
+    --append results/pick.md --append results/cost_model.md --append results/crosscheck.md \
+    --append results/training/study.md
 for set in mobilenet_dw alexnet googlenet_v1; do
     mkdir -p "build/plots_$set"
     "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set"
@@ -105,6 +112,7 @@ run.sh: results in $root/results/
                         each baseline's ResNet-50 rows against its library run on its own
   pick.md, cost_model.md, *.plan.json, winners*.png
                         convlab pick: the plan, the network totals, the cost model's held-out scores
+  training/study.md     training through each algorithm beside a float64 run
   *.png                 plots (heatmaps, rooflines, GFLOP/s per layer, workspace, ...)
 EOF2
 exit "$status"

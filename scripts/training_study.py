@@ -19,6 +19,7 @@ import time
 
 import convlab
 from convlab import training
+from scipy import stats
 
 LAYERS = [
     'mb2ic64ih56oc64kh3ph1n"resnet_50:res2a_branch2b"',
@@ -42,6 +43,26 @@ def candidates(include_slow):
     return names, skipped
 
 
+def per_call_error(p, name):
+    """The geometric mean over fwd, bwd_d and bwd_w of the checker's largest
+    relative error of one call: the per-call accuracy the training is set
+    against."""
+    errors = [max(convlab.validate(name, p, d, threads=1).max_rel_err, 1e-12) for d in training.DIRECTIONS]
+    return stats.gmean(errors)
+
+
+def ranking_text(rows):
+    """Whether the per-call error ranking predicts the training ranking
+    (Spearman's rank correlation of per-call error and final divergence)."""
+    if len(rows) < 3:
+        return "too few algorithms to rank"
+    rho, pvalue = stats.spearmanr([r.per_call_error for r in rows], [r.weight_divergence[-1] for r in rows])
+    verdict = ("predicts it" if rho > 0 and pvalue < 0.05 else
+               "does not predict it (no significant positive rank correlation)")
+    return (f"per-call error ranking against training divergence ranking: Spearman rho {rho:+.2f} "
+            f"(p = {pvalue:.2g}, {len(rows)} algorithms): the per-call error {verdict}")
+
+
 def study_layer(descriptor, names, args, log):
     p = convlab.Problem(descriptor)
     reference = training.double_run(p, args.steps, args.lr, args.seed, depth=2, init="he")
@@ -54,6 +75,7 @@ def study_layer(descriptor, names, args, log):
         except ValueError as e:
             declined.append((name, str(e)))
             continue
+        run.per_call_error = per_call_error(p, name)
         rows.append(run)
         log(f"  {name}: final {run.final_loss:.6g}, first divergent step {run.first_divergent_step}, "
             f"{run.seconds_per_step * 1e3:.0f} ms/step")
@@ -61,26 +83,31 @@ def study_layer(descriptor, names, args, log):
 
 
 def markdown(results, skipped, args):
-    lines = ["# Training through each algorithm", "",
+    lines = ["## Training through each algorithm", "",
              f"`scripts/training_study.py`: depth 2 (conv, ReLU, conv; the second layer "
              f"keeps the first's kernel, stride, padding, with ic = oc), He init, seed {args.seed}, "
              f"SGD lr {args.lr}, {args.steps} steps, loss sum((y - 1)^2) / 2N; every algorithm in float32 "
              f"at {args.threads} thread(s) beside one float64 numpy run. *final / float64*: the last "
              "step's loss over the float64 run's, minus 1; *first divergent step*: the first step after which "
              "|w - w64| / |w64| over both layers exceeds 1e-3 (- : never); *divergence*: that ratio "
-             "after the last step. Times on a shared 2-core machine: indicative only.", ""]
+             "after the last step; *per-call error*: the checker's largest relative error of one call "
+             "(geometric mean over fwd, bwd_d, bwd_w, mb and data of the layer). Times on a shared 2-core "
+             "machine: indicative only.", ""]
     for name, why in skipped:
         lines.append(f"- not run: {name}: {why}")
     for p, reference, rows, declined in results:
-        lines += ["", f"## {p}", "",
+        lines += ["", f"### {p}", "",
                   f"float64: final loss {reference.losses[-1]:.6g} (first {reference.losses[0]:.4g}), "
                   f"{reference.seconds_per_step:.2f} s/step", "",
-                  "| algorithm | final loss | final / float64 - 1 | first divergent step | divergence | ms/step |",
-                  "|---|---|---|---|---|---|"]
+                  "| algorithm | final loss | final / float64 - 1 | first divergent step | divergence "
+                  "| per-call error | ms/step |",
+                  "|---|---|---|---|---|---|---|"]
         for run in rows:
             first = "-" if run.first_divergent_step is None else str(run.first_divergent_step)
             lines.append(f"| {run.algo} | {run.final_loss:.6g} | {run.final_loss / reference.losses[-1] - 1:+.2e} "
-                         f"| {first} | {run.weight_divergence[-1]:.2e} | {run.seconds_per_step * 1e3:.0f} |")
+                         f"| {first} | {run.weight_divergence[-1]:.2e} | {run.per_call_error:.2e} "
+                         f"| {run.seconds_per_step * 1e3:.0f} |")
+        lines += ["", ranking_text(rows)]
         if declined:
             lines.append("")
         lines += [f"- declined: {why}" for _, why in declined]

@@ -149,6 +149,23 @@ def test_the_study_script_writes_its_report(tmp_path, capsys):
     assert training_study.main(["--layer", "mb2ic3ih10oc4kh3ph1", "--steps", "2", "--algo", "direct",
                                 "--algo", "winograd_f2x3", "--out", str(out)]) == 0
     text = out.read_text()
-    assert "## mb2ic3oc4ih10oh10kh3ph1" in text
+    assert "### mb2ic3oc4ih10oh10kh3ph1" in text
+    assert "too few algorithms to rank" in text  # two algorithms: no ranking claimed
     rows = [line.split("|")[1].strip() for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     assert rows == ["algorithm", "winograd_f2x3", "direct"]  # registry order
+
+
+def test_the_study_says_whether_per_call_error_predicts_training():
+    sys.path.insert(0, str(EXAMPLES.parent / "scripts"))
+    import training_study
+    from types import SimpleNamespace
+
+    def rows(pairs):
+        return [SimpleNamespace(per_call_error=e, weight_divergence=[0.0, d]) for e, d in pairs]
+
+    same = rows([(1e-7, 1e-6), (2e-7, 3e-6), (5e-7, 4e-6), (9e-7, 8e-6), (2e-6, 9e-6), (4e-6, 2e-5)])
+    assert "rho +1.00" in training_study.ranking_text(same)
+    assert "predicts it" in training_study.ranking_text(same)
+    reversed_ = rows([(1e-7, 2e-5), (2e-7, 9e-6), (5e-7, 8e-6), (9e-7, 4e-6), (2e-6, 3e-6), (4e-6, 1e-6)])
+    assert "does not predict" in training_study.ranking_text(reversed_)
+    assert "too few" in training_study.ranking_text(same[:2])
