@@ -89,9 +89,8 @@ void run_gemm_grad(const Pointwise& pw, const Problem& p, int threads, const flo
 }
 
 template <class V>
-void run_pointwise(const Plan& plan, const ConvArgs& a) {
+void run_pointwise(const Plan& plan, const Pointwise& pw, const ConvArgs& a) {
     const Problem& p = plan.p;
-    const Pointwise& pw = plan.pointwise;
     const int T = plan.threads;
     const bool fwd = plan.d == Direction::fwd;
     float* ws = reinterpret_cast<float*>(a.workspace);
