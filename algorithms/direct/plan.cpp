@@ -30,11 +30,25 @@ Blocked lane_side(int64_t channels, int lanes) {
     return b;
 }
 
+// What the plan keeps in each cache, as fractions of the machine's: tuned on
+// a 48 KiB L1d and a 1.25 MiB L2, where they were 16 KiB and 256, 512 and
+// 768 KiB.
+struct Budgets {
+    int64_t tile_weights;  // one tile's weights, beside the rows streaming past: 3/5 of L2
+    int64_t all_weights;   // every weight, kept while the rows go by in task order: 2/5 of L2
+    int64_t reduction;     // a 1x1 tile's weights before its reduction runs in chunks: 1/5 of L2
+    int64_t chunk;         // a reduction chunk's weights, beside the input and the task buffer: 1/3 of L1
+    int64_t pointwise_x;   // the x rows one pass of pointwise backward weights reads: 1/5 of L2
+    explicit Budgets(const Machine& m)
+        : tile_weights(m.l2_bytes * 3 / 5), all_weights(m.l2_bytes * 2 / 5), reduction(m.l2_bytes / 5),
+          chunk(m.l1d_bytes / 3), pointwise_x(m.l2_bytes / 5) {}
+};
+
 // Register tile (lane blocks x pixels) for rows of `cols` pixels: enough
 // accumulators to hide the FMA latency (14 of 32 registers, 12 of 16), little
 // of the last tile wasted, and one tile's weights (nb * block_weight_bytes)
 // small enough to stay in L2 while the rows stream past.
-Tile choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes) {
+Tile choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes, const Budgets& budgets) {
     const double full = lanes == 16 ? 14.0 : 12.0;
     Tile best;
     double best_score = -1;
@@ -42,7 +56,7 @@ Tile choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_wei
         if (lane_blocks % tile.nb != 0) continue;
         const double used = double(cols) / double(round_up(cols, tile.ur));
         double score = used * std::min(1.0, tile.nb * tile.ur / full);
-        if (tile.nb > 1 && tile.nb * block_weight_bytes > 768 * 1024) score *= 0.7;
+        if (tile.nb > 1 && tile.nb * block_weight_bytes > budgets.tile_weights) score *= 0.7;
         if (score > best_score + 1e-9) best_score = score, best = tile;
     }
     return best;
@@ -62,9 +76,9 @@ void list_rows(Engine& e) {
 // Rows then lane blocks keeps a few input rows hot while the weights come
 // from L2; the reverse keeps one lane block's weights hot when all of them
 // would not fit.
-bool rows_outer(const Engine& e) {
+bool rows_outer(const Engine& e, const Budgets& budgets) {
     const int64_t weight_bytes = e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * e.out.blk * 4;
-    return weight_bytes <= 512 * 1024;
+    return weight_bytes <= budgets.all_weights;
 }
 
 bool unpadded_1x1(const Problem& p) {
@@ -75,7 +89,7 @@ bool unpadded_1x1(const Problem& p) {
 // input gathered to those pixels first when strided or cropped), so a 7x7
 // plane fills whole tiles (no rounding of each row to the tile width).
 // Backward data computes that row of dx's pixels and scatters it.
-Engine flat_engine(const Problem& p, Direction d, int lanes) {
+Engine flat_engine(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
     Engine e;
     const bool fwd = d == Direction::fwd;
     e.in = reduction_side(fwd ? p.icg() : p.ocg(), lanes);
@@ -84,7 +98,7 @@ Engine flat_engine(const Problem& p, Direction d, int lanes) {
     e.flat_1x1 = true;
     e.dense = p.sh == 1 && p.sw == 1 && p.oh == p.ih && p.ow == p.iw;
     const int64_t pixels = p.oh * p.ow;
-    e.tile = choose_tile(pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4);
+    e.tile = choose_tile(pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4, budgets);
     e.in.h = 1, e.in.w = round_up(pixels, e.tile.ur);
     e.out.h = 1, e.out.w = e.in.w;
     e.src_h = e.dst_h = 1, e.src_w = e.dst_w = pixels;
@@ -93,17 +107,17 @@ Engine flat_engine(const Problem& p, Direction d, int lanes) {
     ph.taps.push_back({0, 0, 0, 0});
     e.stride_phases.push_back(ph);
     list_rows(e);
-    e.rows_outer = rows_outer(e);
+    e.rows_outer = rows_outer(e, budgets);
     return e;
 }
 
-Engine forward_engine(const Problem& p, int lanes) {
-    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes);
+Engine forward_engine(const Problem& p, int lanes, const Budgets& budgets) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes, budgets);
     Engine e;
     e.in = reduction_side(p.icg(), lanes);
     e.out = lane_side(p.ocg(), lanes);
     e.taps_total = p.kh * p.kw;
-    e.tile = choose_tile(p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
+    e.tile = choose_tile(p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4, budgets);
     const int64_t owr = round_up(p.ow, e.tile.ur);
     e.in_row_step = p.sh, e.in_col_step = p.sw;
     e.in.h = (p.oh - 1) * p.sh + p.extent_h();
@@ -120,7 +134,7 @@ Engine forward_engine(const Problem& p, int lanes) {
     e.stride_phases.push_back(ph);
     place_taps(e);
     list_rows(e);
-    e.rows_outer = rows_outer(e);
+    e.rows_outer = rows_outer(e, budgets);
     return e;
 }
 
@@ -128,14 +142,14 @@ Engine forward_engine(const Problem& p, int lanes) {
 // read dy rows t + ah for the taps kh with kh*(dh+1) = rh + ph (mod sh), so
 // each stride phase is a stride-1 correlation of the (zero-padded) dy with a
 // subset of the taps; a stride phase no tap reaches gets zeros.
-Engine backward_data_engine(const Problem& p, int lanes) {
-    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes);
+Engine backward_data_engine(const Problem& p, int lanes, const Budgets& budgets) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes, budgets);
     Engine e;
     e.in = reduction_side(p.ocg(), lanes);
     e.out = lane_side(p.icg(), lanes);
     e.taps_total = p.kh * p.kw;
     const int64_t widest = ceil_div(p.iw, p.sw);  // the columns of stride phase 0, the widest
-    e.tile = choose_tile(widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
+    e.tile = choose_tile(widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4, budgets);
     struct Offset { int64_t k, a; };
     auto offsets = [](int64_t r, int64_t pad, int64_t k_count, int64_t dil, int64_t s) {
         std::vector<Offset> list;
@@ -172,7 +186,7 @@ Engine backward_data_engine(const Problem& p, int lanes) {
     e.out.h = p.ih, e.out.w = out_w;
     e.src_h = p.oh, e.src_w = p.ow, e.dst_h = p.ih, e.dst_w = p.iw;
     list_rows(e);
-    e.rows_outer = rows_outer(e);
+    e.rows_outer = rows_outer(e, budgets);
     return e;
 }
 
@@ -198,23 +212,23 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
 
 int64_t aligned(int64_t floats) { return round_up(floats, 16); }
 
-// A 1x1 tile whose weights outgrow L2 (a reduction over 1024 channels and
-// more) runs its reduction in chunks of at most 16 KiB of weights (a third
-// of L1, beside the input and the task buffer), over all the tiles of as
-// many rows of one image as keep the task buffer within 16 KiB. Smaller and
-// 3x3 reductions keep one pass: there, loading and storing the partial sums
-// costs what the reuse of the weights from L1 saves.
-void chunk_reduction(Engine& e, int lanes) {
+// A 1x1 tile whose weights outgrow their share of L2 (a reduction over 1024
+// channels and more) runs its reduction in chunks of at most a third of L1
+// of weights, over all the tiles of as many rows of one image as keep the
+// task buffer within as much. Smaller and 3x3 reductions keep one pass:
+// there, loading and storing the partial sums costs what the reuse of the
+// weights from L1 saves.
+void chunk_reduction(Engine& e, int lanes, const Budgets& budgets) {
     e.chunk_blocks = e.in.blocks;
     int64_t widest = 1;
     for (const auto& ph : e.stride_phases) widest = std::max(widest, ph.cols);
     e.tiles_per_row = ceil_div(widest, e.tile.ur);
     const int64_t block_bytes = int64_t(e.tile.nb) * e.taps_total * e.in.blk * lanes * 4;
-    if (e.depthwise || e.taps_total != 1 || block_bytes * e.in.blocks <= 256 * 1024) return;
+    if (e.depthwise || e.taps_total != 1 || block_bytes * e.in.blocks <= budgets.reduction) return;
     const int64_t row_bytes = e.tiles_per_row * e.tile.nb * e.tile.ur * lanes * 4;
-    e.row_group = std::clamp<int64_t>(16 * 1024 / row_bytes, 1, int64_t(e.rows.size()));
+    e.row_group = std::clamp<int64_t>(budgets.chunk / row_bytes, 1, int64_t(e.rows.size()));
     if (e.row_group * e.tiles_per_row < 2) return void(e.row_group = 1);
-    e.chunk_blocks = std::max<int64_t>(1, 16 * 1024 / block_bytes);
+    e.chunk_blocks = std::max<int64_t>(1, budgets.chunk / block_bytes);
     if (e.chunk_blocks < e.in.blocks) e.buffer_tiles = e.row_group * e.tiles_per_row;
 }
 
@@ -239,7 +253,7 @@ void make_depthwise(Engine& e, const Problem& p, int lanes) {
 // 1x1 without padding, and pixel rows that fill the vectors (a 7x7 plane's
 // 49 pixels would leave a quarter of the lanes idle: the engine, whose
 // pointwise planes fill whole tiles, does better there).
-std::optional<Pointwise> pointwise(const Problem& p, Direction d, int lanes) {
+std::optional<Pointwise> pointwise(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
     Pointwise pw;
     const int64_t pixels = p.oh * p.ow;
     const double used = double(pixels) / double(round_up(pixels, lanes));
@@ -252,10 +266,10 @@ std::optional<Pointwise> pointwise(const Problem& p, Direction d, int lanes) {
     pw.mr = lanes == 16 ? 8 : 4, pw.nv = 3;
     if (d == Direction::bwd_w) {
         // A pass over the tiles reads chunk_vectors of every x row: keep them
-        // in L2 (256 KiB), yet give each tile enough pixels to amortize the
-        // sums across lanes at its end.
+        // in L2, yet give each tile enough pixels to amortize the sums across
+        // lanes at its end.
         pw.mr = lanes == 16 ? 4 : 2;
-        pw.chunk_vectors = std::clamp<int64_t>(256 * 1024 / (pw.k * lanes * 4), 8, 64);
+        pw.chunk_vectors = std::clamp<int64_t>(budgets.pointwise_x / (pw.k * lanes * 4), 8, 64);
         // Against the engine's kernel, which reads such an x in place too
         // (ResNet-50's 1x1 layers): ahead with 64 input channels, behind with
         // more, strided or not.
@@ -284,20 +298,20 @@ WeightsGrad weights_grad_path(const Problem& p, int lanes) {
     return g;
 }
 
-Engine engine_path(const Problem& p, Direction d, int lanes) {
-    Engine e = d == Direction::fwd ? forward_engine(p, lanes) : backward_data_engine(p, lanes);
+Engine engine_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
+    Engine e = d == Direction::fwd ? forward_engine(p, lanes, budgets) : backward_data_engine(p, lanes, budgets);
     e.groups = p.g;
     if (is_depthwise(p)) make_depthwise(e, p, lanes);
-    chunk_reduction(e, lanes);
+    chunk_reduction(e, lanes, budgets);
     return e;
 }
 
 // The precedence of the paths (Path in plan.hpp), written here only.
-Path choose_path(const Problem& p, Direction d, int lanes) {
+Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
     if (auto planes = depthwise_planes(p, d, lanes)) return *planes;
-    if (auto pw = pointwise(p, d, lanes)) return *pw;
+    if (auto pw = pointwise(p, d, lanes, budgets)) return *pw;
     if (d == Direction::bwd_w) return weights_grad_path(p, lanes);
-    return engine_path(p, d, lanes);
+    return engine_path(p, d, lanes, budgets);
 }
 
 // Workspace floats of each part (Plan's offsets) on each path.
@@ -338,10 +352,10 @@ Parts parts_of(const Engine& e, const Problem& p, Direction, int threads, int la
 
 }  // namespace
 
-Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine) {
     Plan plan;
-    plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = isa, plan.lanes = lanes(isa);
-    plan.path = choose_path(p, d, plan.lanes);
+    plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = machine.isa, plan.lanes = lanes(machine.isa);
+    plan.path = choose_path(p, d, plan.lanes, Budgets(machine));
     const Parts parts =
         std::visit([&](const auto& path) { return parts_of(path, p, d, plan.threads, plan.lanes); }, plan.path);
     plan.off_in = 0;

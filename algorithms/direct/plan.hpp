@@ -1,5 +1,6 @@
 // The plan of one direct convolution: everything decided from (problem,
-// direction, threads, ISA) before the first call. Tensors arrive as NCHW and
+// direction, threads, machine: its caches and the kernels' ISA) before the
+// first call. Tensors arrive as NCHW and
 // [oc][ic/g][kh][kw]; inside the call they are converted to channel-blocked
 // layouts (nChw16c / nChw8c, channels of a group padded with zeros to whole
 // blocks, planes padded with zeros around), so that a register tile of
@@ -12,7 +13,7 @@
 #include <vector>
 
 #include "algorithms/algorithm.hpp"
-#include "algorithms/direct/isa.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/problem.hpp"
 
 namespace convlab::direct {
@@ -140,6 +141,7 @@ struct Plan {
     int64_t off_in = 0, off_w = 0, off_bias = 0, off_out = 0, off_dense = 0, total_floats = 0;
 };
 
-Plan make_plan(const Problem& p, Direction d, int threads, Isa isa);
+// machine.isa is the kernels' ISA; its caches size the blocking.
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine);
 
 }  // namespace convlab::direct
