@@ -1,7 +1,7 @@
 // im2col_gemm's plan (how big a column block is, how many images share a GEMM,
 // how the workspace is sliced) and its per-image steps in each direction: the
 // path every problem takes unless its output planes are small enough to batch
-// (im2col_gemm_batched.cpp). The driver is algorithms/im2col_gemm.cpp.
+// (im2col_gemm_batched.cpp). The driver is im2col_gemm.cpp, beside this file.
 #include <algorithm>
 #include <cstring>
 

@@ -1,8 +1,9 @@
-// The pieces im2col_gemm's driver (algorithms/im2col_gemm.cpp) puts together:
-// the plan that sizes column blocks and workspace slices, and each direction's
-// im2col / GEMM / col2im steps, for one image (im2col_gemm_steps.cpp) or for
-// several small-plane images side by side (im2col_gemm_batched.cpp). Kept apart
-// so the driver reads as the image loop and the threading alone.
+// The pieces im2col_gemm's driver (im2col_gemm.cpp, beside this file) puts
+// together: the plan that sizes column blocks and workspace slices, and each
+// direction's im2col / GEMM / col2im steps, for one image
+// (im2col_gemm_steps.cpp) or for several small-plane images side by side
+// (im2col_gemm_batched.cpp). Kept apart so the driver reads as the image loop
+// and the threading alone.
 #pragma once
 
 #include <cstdint>
