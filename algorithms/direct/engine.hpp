@@ -17,7 +17,7 @@
 #include "algorithms/direct/kernels.hpp"
 #include "algorithms/direct/pointwise.hpp"
 #include "algorithms/direct/reorders.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab::direct {
 
@@ -144,8 +144,8 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
             c.accumulate = k0 > 0;
             const bool last = k0 + chunk >= red_blocks;
             for (int64_t row = row0; row < row1; ++row) {
-                const auto [phase_index, r] = e.rows[row];
-                const StridePhase& ph = e.stride_phases[phase_index];
+                const auto [stride_phase, r] = e.rows[row];
+                const StridePhase& ph = e.stride_phases[stride_phase];
                 c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
                 const float* in_row = in_image + k0 * base.in_blk_stride + r * e.in_row_step * e.in.w * e.in.blk;
                 float* row_buf = buf + (row - row0) * row_floats;
@@ -275,12 +275,12 @@ template <class V>
 void run_path(const Plan& plan, const DepthwisePlanes& dp, const ConvArgs& a, Stages stages) {
     if (!stages.conv) return;
     {
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         if (plan.d == Direction::fwd) return run_depthwise_planes<V>(plan, dp, a);
         run_depthwise_planes_grad<V>(plan, dp, a);
     }
     if (a.db) {
-        PhaseScope scope(a.phases, "bias");
+        TimingPhaseScope scope(a.timing_phases, "bias");
         bias_gradient(plan.p, a.dy, a.db);
     }
 }
@@ -293,22 +293,22 @@ void run_path(const Plan& plan, const WeightsGrad& g, const ConvArgs& a, Stages 
     float *x = ws + plan.off_in, *dw = ws + plan.off_w, *dy = ws + plan.off_out;
     const int64_t groups = g.depthwise ? 1 : p.g;
     if (stages.in) {
-        PhaseScope scope(a.phases, "reorder_in");
+        TimingPhaseScope scope(a.timing_phases, "reorder_in");
         if (!g.x_nchw) to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, x, T);
         to_blocked(a.dy, p.mb, groups, p.oh, p.ow, g.dy, dy, T);
     }
     if (stages.conv) {
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         if (g.depthwise) run_depthwise_grad<V>(g, p, T, x, dy, dw);
         else run_weights_grad<V>(g, p, T, g.x_nchw ? a.x : x, dy, dw);
     }
     if (stages.out) {
-        PhaseScope scope(a.phases, "reorder_out");
+        TimingPhaseScope scope(a.timing_phases, "reorder_out");
         if (g.depthwise) depthwise_weights_from_blocked(dw, p, g.dy, a.dw);
         else weights_from_blocked(dw, p, g.x, g.dy, a.dw, T);
     }
     if (stages.conv && a.db) {
-        PhaseScope scope(a.phases, "bias");
+        TimingPhaseScope scope(a.timing_phases, "bias");
         bias_gradient(p, a.dy, a.db);
     }
 }
@@ -323,7 +323,7 @@ void run_path(const Plan& plan, const Engine& e, const ConvArgs& a, Stages stage
     float* dense = ws + plan.off_dense;
     const bool gathered = e.flat_1x1 && !e.dense;
     if (stages.in) {
-        PhaseScope scope(a.phases, "reorder_in");
+        TimingPhaseScope scope(a.timing_phases, "reorder_in");
         if (fwd && gathered) gather_pixels(a.x, p, dense, T);
         to_blocked(fwd ? (gathered ? dense : a.x) : a.dy, p.mb, e.groups, e.src_h, e.src_w, e.in, in, T);
         if (e.depthwise) depthwise_weights_to_blocked(a.w, p, e.out, w);
@@ -332,11 +332,11 @@ void run_path(const Plan& plan, const Engine& e, const ConvArgs& a, Stages stage
     }
     if (stages.conv) {
         // The tiles go straight to the NCHW output.
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx));
     }
     if (stages.out && !fwd && gathered) {
-        PhaseScope scope(a.phases, "reorder_out");
+        TimingPhaseScope scope(a.timing_phases, "reorder_out");
         scatter_pixels(dense, p, a.dx, T);
     }
 }

@@ -10,7 +10,7 @@
 
 #include "algorithms/common/blas.hpp"
 #include "algorithms/common/memory.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/algorithm.hpp"
 #include "algorithms/problem.hpp"
 
@@ -37,21 +37,21 @@ int64_t workspace_bytes(const Problem& p, const Plan& plan, Direction d);
 // One image (every pointer at that image; w, b and dw whole), in blocks of
 // plan.rows_per_block output rows, with `col` one thread's workspace slice.
 void forward_image(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
-                   float* col, PhaseTimes* phases);
+                   float* col, TimingPhases* timing_phases);
 void backward_data_image(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
-                         float* col, PhaseTimes* phases);
+                         float* col, TimingPhases* timing_phases);
 // dw = (accumulate ? dw : 0) + this image's weight gradient.
 void backward_weights_image(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
-                            bool accumulate, float* col, PhaseTimes* phases);
+                            bool accumulate, float* col, TimingPhases* timing_phases);
 
 // `images` consecutive images (pointers at the first) with their columns side
 // by side in one GEMM per group: for output planes too small for a GEMM of one image.
 void forward_batch(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
-                   int64_t images, float* col, PhaseTimes* phases);
+                   int64_t images, float* col, TimingPhases* timing_phases);
 void backward_data_batch(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
-                         int64_t images, float* col, PhaseTimes* phases);
+                         int64_t images, float* col, TimingPhases* timing_phases);
 // dw = (accumulate ? dw : 0) + dy_g * im2col(x)_g^T over the images side by side.
 void backward_weights_batch(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
-                            int64_t images, bool accumulate, float* col, PhaseTimes* phases);
+                            int64_t images, bool accumulate, float* col, TimingPhases* timing_phases);
 
 }  // namespace convlab::im2col_gemm

@@ -14,7 +14,7 @@
 #include <cblas.h>
 #include <omp.h>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/threading.hpp"
 #include "algorithms/common/full_conv.hpp"
 #include "algorithms/winograd/winograd.hpp"
@@ -173,7 +173,7 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterBlock
 #pragma omp parallel num_threads(int(plan.threads))
     {
         {
-            PhaseScope scope(a.phases, "input_transform");
+            TimingPhaseScope scope(a.timing_phases, "input_transform");
             // Whole channels per task (lane groups overlap in their spare lanes),
             // handed out as threads come free (see schedule below).
             constexpr int64_t channels_per_task = 16;
@@ -189,17 +189,17 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterBlock
             const int64_t o_begin = block * plan.oc_block, o_end = std::min(p.oc, o_begin + plan.oc_block);
             const int64_t rows = o_end - o_begin;
             {
-                PhaseScope scope(a.phases, "filter_transform");
+                TimingPhaseScope scope(a.timing_phases, "filter_transform");
                 filter_transform<Tile>(p, a.w, o_begin, o_end, rows * icg, U);
             }
             {
-                PhaseScope scope(a.phases, "gemm");
+                TimingPhaseScope scope(a.timing_phases, "gemm");
                 for (int64_t xi = 0; xi < A2; ++xi)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rows), int(grid.count), int(icg), 1.0f,
                                 U + xi * rows * icg, int(icg), V + xi * icg * nb, int(nb), 0.0f, Mt + xi * rows * nb,
                                 int(nb));
             }
-            PhaseScope scope(a.phases, "output_transform");
+            TimingPhaseScope scope(a.timing_phases, "output_transform");
             output_transform<Tile>(p, groups, Mt, a.b, 0, o_begin, o_end, nb, a.y);
         }
     }
@@ -214,7 +214,7 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan
 #pragma omp parallel num_threads(int(plan.threads))
     {
         {
-            PhaseScope scope(a.phases, "filter_transform");
+            TimingPhaseScope scope(a.timing_phases, "filter_transform");
 #pragma omp for schedule(static)
             for (int64_t oc = 0; oc < p.oc; ++oc) filter_transform<Tile>(p, a.w, oc, oc + 1, p.oc * icg, U + oc * icg);
         }
@@ -228,17 +228,17 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan
             const BlockGroups groups(grid, q0, q1);
             for (int64_t group = 0; group < p.g; ++group) {
                 {
-                    PhaseScope scope(a.phases, "input_transform");
+                    TimingPhaseScope scope(a.timing_phases, "input_transform");
                     input_transform<Tile>(p, groups, a.x, group, 0, icg, nb, V);
                 }
                 {
-                    PhaseScope scope(a.phases, "gemm");
+                    TimingPhaseScope scope(a.timing_phases, "gemm");
                     for (int64_t xi = 0; xi < A2; ++xi)
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(ocg), int(count), int(icg), 1.0f,
                                     U + (xi * p.oc + group * ocg) * icg, int(icg), V + xi * icg * nb, int(nb), 0.0f,
                                     Mt + xi * ocg * nb, int(nb));
                 }
-                PhaseScope scope(a.phases, "output_transform");
+                TimingPhaseScope scope(a.timing_phases, "output_transform");
                 output_transform<Tile>(p, groups, Mt, a.b, group, 0, ocg, nb, a.y);
             }
         }
