@@ -29,8 +29,9 @@ std::string_view to_string(Direction d);
 // Throws ProblemError naming the text when it is not fwd, bwd_d or bwd_w.
 Direction parse_direction(std::string_view text);
 
-// Time spent in the named phases of one call (im2col, gemm, col2im, ...).
-class PhaseTimes;
+// Time spent in the named timing phases of one call (im2col, gemm, col2im,
+// ...): timing_phases.hpp.
+class TimingPhases;
 
 // Non-owning pointers to the tensors of one call. Which are read and which are
 // written depends on the direction:
@@ -48,7 +49,7 @@ struct ConvArgs {
     float* dw = nullptr;
     float* db = nullptr;
     std::byte* workspace = nullptr;  // Primitive::workspace_bytes(), 64-byte aligned, contents undefined
-    PhaseTimes* phases = nullptr;    // optional breakdown; null when not asked for
+    TimingPhases* timing_phases = nullptr;  // optional breakdown; null when not asked for
 };
 
 // One algorithm prepared for one problem, direction and thread count.

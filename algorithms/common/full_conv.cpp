@@ -12,7 +12,7 @@
 
 #include "algorithms/common/layout.hpp"
 #include "algorithms/common/memory.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab {
 
@@ -76,12 +76,12 @@ protected:
 
         const float* z = args.dy;
         if (needs_dilation(p)) {
-            PhaseScope scope(args.phases, "dilate");
+            TimingPhaseScope scope(args.timing_phases, "dilate");
             dilate_planes(args.dy, p.mb * p.oc, p.oh, p.ow, p.sh, p.sw, dilated_dy);
             z = dilated_dy;
         }
         {
-            PhaseScope scope(args.phases, "rot180");
+            TimingPhaseScope scope(args.timing_phases, "rot180");
             rot180_weights(args.w, p.g, p.ocg(), p.icg(), p.kh, p.kw, rotated_w);
         }
         ConvArgs fwd;
@@ -89,11 +89,11 @@ protected:
         fwd.w = rotated_w;
         fwd.y = needs_crop(f_) ? cropping : args.dx;
         fwd.workspace = cursor;
-        fwd.phases = args.phases;
+        fwd.timing_phases = args.timing_phases;
         forward_->execute(fwd);
 
         if (needs_crop(f_)) {
-            PhaseScope scope(args.phases, "crop");
+            TimingPhaseScope scope(args.timing_phases, "crop");
             crop_planes(cropping, p.mb * p.ic, f_.forward.oh, f_.forward.ow, f_.crop_h, f_.crop_w, p.ih, p.iw, args.dx);
         }
     }

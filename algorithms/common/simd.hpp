@@ -1,7 +1,12 @@
-// The one SIMD abstraction of the hand-written kernels: Lanes<L>, L floats in
-// one vector (the GCC/Clang vector extension), so a kernel says which loop is
-// vectorised rather than leaving it to the compiler, and compiles on any
-// x86-64 target.
+// The SIMD layer of the hand-written kernels compiled for the build's target
+// (im2col, stride_view, Winograd): Lanes<L>, L floats in one vector (the
+// GCC/Clang vector extension), so a kernel says which loop is vectorised
+// rather than leaving it to the compiler, and compiles on any x86-64 target.
+//
+// The direct engine has a second layer (its vector types V, kernels.hpp)
+// because it carries AVX-512, AVX2 and scalar kernels in one binary and picks
+// one at run time: each set is compiled under its own `#pragma GCC target`
+// with intrinsics, whereas Lanes<L> takes its width from the build's -march.
 //
 // native_lanes is the width of the machine the build targets: 16 with
 // AVX-512 (one zmm), 8 with AVX2 (one ymm), 4 otherwise. Kernels written for

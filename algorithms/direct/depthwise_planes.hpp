@@ -54,16 +54,16 @@ PlaneRowFn plane_row_fn(int nvb, std::index_sequence<I...>) {
     return fn;
 }
 
-// One channel's plane of x into the zero-padded, phase-split buffer.
+// One channel's plane of x into the zero-padded buffer, split by stride phase.
 inline void pad_plane(const float* x, const Problem& p, const DepthwisePlanes& dp, float* buf) {
-    const int64_t phase_row = dp.phase_w, row = p.sw * phase_row;
+    const int64_t phase_row = dp.stride_phase_cols, row = p.sw * phase_row;
     std::memset(buf, 0, sizeof(float) * dp.buffer_floats);
     for (int64_t r = 0; r < dp.rows; ++r) {
         const int64_t ih = r - p.ph;
         if (ih < 0 || ih >= p.ih) continue;
         const float* in = x + ih * p.iw;
         for (int64_t phase = 0; phase < p.sw; ++phase) {
-            // Index j of the phase is padded column j*sw + phase, input column j*sw + phase - pw.
+            // Index j of stride phase `phase` is padded column j*sw + phase, input column j*sw + phase - pw.
             float* out = buf + r * row + phase * phase_row;
             const int64_t first = std::max<int64_t>(0, (p.pw - phase + p.sw - 1) / p.sw);
             const int64_t last = std::min<int64_t>(phase_row, (p.iw - 1 + p.pw - phase) / p.sw + 1);
@@ -74,7 +74,7 @@ inline void pad_plane(const float* x, const Problem& p, const DepthwisePlanes& d
 
 // Where each tap's first input sits in the buffer.
 inline std::vector<int64_t> plane_tap_offsets(const Problem& p, const DepthwisePlanes& dp) {
-    const int64_t phase_row = dp.phase_w, row = p.sw * phase_row;
+    const int64_t phase_row = dp.stride_phase_cols, row = p.sw * phase_row;
     std::vector<int64_t> offsets(p.kh * p.kw);
     for (int64_t t = 0; t < p.kh * p.kw; ++t) {
         const int64_t col = (t % p.kw) * (p.dw + 1);
@@ -84,12 +84,11 @@ inline std::vector<int64_t> plane_tap_offsets(const Problem& p, const DepthwiseP
 }
 
 template <class V>
-void run_depthwise_planes(const Plan& plan, const ConvArgs& a) {
+void run_depthwise_planes(const Plan& plan, const DepthwisePlanes& dp, const ConvArgs& a) {
     constexpr int L = V::lanes, most = 8;  // output vectors per call
     const Problem& p = plan.p;
-    const DepthwisePlanes& dp = plan.planes;
     const int64_t taps = p.kh * p.kw, vectors = (p.ow + L - 1) / L, tail = p.ow % L;
-    const int64_t row = p.sw * dp.phase_w;  // floats per padded input row
+    const int64_t row = p.sw * dp.stride_phase_cols;  // floats per padded input row
     const std::vector<int64_t> offsets = plane_tap_offsets(p, dp);
     float* buffers = reinterpret_cast<float*>(a.workspace) + plan.off_in;
 #pragma omp parallel for num_threads(plan.threads) schedule(static)
@@ -168,11 +167,10 @@ PlaneGradFn plane_grad_fn(int64_t taps, std::index_sequence<I...>) {
 // columns (per lane, the lanes added at the end) in that order: the result
 // does not depend on the thread count.
 template <class V>
-void run_depthwise_planes_grad(const Plan& plan, const ConvArgs& a) {
+void run_depthwise_planes_grad(const Plan& plan, const DepthwisePlanes& dp, const ConvArgs& a) {
     constexpr int L = V::lanes, most = 12;  // taps per pass: sums in registers
     const Problem& p = plan.p;
-    const DepthwisePlanes& dp = plan.planes;
-    const int64_t taps = p.kh * p.kw, row = p.sw * dp.phase_w;
+    const int64_t taps = p.kh * p.kw, row = p.sw * dp.stride_phase_cols;
     const std::vector<int64_t> offsets = plane_tap_offsets(p, dp);
     float* buffers = reinterpret_cast<float*>(a.workspace) + plan.off_in;
     const int64_t per_thread = dp.buffer_floats + (taps * L + 15) / 16 * 16;

@@ -29,7 +29,7 @@ class DirectPrimitive final : public Primitive {
 public:
     DirectPrimitive(direct::Plan plan, int threads, bool staged)
         : Primitive(threads), plan_(std::move(plan)), staged_(staged) {}
-    std::string implementation() const override { return std::string(direct::to_string(plan_.isa)); }
+    std::string implementation() const override { return std::string(to_string(plan_.isa)); }
     // Per-thread tile buffers: sized for the thread count it was prepared for.
     int64_t workspace_bytes() const override { return plan_.total_floats * int64_t(sizeof(float)); }
     void stage_in(const ConvArgs& args) const override {
@@ -47,15 +47,22 @@ protected:
 private:
     void run_stage(const ConvArgs& args, direct::Stage stage) const {
         switch (plan_.isa) {
-            case direct::Isa::avx512: direct::run_avx512(plan_, args, stage); break;
-            case direct::Isa::avx2: direct::run_avx2(plan_, args, stage); break;
-            case direct::Isa::scalar: direct::run_scalar(plan_, args, stage); break;
+            case Isa::avx512: direct::run_avx512(plan_, args, stage); break;
+            case Isa::avx2: direct::run_avx2(plan_, args, stage); break;
+            case Isa::scalar: direct::run_scalar(plan_, args, stage); break;
         }
     }
 
     direct::Plan plan_;
     bool staged_;  // direct_native: the conversions are stage_in / stage_out
 };
+
+// This machine, its ISA the one CONVLAB_ISA names when set.
+Machine machine_for_kernels() {
+    Machine machine = this_machine();
+    machine.isa = direct::chosen_isa(machine);
+    return machine;
+}
 
 class Direct final : public Algorithm {
 public:
@@ -70,7 +77,7 @@ public:
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     // Never declines; the ISA comes from the CPU or CONVLAB_ISA.
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, direct::chosen_isa()), threads, false);
+        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels()), threads, false);
     }
 };
 
@@ -83,7 +90,7 @@ public:
     }
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, direct::chosen_isa()), threads, true);
+        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels()), threads, true);
     }
 };
 

@@ -6,8 +6,10 @@
 #include <omp.h>
 
 #include <cstring>
+#include <span>
 #include <stdexcept>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "algorithms/common/bias_gradient.hpp"
@@ -15,31 +17,30 @@
 #include "algorithms/direct/kernels.hpp"
 #include "algorithms/direct/pointwise.hpp"
 #include "algorithms/direct/reorders.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab::direct {
 
 template <class V, int RB, int STEP, size_t... I>
-TileFn find_tile(int code, std::index_sequence<I...>) {
-    constexpr const int* tiles = V::lanes == 16 ? wide_tiles : narrow_tiles;
+TileFn find_tile(Tile tile, std::index_sequence<I...>) {
+    constexpr std::span<const Tile> tiles = register_tiles(V::lanes);
     TileFn fn = nullptr;
-    ((code == tiles[I] ? (fn = &conv_tile<V, tiles[I] / 100, tiles[I] % 100, RB, STEP>) : fn), ...);
+    ((tile == tiles[I] ? (fn = &conv_tile<V, tiles[I].nb, tiles[I].ur, RB, STEP>) : fn), ...);
     return fn;
 }
 
 template <class V, int RB, int STEP>
-TileFn tile_fn(int nb, int ur) {
-    constexpr size_t count = V::lanes == 16 ? std::size(wide_tiles) : std::size(narrow_tiles);
-    TileFn fn = find_tile<V, RB, STEP>(nb * 100 + ur, std::make_index_sequence<count>());
+TileFn tile_fn(Tile tile) {
+    TileFn fn = find_tile<V, RB, STEP>(tile, std::make_index_sequence<register_tiles(V::lanes).size()>());
     if (!fn) throw std::logic_error("direct: no kernel for the planned tile");
     return fn;
 }
 
 template <class V, int STEP, size_t... I>
-TileFn find_depthwise_tile(int ur, std::index_sequence<I...>) {
-    constexpr const int* tiles = V::lanes == 16 ? wide_tiles : narrow_tiles;
+TileFn find_depthwise_tile(Tile tile, std::index_sequence<I...>) {
+    constexpr std::span<const Tile> tiles = register_tiles(V::lanes);
     TileFn fn = nullptr;
-    ((tiles[I] / 100 == 1 && ur == tiles[I] % 100 ? (fn = &depthwise_tile<V, tiles[I] % 100, STEP>) : fn), ...);
+    ((tile.nb == 1 && tile == tiles[I] ? (fn = &depthwise_tile<V, tiles[I].ur, STEP>) : fn), ...);
     return fn;
 }
 
@@ -48,17 +49,17 @@ template <class V>
 TileFn tile_fn(const Engine& e) {
     constexpr int L = V::lanes;
     if (e.depthwise) {
-        constexpr size_t count = V::lanes == 16 ? std::size(wide_tiles) : std::size(narrow_tiles);
-        TileFn fn = e.in_col_step == 1   ? find_depthwise_tile<V, L>(e.ur, std::make_index_sequence<count>())
-                    : e.in_col_step == 2 ? find_depthwise_tile<V, 2 * L>(e.ur, std::make_index_sequence<count>())
-                                         : find_depthwise_tile<V, 0>(e.ur, std::make_index_sequence<count>());
-        if (!fn || e.nb != 1) throw std::logic_error("direct: no depthwise kernel for the planned tile");
+        constexpr auto all = std::make_index_sequence<register_tiles(L).size()>();
+        TileFn fn = e.in_col_step == 1   ? find_depthwise_tile<V, L>(e.tile, all)
+                    : e.in_col_step == 2 ? find_depthwise_tile<V, 2 * L>(e.tile, all)
+                                         : find_depthwise_tile<V, 0>(e.tile, all);
+        if (!fn) throw std::logic_error("direct: no depthwise kernel for the planned tile");
         return fn;
     }
-    if (e.in.blk != L) return tile_fn<V, 0, 0>(e.nb, e.ur);
-    if (e.in_col_step == 1) return tile_fn<V, L, L>(e.nb, e.ur);
-    if (e.in_col_step == 2) return tile_fn<V, L, 2 * L>(e.nb, e.ur);
-    return tile_fn<V, L, 0>(e.nb, e.ur);
+    if (e.in.blk != L) return tile_fn<V, 0, 0>(e.tile);
+    if (e.in_col_step == 1) return tile_fn<V, L, L>(e.tile);
+    if (e.in_col_step == 2) return tile_fn<V, L, 2 * L>(e.tile);
+    return tile_fn<V, L, 0>(e.tile);
 }
 
 // The weights-gradient kernels: nb = 1 for rh up to the lanes, 2 up to half
@@ -81,13 +82,13 @@ GradFn grad_fn(int nb, int64_t rh, std::index_sequence<I...>) {
 // One tile from the buffer [nb][ur][L] into NCHW rows: lane l of block b is
 // the channel `channel_stride * (b * L + l)` floats on; pixel j is j * col_step.
 template <class V>
-void store_tile(const float* buf, int nb, int ur, float* out, int64_t channel_stride, int64_t col_step,
-                int64_t cols, int64_t channels) {
+void store_tile(const float* buf, Tile tile, float* out, int64_t channel_stride, int64_t col_step, int64_t cols,
+                int64_t channels) {
     constexpr int L = V::lanes;
-    for (int b = 0; b < nb; ++b)
+    for (int b = 0; b < tile.nb; ++b)
         for (int64_t l = 0; l < std::min<int64_t>(L, channels - b * L); ++l) {
             float* dst = out + (b * L + l) * channel_stride;
-            const float* src = buf + b * ur * L + l;
+            const float* src = buf + b * tile.ur * L + l;
             for (int64_t j = 0; j < cols; ++j) dst[j * col_step] = src[j * L];
         }
 }
@@ -106,12 +107,12 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
     base.in_blk_stride = e.in.plane();
     base.w_blk_stride = e.taps_total * e.in.blk * L;
     base.w_out_stride = e.depthwise ? e.taps_total * L : e.in.blocks * base.w_blk_stride;
-    base.out_blk_stride = e.ur * L, base.out_col_stride = L;
+    base.out_blk_stride = e.tile.ur * L, base.out_col_stride = L;
     const int64_t groups = e.groups;
     base.in_col_step = e.in_col_step * e.in.blk;
-    const int64_t tile_floats = int64_t(e.nb) * e.ur * L, row_floats = e.tiles_per_row * tile_floats;
+    const int64_t tile_floats = int64_t(e.tile.nb) * e.tile.ur * L, row_floats = e.tiles_per_row * tile_floats;
     const int64_t buffer_floats = (e.buffer_tiles * tile_floats + 15) / 16 * 16;
-    const int64_t lane_groups = e.out.blocks / e.nb, all_rows = int64_t(e.rows.size());
+    const int64_t lane_groups = e.out.blocks / e.tile.nb, all_rows = int64_t(e.rows.size());
     const int64_t rows = (all_rows + e.row_group - 1) / e.row_group;  // row groups per image and group
     const int64_t tasks = p.mb * groups * rows * lane_groups;
     const int64_t plane = e.dst_h * e.dst_w;
@@ -131,8 +132,8 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
             lg = task / (rows * p.mb) % lane_groups, grp = task / (rows * p.mb * lane_groups);
         }
         const int64_t ng = n * groups + grp;
-        const int64_t lane_block = grp * e.out.blocks + lg * e.nb;
-        const int64_t first_channel = lg * e.nb * L, channels = e.out.channels - first_channel;
+        const int64_t lane_block = grp * e.out.blocks + lg * e.tile.nb;
+        const int64_t first_channel = lg * e.tile.nb * L, channels = e.out.channels - first_channel;
         const int64_t row0 = row_group * e.row_group, row1 = std::min(all_rows, row0 + e.row_group);
         const float* w_blk = w + lane_block * base.w_out_stride;
         const float* b_blk = bias ? bias + lane_block * L : nullptr;
@@ -143,8 +144,8 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
             c.accumulate = k0 > 0;
             const bool last = k0 + chunk >= red_blocks;
             for (int64_t row = row0; row < row1; ++row) {
-                const auto [phase_index, r] = e.rows[row];
-                const Phase& ph = e.phases[phase_index];
+                const auto [stride_phase, r] = e.rows[row];
+                const StridePhase& ph = e.stride_phases[stride_phase];
                 c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
                 const float* in_row = in_image + k0 * base.in_blk_stride + r * e.in_row_step * e.in.w * e.in.blk;
                 float* row_buf = buf + (row - row0) * row_floats;
@@ -152,12 +153,12 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
                                + ((ng * e.out.channels + first_channel) * e.dst_h + ph.out_row0 + r * ph.out_row_step)
                                      * e.dst_w
                                + ph.out_col0;
-                for (int64_t t0 = 0; t0 < ph.cols; t0 += e.ur) {
-                    float* tile = chunked ? row_buf + t0 / e.ur * tile_floats : buf;
-                    fn(c, in_row + t0 * base.in_col_step, w_blk + k0 * base.w_blk_stride, b_blk, tile);
+                for (int64_t t0 = 0; t0 < ph.cols; t0 += e.tile.ur) {
+                    float* sums = chunked ? row_buf + t0 / e.tile.ur * tile_floats : buf;
+                    fn(c, in_row + t0 * base.in_col_step, w_blk + k0 * base.w_blk_stride, b_blk, sums);
                     if (last)
-                        store_tile<V>(tile, e.nb, e.ur, out_row + t0 * ph.out_col_step, plane, ph.out_col_step,
-                                      std::min<int64_t>(e.ur, ph.real_cols - t0), channels);
+                        store_tile<V>(sums, e.tile, out_row + t0 * ph.out_col_step, plane, ph.out_col_step,
+                                      std::min<int64_t>(e.tile.ur, ph.real_cols - t0), channels);
                 }
             }
         }
@@ -255,76 +256,95 @@ void run_depthwise_grad(const WeightsGrad& g, const Problem& p, int threads, con
     }
 }
 
-// One stage of a call, or all of it (dispatch.hpp). The pointwise and
-// depthwise-plane paths read NCHW in place: they have no stage but conv.
+// Which parts of a call to run (dispatch.hpp's Stage).
+struct Stages {
+    bool in, conv, out;
+    explicit Stages(Stage stage)
+        : in(stage == Stage::all || stage == Stage::in), conv(stage == Stage::all || stage == Stage::conv),
+          out(stage == Stage::all || stage == Stage::out) {}
+};
+
+// The pointwise and depthwise-plane paths read NCHW in place: they have no
+// stage but conv.
 template <class V>
-void run_plan(const Plan& plan, const ConvArgs& a, Stage stage) {
+void run_path(const Plan& plan, const Pointwise& pw, const ConvArgs& a, Stages stages) {
+    if (stages.conv) run_pointwise<V>(plan, pw, a);
+}
+
+template <class V>
+void run_path(const Plan& plan, const DepthwisePlanes& dp, const ConvArgs& a, Stages stages) {
+    if (!stages.conv) return;
+    {
+        TimingPhaseScope scope(a.timing_phases, "conv");
+        if (plan.d == Direction::fwd) return run_depthwise_planes<V>(plan, dp, a);
+        run_depthwise_planes_grad<V>(plan, dp, a);
+    }
+    if (a.db) {
+        TimingPhaseScope scope(a.timing_phases, "bias");
+        bias_gradient(plan.p, a.dy, a.db);
+    }
+}
+
+template <class V>
+void run_path(const Plan& plan, const WeightsGrad& g, const ConvArgs& a, Stages stages) {
+    const Problem& p = plan.p;
+    const int T = plan.threads;
+    float* ws = reinterpret_cast<float*>(a.workspace);
+    float *x = ws + plan.off_in, *dw = ws + plan.off_w, *dy = ws + plan.off_out;
+    const int64_t groups = g.depthwise ? 1 : p.g;
+    if (stages.in) {
+        TimingPhaseScope scope(a.timing_phases, "reorder_in");
+        if (!g.x_nchw) to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, x, T);
+        to_blocked(a.dy, p.mb, groups, p.oh, p.ow, g.dy, dy, T);
+    }
+    if (stages.conv) {
+        TimingPhaseScope scope(a.timing_phases, "conv");
+        if (g.depthwise) run_depthwise_grad<V>(g, p, T, x, dy, dw);
+        else run_weights_grad<V>(g, p, T, g.x_nchw ? a.x : x, dy, dw);
+    }
+    if (stages.out) {
+        TimingPhaseScope scope(a.timing_phases, "reorder_out");
+        if (g.depthwise) depthwise_weights_from_blocked(dw, p, g.dy, a.dw);
+        else weights_from_blocked(dw, p, g.x, g.dy, a.dw, T);
+    }
+    if (stages.conv && a.db) {
+        TimingPhaseScope scope(a.timing_phases, "bias");
+        bias_gradient(p, a.dy, a.db);
+    }
+}
+
+template <class V>
+void run_path(const Plan& plan, const Engine& e, const ConvArgs& a, Stages stages) {
     const Problem& p = plan.p;
     const int T = plan.threads;
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *in = ws + plan.off_in, *w = ws + plan.off_w, *bias = ws + plan.off_bias, *out = ws + plan.off_out;
-    const bool stage_in = stage == Stage::all || stage == Stage::in;
-    const bool conv = stage == Stage::all || stage == Stage::conv;
-    const bool stage_out = stage == Stage::all || stage == Stage::out;
-    if ((plan.pointwise.active || plan.planes.active) && !conv) return;
-    if (plan.pointwise.active) return run_pointwise<V>(plan, a);
-    if (plan.planes.active) {
-        {
-            PhaseScope scope(a.phases, "conv");
-            if (plan.d == Direction::fwd) return run_depthwise_planes<V>(plan, a);
-            run_depthwise_planes_grad<V>(plan, a);
-        }
-        if (a.db) {
-            PhaseScope scope(a.phases, "bias");
-            bias_gradient(p, a.dy, a.db);
-        }
-        return;
-    }
-    if (plan.d == Direction::bwd_w) {
-        const WeightsGrad& g = plan.grad;
-        const int64_t groups = g.depthwise ? 1 : p.g;
-        if (stage_in) {
-            PhaseScope scope(a.phases, "reorder_in");
-            if (!g.x_nchw) to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, in, T);
-            to_blocked(a.dy, p.mb, groups, p.oh, p.ow, g.dy, out, T);
-        }
-        if (conv) {
-            PhaseScope scope(a.phases, "conv");
-            if (g.depthwise) run_depthwise_grad<V>(g, p, T, in, out, w);
-            else run_weights_grad<V>(g, p, T, g.x_nchw ? a.x : in, out, w);
-        }
-        if (stage_out) {
-            PhaseScope scope(a.phases, "reorder_out");
-            if (g.depthwise) depthwise_weights_from_blocked(w, p, g.dy, a.dw);
-            else weights_from_blocked(w, p, g.x, g.dy, a.dw, T);
-        }
-        if (conv && a.db) {
-            PhaseScope scope(a.phases, "bias");
-            bias_gradient(p, a.dy, a.db);
-        }
-        return;
-    }
-    const Engine& e = plan.engine;
     const bool fwd = plan.d == Direction::fwd;
     float* dense = ws + plan.off_dense;
     const bool gathered = e.flat_1x1 && !e.dense;
-    if (stage_in) {
-        PhaseScope scope(a.phases, "reorder_in");
+    if (stages.in) {
+        TimingPhaseScope scope(a.timing_phases, "reorder_in");
         if (fwd && gathered) gather_pixels(a.x, p, dense, T);
         to_blocked(fwd ? (gathered ? dense : a.x) : a.dy, p.mb, e.groups, e.src_h, e.src_w, e.in, in, T);
         if (e.depthwise) depthwise_weights_to_blocked(a.w, p, e.out, w);
         else weights_to_blocked(a.w, p, e.in, e.out, !fwd, w, T);
         if (fwd) bias_to_blocked(a.b, e.groups, e.out, bias);
     }
-    if (conv) {
+    if (stages.conv) {
         // The tiles go straight to the NCHW output.
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx));
     }
-    if (stage_out && !fwd && gathered) {
-        PhaseScope scope(a.phases, "reorder_out");
+    if (stages.out && !fwd && gathered) {
+        TimingPhaseScope scope(a.timing_phases, "reorder_out");
         scatter_pixels(dense, p, a.dx, T);
     }
+}
+
+// One stage of a call, or all of it, on the plan's path.
+template <class V>
+void run_plan(const Plan& plan, const ConvArgs& a, Stage stage) {
+    std::visit([&](const auto& path) { run_path<V>(plan, path, a, Stages(stage)); }, plan.path);
 }
 
 }  // namespace convlab::direct

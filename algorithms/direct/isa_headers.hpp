@@ -18,4 +18,4 @@
 #include "algorithms/direct/dispatch.hpp"
 #include "algorithms/direct/plan.hpp"
 #include "algorithms/direct/reorders.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"

@@ -1,5 +1,10 @@
 // The direct algorithm's register-tiled micro-kernels, written once over a
-// vector type V (lanes, reg, zero, load, store, set1, fma).
+// vector type V (lanes, reg, zero, load, store, set1, fma): Avx512, Avx2 and
+// Scalar, in the kernels_*.cpp files. This is the second SIMD layer beside
+// common/simd.hpp's Lanes<L>, because direct picks its ISA at run time
+// (CONVLAB_ISA, the CPU): its kernels for every ISA live in one binary, each
+// compiled under its own target pragma, while Lanes<L> has the one width the
+// build's -march gives.
 //
 // Include this header only after `#pragma GCC target(...)` for V's ISA, in the
 // one file of that ISA (kernels_avx512.cpp, kernels_avx2.cpp,

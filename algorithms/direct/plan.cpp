@@ -1,6 +1,7 @@
 #include "algorithms/direct/plan.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 namespace convlab::direct {
@@ -29,47 +30,55 @@ Blocked lane_side(int64_t channels, int lanes) {
     return b;
 }
 
+// What the plan keeps in each cache, as fractions of the machine's: tuned on
+// a 48 KiB L1d and a 1.25 MiB L2, where they were 16 KiB and 256, 512 and
+// 768 KiB.
+struct Budgets {
+    int64_t tile_weights;  // one tile's weights, beside the rows streaming past: 3/5 of L2
+    int64_t all_weights;   // every weight, kept while the rows go by in task order: 2/5 of L2
+    int64_t reduction;     // a 1x1 tile's weights before its reduction runs in chunks: 1/5 of L2
+    int64_t chunk;         // a reduction chunk's weights, beside the input and the task buffer: 1/3 of L1
+    int64_t pointwise_x;   // the x rows one pass of pointwise backward weights reads: 1/5 of L2
+    explicit Budgets(const Machine& m)
+        : tile_weights(m.l2_bytes * 3 / 5), all_weights(m.l2_bytes * 2 / 5), reduction(m.l2_bytes / 5),
+          chunk(m.l1d_bytes / 3), pointwise_x(m.l2_bytes / 5) {}
+};
+
 // Register tile (lane blocks x pixels) for rows of `cols` pixels: enough
 // accumulators to hide the FMA latency (14 of 32 registers, 12 of 16), little
 // of the last tile wasted, and one tile's weights (nb * block_weight_bytes)
 // small enough to stay in L2 while the rows stream past.
-std::pair<int, int> choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes) {
-    const bool is_wide = lanes == 16;
-    const double full = is_wide ? 14.0 : 12.0;
-    std::pair<int, int> best{1, 1};
+Tile choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes, const Budgets& budgets) {
+    const double full = lanes == 16 ? 14.0 : 12.0;
+    Tile best;
     double best_score = -1;
-    auto consider = [&](int code) {
-        const int nb = code / 100, ur = code % 100;
-        if (lane_blocks % nb != 0) return;
-        const double used = double(cols) / double(round_up(cols, ur));
-        double score = used * std::min(1.0, nb * ur / full);
-        if (nb > 1 && nb * block_weight_bytes > 768 * 1024) score *= 0.7;
-        if (score > best_score + 1e-9) best_score = score, best = {nb, ur};
-    };
-    if (is_wide)
-        for (int code : wide_tiles) consider(code);
-    else
-        for (int code : narrow_tiles) consider(code);
+    for (const Tile tile : register_tiles(lanes)) {
+        if (lane_blocks % tile.nb != 0) continue;
+        const double used = double(cols) / double(round_up(cols, tile.ur));
+        double score = used * std::min(1.0, tile.nb * tile.ur / full);
+        if (tile.nb > 1 && tile.nb * block_weight_bytes > budgets.tile_weights) score *= 0.7;
+        if (score > best_score + 1e-9) best_score = score, best = tile;
+    }
     return best;
 }
 
 // Each tap's offset in the padded input plane, once its width is known.
 void place_taps(Engine& e) {
-    for (auto& ph : e.phases)
+    for (auto& ph : e.stride_phases)
         for (auto& t : ph.taps) t.in_off = (t.row * e.in.w + t.col) * e.in.blk;
 }
 
 void list_rows(Engine& e) {
-    for (int ph = 0; ph < int(e.phases.size()); ++ph)
-        for (int64_t r = 0; r < e.phases[ph].rows; ++r) e.rows.emplace_back(ph, r);
+    for (int ph = 0; ph < int(e.stride_phases.size()); ++ph)
+        for (int64_t r = 0; r < e.stride_phases[ph].rows; ++r) e.rows.emplace_back(ph, r);
 }
 
 // Rows then lane blocks keeps a few input rows hot while the weights come
 // from L2; the reverse keeps one lane block's weights hot when all of them
 // would not fit.
-bool rows_outer(const Engine& e) {
+bool rows_outer(const Engine& e, const Budgets& budgets) {
     const int64_t weight_bytes = e.out.blocks * e.in.blocks * e.taps_total * e.in.blk * e.out.blk * 4;
-    return weight_bytes <= 512 * 1024;
+    return weight_bytes <= budgets.all_weights;
 }
 
 bool unpadded_1x1(const Problem& p) {
@@ -80,7 +89,7 @@ bool unpadded_1x1(const Problem& p) {
 // input gathered to those pixels first when strided or cropped), so a 7x7
 // plane fills whole tiles (no rounding of each row to the tile width).
 // Backward data computes that row of dx's pixels and scatters it.
-Engine flat_engine(const Problem& p, Direction d, int lanes) {
+Engine flat_engine(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
     Engine e;
     const bool fwd = d == Direction::fwd;
     e.in = reduction_side(fwd ? p.icg() : p.ocg(), lanes);
@@ -89,29 +98,27 @@ Engine flat_engine(const Problem& p, Direction d, int lanes) {
     e.flat_1x1 = true;
     e.dense = p.sh == 1 && p.sw == 1 && p.oh == p.ih && p.ow == p.iw;
     const int64_t pixels = p.oh * p.ow;
-    auto [nb, ur] = choose_tile(pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4);
-    e.nb = nb, e.ur = ur;
-    e.in.h = 1, e.in.w = round_up(pixels, ur);
+    e.tile = choose_tile(pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4, budgets);
+    e.in.h = 1, e.in.w = round_up(pixels, e.tile.ur);
     e.out.h = 1, e.out.w = e.in.w;
     e.src_h = e.dst_h = 1, e.src_w = e.dst_w = pixels;
-    Phase ph;
+    StridePhase ph;
     ph.rows = 1, ph.cols = e.in.w, ph.real_cols = pixels;
     ph.taps.push_back({0, 0, 0, 0});
-    e.phases.push_back(ph);
+    e.stride_phases.push_back(ph);
     list_rows(e);
-    e.rows_outer = rows_outer(e);
+    e.rows_outer = rows_outer(e, budgets);
     return e;
 }
 
-Engine forward_engine(const Problem& p, int lanes) {
-    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes);
+Engine forward_engine(const Problem& p, int lanes, const Budgets& budgets) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes, budgets);
     Engine e;
     e.in = reduction_side(p.icg(), lanes);
     e.out = lane_side(p.ocg(), lanes);
     e.taps_total = p.kh * p.kw;
-    auto [nb, ur] = choose_tile(p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
-    e.nb = nb, e.ur = ur;
-    const int64_t owr = round_up(p.ow, ur);
+    e.tile = choose_tile(p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4, budgets);
+    const int64_t owr = round_up(p.ow, e.tile.ur);
     e.in_row_step = p.sh, e.in_col_step = p.sw;
     e.in.h = (p.oh - 1) * p.sh + p.extent_h();
     e.in.w = (owr - 1) * p.sw + p.extent_w();
@@ -119,31 +126,30 @@ Engine forward_engine(const Problem& p, int lanes) {
     e.out.h = p.oh, e.out.w = owr;
     e.src_h = p.ih, e.src_w = p.iw;
     e.dst_h = p.oh, e.dst_w = p.ow;
-    Phase ph;
+    StridePhase ph;
     ph.rows = p.oh, ph.cols = owr, ph.real_cols = p.ow;
     for (int64_t kh = 0; kh < p.kh; ++kh)
         for (int64_t kw = 0; kw < p.kw; ++kw)
             ph.taps.push_back({0, (kh * p.kw + kw) * e.in.blk * lanes, kh * (p.dh + 1), kw * (p.dw + 1)});
-    e.phases.push_back(ph);
+    e.stride_phases.push_back(ph);
     place_taps(e);
     list_rows(e);
-    e.rows_outer = rows_outer(e);
+    e.rows_outer = rows_outer(e, budgets);
     return e;
 }
 
 // Backward data by gathering, one stride phase at a time: dx rows rh + sh*t
 // read dy rows t + ah for the taps kh with kh*(dh+1) = rh + ph (mod sh), so
-// each phase is a stride-1 correlation of the (zero-padded) dy with a subset
-// of the taps; a phase no tap reaches gets zeros.
-Engine backward_data_engine(const Problem& p, int lanes) {
-    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes);
+// each stride phase is a stride-1 correlation of the (zero-padded) dy with a
+// subset of the taps; a stride phase no tap reaches gets zeros.
+Engine backward_data_engine(const Problem& p, int lanes, const Budgets& budgets) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes, budgets);
     Engine e;
     e.in = reduction_side(p.ocg(), lanes);
     e.out = lane_side(p.icg(), lanes);
     e.taps_total = p.kh * p.kw;
-    const int64_t widest = ceil_div(p.iw, p.sw);  // the columns of phase 0, the widest
-    auto [nb, ur] = choose_tile(widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4);
-    e.nb = nb, e.ur = ur;
+    const int64_t widest = ceil_div(p.iw, p.sw);  // the columns of stride phase 0, the widest
+    e.tile = choose_tile(widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4, budgets);
     struct Offset { int64_t k, a; };
     auto offsets = [](int64_t r, int64_t pad, int64_t k_count, int64_t dil, int64_t s) {
         std::vector<Offset> list;
@@ -161,11 +167,11 @@ Engine backward_data_engine(const Problem& p, int lanes) {
     int64_t in_h = 1, in_w = 1, out_w = p.iw;
     for (int64_t rh = 0; rh < std::min(p.sh, p.ih); ++rh)
         for (int64_t rw = 0; rw < std::min(p.sw, p.iw); ++rw) {
-            Phase ph;
+            StridePhase ph;
             ph.out_row0 = rh, ph.out_row_step = p.sh, ph.out_col0 = rw, ph.out_col_step = p.sw;
             ph.rows = ceil_div(p.ih - rh, p.sh);
             ph.real_cols = ceil_div(p.iw - rw, p.sw);
-            ph.cols = round_up(ph.real_cols, ur);
+            ph.cols = round_up(ph.real_cols, e.tile.ur);
             out_w = std::max(out_w, rw + p.sw * (ph.cols - 1) + 1);
             for (auto oh : offsets(rh, p.ph, p.kh, p.dh, p.sh))
                 for (auto ow : offsets(rw, p.pw, p.kw, p.dw, p.sw)) {
@@ -173,14 +179,14 @@ Engine backward_data_engine(const Problem& p, int lanes) {
                     in_w = std::max(in_w, ph.cols + ow.a + left);
                     ph.taps.push_back({0, (oh.k * p.kw + ow.k) * e.in.blk * lanes, oh.a + top, ow.a + left});
                 }
-            e.phases.push_back(ph);
+            e.stride_phases.push_back(ph);
         }
     e.in.h = in_h, e.in.w = in_w, e.in.top = top, e.in.left = left;
     place_taps(e);
     e.out.h = p.ih, e.out.w = out_w;
     e.src_h = p.oh, e.src_w = p.ow, e.dst_h = p.ih, e.dst_w = p.iw;
     list_rows(e);
-    e.rows_outer = rows_outer(e);
+    e.rows_outer = rows_outer(e, budgets);
     return e;
 }
 
@@ -206,23 +212,23 @@ WeightsGrad weights_grad(const Problem& p, int lanes) {
 
 int64_t aligned(int64_t floats) { return round_up(floats, 16); }
 
-// A 1x1 tile whose weights outgrow L2 (a reduction over 1024 channels and
-// more) runs its reduction in chunks of at most 16 KiB of weights (a third
-// of L1, beside the input and the task buffer), over all the tiles of as
-// many rows of one image as keep the task buffer within 16 KiB. Smaller and
-// 3x3 reductions keep one pass: there, loading and storing the partial sums
-// costs what the reuse of the weights from L1 saves.
-void chunk_reduction(Engine& e, int lanes) {
+// A 1x1 tile whose weights outgrow their share of L2 (a reduction over 1024
+// channels and more) runs its reduction in chunks of at most a third of L1
+// of weights, over all the tiles of as many rows of one image as keep the
+// task buffer within as much. Smaller and 3x3 reductions keep one pass:
+// there, loading and storing the partial sums costs what the reuse of the
+// weights from L1 saves.
+void chunk_reduction(Engine& e, int lanes, const Budgets& budgets) {
     e.chunk_blocks = e.in.blocks;
     int64_t widest = 1;
-    for (const auto& ph : e.phases) widest = std::max(widest, ph.cols);
-    e.tiles_per_row = ceil_div(widest, e.ur);
-    const int64_t block_bytes = int64_t(e.nb) * e.taps_total * e.in.blk * lanes * 4;
-    if (e.depthwise || e.taps_total != 1 || block_bytes * e.in.blocks <= 256 * 1024) return;
-    const int64_t row_bytes = e.tiles_per_row * e.nb * e.ur * lanes * 4;
-    e.row_group = std::clamp<int64_t>(16 * 1024 / row_bytes, 1, int64_t(e.rows.size()));
+    for (const auto& ph : e.stride_phases) widest = std::max(widest, ph.cols);
+    e.tiles_per_row = ceil_div(widest, e.tile.ur);
+    const int64_t block_bytes = int64_t(e.tile.nb) * e.taps_total * e.in.blk * lanes * 4;
+    if (e.depthwise || e.taps_total != 1 || block_bytes * e.in.blocks <= budgets.reduction) return;
+    const int64_t row_bytes = e.tiles_per_row * e.tile.nb * e.tile.ur * lanes * 4;
+    e.row_group = std::clamp<int64_t>(budgets.chunk / row_bytes, 1, int64_t(e.rows.size()));
     if (e.row_group * e.tiles_per_row < 2) return void(e.row_group = 1);
-    e.chunk_blocks = std::max<int64_t>(1, 16 * 1024 / block_bytes);
+    e.chunk_blocks = std::max<int64_t>(1, budgets.chunk / block_bytes);
     if (e.chunk_blocks < e.in.blocks) e.buffer_tiles = e.row_group * e.tiles_per_row;
 }
 
@@ -247,11 +253,11 @@ void make_depthwise(Engine& e, const Problem& p, int lanes) {
 // 1x1 without padding, and pixel rows that fill the vectors (a 7x7 plane's
 // 49 pixels would leave a quarter of the lanes idle: the engine, whose
 // pointwise planes fill whole tiles, does better there).
-Pointwise pointwise(const Problem& p, Direction d, int lanes) {
+std::optional<Pointwise> pointwise(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
     Pointwise pw;
     const int64_t pixels = p.oh * p.ow;
     const double used = double(pixels) / double(round_up(pixels, lanes));
-    if (!unpadded_1x1(p) || used < 0.9 || is_depthwise(p)) return pw;
+    if (!unpadded_1x1(p) || used < 0.9 || is_depthwise(p)) return std::nullopt;
     const bool fwd = d == Direction::fwd;
     pw.rows = fwd || d == Direction::bwd_w ? p.ocg() : p.icg();
     pw.k = fwd || d == Direction::bwd_w ? p.icg() : p.ocg();
@@ -260,68 +266,104 @@ Pointwise pointwise(const Problem& p, Direction d, int lanes) {
     pw.mr = lanes == 16 ? 8 : 4, pw.nv = 3;
     if (d == Direction::bwd_w) {
         // A pass over the tiles reads chunk_vectors of every x row: keep them
-        // in L2 (256 KiB), yet give each tile enough pixels to amortize the
-        // sums across lanes at its end.
+        // in L2, yet give each tile enough pixels to amortize the sums across
+        // lanes at its end.
         pw.mr = lanes == 16 ? 4 : 2;
-        pw.chunk_vectors = std::clamp<int64_t>(256 * 1024 / (pw.k * lanes * 4), 8, 64);
+        pw.chunk_vectors = std::clamp<int64_t>(budgets.pointwise_x / (pw.k * lanes * 4), 8, 64);
         // Against the engine's kernel, which reads such an x in place too
         // (ResNet-50's 1x1 layers): ahead with 64 input channels, behind with
         // more, strided or not.
-        if (pw.k > 64) return pw;
+        if (pw.k > 64) return std::nullopt;
     }
-    pw.active = true;
     return pw;
+}
+
+// Depthwise forward and backward weights on planes, unless their rows would
+// fill less than half a vector (a 7x7 plane: the engine's channel lanes do
+// better there).
+std::optional<DepthwisePlanes> depthwise_planes(const Problem& p, Direction d, int lanes) {
+    if (!is_depthwise(p) || d == Direction::bwd_d || 2 * p.ow < lanes) return std::nullopt;
+    DepthwisePlanes dp;
+    dp.rows = (p.oh - 1) * p.sh + p.extent_h();
+    dp.stride_phase_cols = round_up(p.ow, lanes) + (p.extent_w() - 1) / p.sw + 1;
+    dp.buffer_floats = aligned(dp.rows * p.sw * dp.stride_phase_cols);
+    return dp;
+}
+
+WeightsGrad weights_grad_path(const Problem& p, int lanes) {
+    WeightsGrad g = weights_grad(p, lanes);
+    if (is_depthwise(p))
+        g.x = all_channels(g.x, p.ic, lanes), g.dy = all_channels(g.dy, p.oc, lanes), g.depthwise = true,
+        g.x_nchw = false;
+    return g;
+}
+
+Engine engine_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
+    Engine e = d == Direction::fwd ? forward_engine(p, lanes, budgets) : backward_data_engine(p, lanes, budgets);
+    e.groups = p.g;
+    if (is_depthwise(p)) make_depthwise(e, p, lanes);
+    chunk_reduction(e, lanes, budgets);
+    return e;
+}
+
+// The precedence of the paths (Path in plan.hpp), written here only.
+Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
+    if (auto planes = depthwise_planes(p, d, lanes)) return *planes;
+    if (auto pw = pointwise(p, d, lanes, budgets)) return *pw;
+    if (d == Direction::bwd_w) return weights_grad_path(p, lanes);
+    return engine_path(p, d, lanes, budgets);
+}
+
+// Workspace floats of each part (Plan's offsets) on each path.
+struct Parts {
+    int64_t in = 0, w = 0, bias = 0, out = 0, dense = 0;
+};
+
+Parts parts_of(const DepthwisePlanes& dp, const Problem& p, Direction d, int threads, int lanes) {
+    // Backward weights adds each thread's sums per tap.
+    return {.in = threads * (dp.buffer_floats + (d == Direction::bwd_w ? aligned(p.kh * p.kw * lanes) : 0))};
+}
+
+Parts parts_of(const Pointwise& pw, const Problem& p, Direction d, int, int) {
+    Parts parts;
+    if (d != Direction::bwd_w) parts.w = p.g * pw.rows * pw.k;
+    if (!pw.dense) (d == Direction::bwd_d ? parts.out : parts.in) = p.mb * p.ic * pw.pixels;  // gathered x, or dx to scatter
+    return parts;
+}
+
+Parts parts_of(const WeightsGrad& g, const Problem& p, Direction, int, int lanes) {
+    const int64_t groups = g.depthwise ? 1 : p.g;
+    Parts parts;
+    parts.in = g.x_nchw ? 0 : g.x.floats(p.mb, groups);
+    parts.out = g.dy.floats(p.mb, groups);
+    parts.w = groups * g.dy.blocks * (g.depthwise ? 1 : g.x.blocks * g.x.blk) * p.kh * p.kw * lanes;
+    return parts;
+}
+
+Parts parts_of(const Engine& e, const Problem& p, Direction, int threads, int lanes) {
+    Parts parts;
+    parts.in = e.in.floats(p.mb, e.groups);
+    parts.out = threads * aligned(e.buffer_tiles * e.tile.nb * e.tile.ur * lanes);  // one task buffer per thread
+    parts.w = e.groups * e.out.blocks * (e.depthwise ? 1 : e.in.blocks * e.in.blk) * e.taps_total * lanes;
+    parts.bias = e.groups * e.out.blocks * lanes;
+    if (e.flat_1x1 && !e.dense) parts.dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter
+    return parts;
 }
 
 }  // namespace
 
-Plan make_plan(const Problem& p, Direction d, int threads, Isa isa) {
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine) {
     Plan plan;
-    plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = isa, plan.lanes = lanes(isa);
-    const int L = plan.lanes;
-    int64_t in = 0, w = 0, bias = 0, out = 0, dense = 0;
-    plan.pointwise = pointwise(p, d, L);
-    // Depthwise forward and backward weights on planes, unless their rows
-    // would fill less than half a vector (a 7x7 plane: the engine's channel
-    // lanes do better there). Backward weights adds each thread's sums per tap.
-    if (is_depthwise(p) && d != Direction::bwd_d && 2 * p.ow >= L) {
-        DepthwisePlanes& dp = plan.planes;
-        dp.active = true;
-        dp.rows = (p.oh - 1) * p.sh + p.extent_h();
-        dp.phase_w = round_up(p.ow, L) + (p.extent_w() - 1) / p.sw + 1;
-        dp.buffer_floats = aligned(dp.rows * p.sw * dp.phase_w);
-        in = plan.threads * (dp.buffer_floats + (d == Direction::bwd_w ? aligned(p.kh * p.kw * L) : 0));
-    } else if (plan.pointwise.active) {
-        const Pointwise& pw = plan.pointwise;
-        if (d != Direction::bwd_w) w = p.g * pw.rows * pw.k;
-        if (!pw.dense) (d == Direction::bwd_d ? out : in) = p.mb * p.ic * pw.pixels;  // gathered x, or dx to scatter
-    } else if (d == Direction::bwd_w) {
-        WeightsGrad& g = plan.grad;
-        g = weights_grad(p, L);
-        const int64_t groups = is_depthwise(p) ? 1 : p.g;
-        if (is_depthwise(p))
-            g.x = all_channels(g.x, p.ic, L), g.dy = all_channels(g.dy, p.oc, L), g.depthwise = true, g.x_nchw = false;
-        in = g.x_nchw ? 0 : g.x.floats(p.mb, groups);
-        out = g.dy.floats(p.mb, groups);
-        w = groups * g.dy.blocks * (g.depthwise ? 1 : g.x.blocks * g.x.blk) * p.kh * p.kw * L;
-    } else {
-        plan.engine = d == Direction::fwd ? forward_engine(p, L) : backward_data_engine(p, L);
-        Engine& e = plan.engine;
-        e.groups = p.g;
-        if (is_depthwise(p)) make_depthwise(e, p, L);
-        chunk_reduction(e, L);
-        in = e.in.floats(p.mb, e.groups);
-        out = plan.threads * aligned(e.buffer_tiles * e.nb * e.ur * L);  // one task buffer per thread
-        w = e.groups * e.out.blocks * (e.depthwise ? 1 : e.in.blocks * e.in.blk) * e.taps_total * L;
-        bias = e.groups * e.out.blocks * L;
-        if (e.flat_1x1 && !e.dense) dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter
-    }
+    plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = machine.isa, plan.lanes = lanes(machine.isa);
+    plan.path = choose_path(p, d, plan.lanes, Budgets(machine));
+    const Parts parts =
+        std::visit([&](const auto& path) { return parts_of(path, p, d, plan.threads, plan.lanes); }, plan.path);
     plan.off_in = 0;
-    plan.off_w = plan.off_in + aligned(in);
-    plan.off_bias = plan.off_w + aligned(w);
-    plan.off_out = plan.off_bias + aligned(bias);
-    plan.off_dense = plan.off_out + aligned(out);
-    plan.total_floats = plan.off_dense + aligned(dense);
+    plan.off_w = plan.off_in + aligned(parts.in);
+    plan.off_bias = plan.off_w + aligned(parts.w);
+    plan.off_out = plan.off_bias + aligned(parts.bias);
+    plan.off_dense = plan.off_out + aligned(parts.out);
+    plan.total_floats = plan.off_dense + aligned(parts.dense);
     return plan;
 }
 

@@ -1,5 +1,6 @@
 // The plan of one direct convolution: everything decided from (problem,
-// direction, threads, ISA) before the first call. Tensors arrive as NCHW and
+// direction, threads, machine: its caches and the kernels' ISA) before the
+// first call. Tensors arrive as NCHW and
 // [oc][ic/g][kh][kw]; inside the call they are converted to channel-blocked
 // layouts (nChw16c / nChw8c, channels of a group padded with zeros to whole
 // blocks, planes padded with zeros around), so that a register tile of
@@ -7,21 +8,34 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
+#include <variant>
 #include <vector>
 
 #include "algorithms/algorithm.hpp"
-#include "algorithms/direct/isa.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/problem.hpp"
 
 namespace convlab::direct {
 
-// The register tiles the kernels are built for, as lane blocks * 100 +
-// pixels: for 32 vector registers (AVX-512) and for 16 (AVX2). A tie in
-// choose_tile goes to the earlier tile: 2x14 ahead of 1x28, whose 29 loads
-// per 28 FMAs leave the two load ports no slack.
-inline constexpr int wide_tiles[] = {214, 128, 407, 124, 212, 308, 406, 116, 208, 307, 207,
-                                     114, 112, 108, 107, 104, 102, 101};
-inline constexpr int narrow_tiles[] = {206, 304, 112, 108, 204, 106, 104, 102, 101};
+// A register tile of the forward / backward-data kernel: nb lane blocks
+// (output channels) x ur output pixels, nb * ur accumulators.
+struct Tile {
+    int nb = 1, ur = 1;
+    friend constexpr bool operator==(Tile, Tile) = default;
+};
+
+// The register tiles the kernels are built for: for 32 vector registers
+// (AVX-512) and for 16 (AVX2). A tie in choose_tile goes to the earlier tile:
+// 2x14 ahead of 1x28, whose 29 loads per 28 FMAs leave the two load ports no
+// slack.
+inline constexpr Tile wide_tiles[] = {{2, 14}, {1, 28}, {4, 7}, {1, 24}, {2, 12}, {3, 8}, {4, 6}, {1, 16}, {2, 8},
+                                      {3, 7},  {2, 7},  {1, 14}, {1, 12}, {1, 8}, {1, 7}, {1, 4}, {1, 2}, {1, 1}};
+inline constexpr Tile narrow_tiles[] = {{2, 6}, {3, 4}, {1, 12}, {1, 8}, {2, 4}, {1, 6}, {1, 4}, {1, 2}, {1, 1}};
+// The tiles of the kernels for vectors of `lanes` floats.
+constexpr std::span<const Tile> register_tiles(int lanes) {
+    return lanes == 16 ? std::span<const Tile>(wide_tiles) : std::span<const Tile>(narrow_tiles);
+}
 
 // One kernel tap: where it reads in the blocked input plane (floats from the
 // tile's origin) and which weights it uses (floats from the block's origin).
@@ -32,8 +46,9 @@ struct Tap {
 };
 
 // A set of output pixels computed with the same taps: the whole output for
-// forward; one stride phase (rows rh + sh*t, cols rw + sw*t) for backward data.
-struct Phase {
+// forward; for backward data one stride phase, the dx rows rh + sh*t and
+// columns rw + sw*t, which a subset of the taps reaches.
+struct StridePhase {
     int64_t out_row0 = 0, out_row_step = 1, out_col0 = 0, out_col_step = 1;
     int64_t rows = 0, cols = 0;  // cols: a multiple of the tile width
     int64_t real_cols = 0;       // the columns that exist in the output
@@ -63,18 +78,18 @@ struct Engine {
     int64_t dst_h = 0, dst_w = 0;
     int64_t taps_total = 0;         // kh * kw: weight taps per (out block, in block)
     int64_t in_row_step = 1, in_col_step = 1;  // input pixels per tile row / column
-    int nb = 1, ur = 1;             // register tile: nb lane blocks x ur pixels
+    Tile tile;                      // register tile: lane blocks x pixels
     bool rows_outer = true;         // task order: rows then lane blocks (small weights), or the reverse
     int64_t groups = 1;             // groups of the blocked layouts: the problem's, or 1 when depthwise
     bool depthwise = false;         // one channel per lane: in and out blocks are the same channels
     int64_t chunk_blocks = 0;       // reduction blocks per pass over a task's tiles (all: no chunking)
     int64_t row_group = 1;          // tile rows per task, whose tiles share each chunk of the weights
-    int64_t tiles_per_row = 1;      // the widest phase's tiles: a row's share of the task buffer
+    int64_t tiles_per_row = 1;      // the widest stride phase's tiles: a row's share of the task buffer
     int64_t buffer_tiles = 1;       // tiles in the task buffer: row_group * tiles_per_row when chunked, else 1
     bool flat_1x1 = false;          // an unpadded 1x1 problem as one row of oh*ow pixels per image
     bool dense = true;              // flat_1x1: its input pixels are its output pixels (else gathered / scattered)
-    std::vector<Phase> phases;
-    std::vector<std::pair<int, int64_t>> rows;  // (phase, row) of every tile row
+    std::vector<StridePhase> stride_phases;  // one for forward
+    std::vector<std::pair<int, int64_t>> rows;  // (stride phase, row) of every tile row
 };
 
 // Backward weights: dw[oc lanes][ic][tap] += x[ic][pixel + tap] * dy[pixel][oc lanes].
@@ -86,12 +101,12 @@ struct WeightsGrad {
     bool x_nchw = false;     // an unpadded 1x1 problem with whole input blocks reads x in place, unblocked
 };
 
-// The 1x1 fast path (no padding read): per image and group Y = W . X over
+// The 1x1 fast path (no padding read), all three directions where it beats
+// the engine and the weights-gradient kernel: per image and group Y = W . X over
 // the output pixels, on NCHW directly (pointwise_kernels.hpp). When the input
 // pixels are not the output pixels (stride, cropping), forward gathers X into
 // a dense buffer and backward data scatters dX from one.
 struct Pointwise {
-    bool active = false;
     int64_t rows = 0, k = 0, pixels = 0;  // per group: output rows, reduction, output pixels
     bool dense = true;
     int mr = 8, nv = 3;                   // register tile: rows x pixel vectors (bwd_w: oc rows x ic rows)
@@ -100,12 +115,17 @@ struct Pointwise {
 
 // Depthwise forward and backward weights on NCHW planes
 // (depthwise_planes.hpp): a per-thread zero-padded copy of one channel's
-// plane of x, rows of sw phases of phase_w columns (column j of phase r is
-// padded input column j*sw + r); backward weights' per-tap sums after it.
+// plane of x, each row split into its sw column stride phases of
+// stride_phase_cols columns (column j of stride phase r is padded input
+// column j*sw + r); backward weights' per-tap sums after it.
 struct DepthwisePlanes {
-    bool active = false;
-    int64_t rows = 0, phase_w = 0, buffer_floats = 0;
+    int64_t rows = 0, stride_phase_cols = 0, buffer_floats = 0;
 };
+
+// The one path a plan takes: the depthwise planes, the pointwise GEMM, the
+// weights-gradient kernel or the tile engine. choose_path (plan.cpp) is the
+// only place that orders them; the drivers (engine.hpp) run whichever it is.
+using Path = std::variant<DepthwisePlanes, Pointwise, WeightsGrad, Engine>;
 
 struct Plan {
     Problem p;
@@ -113,10 +133,7 @@ struct Plan {
     int threads = 1;
     Isa isa = Isa::scalar;
     int lanes = 8;
-    Engine engine;        // fwd, bwd_d
-    WeightsGrad grad;     // bwd_w
-    Pointwise pointwise;  // fwd, bwd_d of 1x1 problems, instead of the engine
-    DepthwisePlanes planes;  // depthwise fwd, instead of the engine
+    Path path;
     // Workspace, in floats, each part 64-byte aligned: the blocked input, the
     // blocked weights (bwd_w: the blocked dw), the bias, and the blocked
     // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy),
@@ -124,6 +141,7 @@ struct Plan {
     int64_t off_in = 0, off_w = 0, off_bias = 0, off_out = 0, off_dense = 0, total_floats = 0;
 };
 
-Plan make_plan(const Problem& p, Direction d, int threads, Isa isa);
+// machine.isa is the kernels' ISA; its caches size the blocking.
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine);
 
 }  // namespace convlab::direct

@@ -9,7 +9,7 @@
 #include "algorithms/direct/plan.hpp"
 #include "algorithms/direct/pointwise_kernels.hpp"
 #include "algorithms/direct/reorders.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab::direct {
 
@@ -89,20 +89,19 @@ void run_gemm_grad(const Pointwise& pw, const Problem& p, int threads, const flo
 }
 
 template <class V>
-void run_pointwise(const Plan& plan, const ConvArgs& a) {
+void run_pointwise(const Plan& plan, const Pointwise& pw, const ConvArgs& a) {
     const Problem& p = plan.p;
-    const Pointwise& pw = plan.pointwise;
     const int T = plan.threads;
     const bool fwd = plan.d == Direction::fwd;
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *dense_in = ws + plan.off_in, *w = ws + plan.off_w, *dense_out = ws + plan.off_out;
     if (plan.d == Direction::bwd_w) {
         {
-            PhaseScope scope(a.phases, "reorder_in");
+            TimingPhaseScope scope(a.timing_phases, "reorder_in");
             if (!pw.dense) gather_pixels(a.x, p, dense_in, T);
         }
         {
-            PhaseScope scope(a.phases, "conv");
+            TimingPhaseScope scope(a.timing_phases, "conv");
             if (pw.mr == 4) run_gemm_grad<V, 4, 4>(pw, p, T, a.dy, pw.dense ? a.x : dense_in, a.dw);
             else run_gemm_grad<V, 2, 4>(pw, p, T, a.dy, pw.dense ? a.x : dense_in, a.dw);
         }
@@ -110,19 +109,19 @@ void run_pointwise(const Plan& plan, const ConvArgs& a) {
         return;
     }
     {
-        PhaseScope scope(a.phases, "reorder_in");
+        TimingPhaseScope scope(a.timing_phases, "reorder_in");
         pack_pointwise_weights(a.w, p, pw, !fwd, w);
         if (fwd && !pw.dense) gather_pixels(a.x, p, dense_in, T);
     }
     const float* x = fwd ? (pw.dense ? a.x : dense_in) : a.dy;
     float* y = fwd ? a.y : (pw.dense ? a.dx : dense_out);
     {
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         if (pw.mr == 8) run_gemm<V, 8, 3>(pw, p, T, w, x, fwd ? a.b : nullptr, y);
         else run_gemm<V, 4, 3>(pw, p, T, w, x, fwd ? a.b : nullptr, y);
     }
     if (!fwd && !pw.dense) {
-        PhaseScope scope(a.phases, "reorder_out");
+        TimingPhaseScope scope(a.timing_phases, "reorder_out");
         scatter_pixels(dense_out, p, a.dx, T);
     }
 }

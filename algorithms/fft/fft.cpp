@@ -3,8 +3,8 @@
 // into stride-1 channels (see fft_geometry.hpp), so nothing is declined but a
 // problem whose channels do not fit the workspace bound.
 //
-// Written on the old Algorithm interface as a thin wrapper: all the work is in
-// FftConvolution (fft_conv.hpp), built from (problem, direction, threads).
+// A thin Algorithm: all the work is in the primitive FftConvolution
+// (fft_conv.hpp), built from (problem, direction, threads).
 #include <memory>
 #include <string>
 

@@ -8,15 +8,15 @@
 #include "algorithms/fft/fft_conv.hpp"
 #include "algorithms/fft/fft_products.hpp"
 #include "algorithms/fft/fft_tiles.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab::fft {
 
 namespace {
 
-// db, by the rule every engine shares (common/bias_gradient.hpp), timed as its own phase.
-void bias_gradient_phase(const Geometry& g, const ConvArgs& a) {
-    PhaseScope scope(a.phases, "db");
+// db, by the rule every engine shares (common/bias_gradient.hpp), timed as its own timing phase.
+void bias_gradient_timed(const Geometry& g, const ConvArgs& a) {
+    TimingPhaseScope scope(a.timing_phases, "db");
     bias_gradient(g.p, a.dy, a.db);
 }
 
@@ -39,7 +39,7 @@ void FftConvolution::backward_weights(const ConvArgs& a) const {
                 transform_dy(g, tr, a, gi, oc0, ocb, t0, tbc);
                 multiply(g, a, Product::backward_weights, ocb, tbc, t0 > 0);
             }
-            PhaseScope scope(a.phases, "ifft");
+            TimingPhaseScope scope(a.timing_phases, "ifft");
             const int64_t batch = g.batch, per_row = (g.cv + batch - 1) / batch;
 #pragma omp parallel for num_threads(g.threads) schedule(static)
             for (int64_t i = 0; i < ocb * per_row; ++i) {
@@ -49,7 +49,7 @@ void FftConvolution::backward_weights(const ConvArgs& a) const {
                 for (int64_t j = 0; j < count; ++j) {
                     const VirtualChannel vc = split_channel(g, first + j);
                     const float* real = s.real(j);
-                    // Each kernel tap belongs to exactly one phase: write the taps of this one.
+                    // Each kernel tap belongs to exactly one polyphase: write the taps of this one.
                     float* dw = a.dw + ((gi * g.ocg + oc0 + oc) * icg + vc.c) * kernel;
                     for (int64_t qh = 0; qh < g.h.vtaps; ++qh) {
                         const int64_t kh = g.h.tap_of(qh, vc.rh);
@@ -63,7 +63,7 @@ void FftConvolution::backward_weights(const ConvArgs& a) const {
             }
         }
     }
-    if (a.db) bias_gradient_phase(g, a);
+    if (a.db) bias_gradient_timed(g, a);
 }
 
 }  // namespace convlab::fft

@@ -9,7 +9,7 @@
 
 #include "algorithms/fft/fft_products.hpp"
 #include "algorithms/fft/fft_tiles.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab::fft {
 
@@ -47,7 +47,7 @@ struct Batches {
 // laid out [f][oc][c'], conjugated for the forward correlation.
 void transform_weights(const Geometry& g, const Transforms& tr, const ConvArgs& a, int64_t gi, int64_t oc0,
                        int64_t ocb, bool conjugate) {
-    PhaseScope scope(a.phases, "fft_w");
+    TimingPhaseScope scope(a.timing_phases, "fft_w");
     cfloat* wf = reinterpret_cast<cfloat*>(a.workspace + g.weights_offset);
     const int64_t kernel = g.p.kh * g.p.kw, icg = g.p.icg();
     const Batches b(g, g.cv);
@@ -66,7 +66,7 @@ void transform_weights(const Geometry& g, const Transforms& tr, const ConvArgs& 
 // Frequency-domain input tiles [t0, t0 + tbc) of group gi, laid out [f][c'][t].
 void transform_inputs(const Geometry& g, const Transforms& tr, const ConvArgs& a, int64_t gi, int64_t t0,
                       int64_t tbc) {
-    PhaseScope scope(a.phases, "fft_x");
+    TimingPhaseScope scope(a.timing_phases, "fft_x");
     cfloat* xf = reinterpret_cast<cfloat*>(a.workspace + g.channels_offset);
     const int64_t plane = g.p.ih * g.p.iw;
     const Batches b(g, tbc);
@@ -90,7 +90,7 @@ void transform_inputs(const Geometry& g, const Transforms& tr, const ConvArgs& a
 // tile's own T x T outputs, conjugated (a correlation with x).
 void transform_dy(const Geometry& g, const Transforms& tr, const ConvArgs& a, int64_t gi, int64_t oc0, int64_t ocb,
                   int64_t t0, int64_t tbc) {
-    PhaseScope scope(a.phases, "fft_dy");
+    TimingPhaseScope scope(a.timing_phases, "fft_dy");
     cfloat* df = reinterpret_cast<cfloat*>(a.workspace + g.outputs_offset);
     const int64_t plane = g.p.oh * g.p.ow;
     const bool full = g.d == Direction::bwd_d;
@@ -125,7 +125,7 @@ void FftConvolution::forward(const ConvArgs& a) const {
                 const int64_t ocb = std::min(g.oc_block, g.ocg - oc0);
                 if (t0 == 0 || g.oc_blocks() > 1) transform_weights(g, tr, a, gi, oc0, ocb, true);
                 multiply(g, a, Product::forward, ocb, tbc, false);
-                PhaseScope scope(a.phases, "ifft");
+                TimingPhaseScope scope(a.timing_phases, "ifft");
                 const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
                 for (int64_t i = 0; i < ocb * b.per_row; ++i) {
@@ -156,9 +156,9 @@ void FftConvolution::backward_data(const ConvArgs& a) const {
     const float scale = 1.0f / float(g.h.n * g.w.n);
     const int64_t plane = g.p.ih * g.p.iw;
     {
-        // Inputs that no window reaches (a phase without taps, rows past the
+        // Inputs that no window reaches (a polyphase without taps, rows past the
         // last window) get no scattered value: they are zero.
-        PhaseScope scope(a.phases, "ifft");
+        TimingPhaseScope scope(a.timing_phases, "ifft");
         std::fill(a.dx, a.dx + g.p.x_elems(), 0.0f);
     }
     for (int64_t gi = 0; gi < g.p.g; ++gi) {
@@ -170,7 +170,7 @@ void FftConvolution::backward_data(const ConvArgs& a) const {
                 transform_dy(g, tr, a, gi, oc0, ocb, t0, tbc);
                 multiply(g, a, Product::backward_data, ocb, tbc, oc0 > 0);
             }
-            PhaseScope scope(a.phases, "ifft");
+            TimingPhaseScope scope(a.timing_phases, "ifft");
             const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
             for (int64_t i = 0; i < g.cv * b.per_row; ++i) {
@@ -181,7 +181,7 @@ void FftConvolution::backward_data(const ConvArgs& a) const {
                 for (int64_t j = 0; j < count; ++j) {
                     const TileOrigin o = tile_origin(g, t0 + first + j);
                     float* dx = a.dx + (o.n * g.p.ic + gi * g.p.icg() + vc.c) * plane;
-                    // Virtual input j of phase r is dx[s*j + r - pad]; the
+                    // Virtual input j of polyphase r is dx[s*j + r - pad]; the
                     // tile's j0 + u sits at offset Q - 1 + u of the full convolution.
                     for (int64_t u = 0; u < std::min(g.h.tile, g.h.span - o.jh); ++u) {
                         const int64_t ih = g.h.stride * (o.jh + u) + vc.rh - g.h.pad;

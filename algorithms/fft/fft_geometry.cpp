@@ -31,7 +31,7 @@ Axis make_axis(int64_t in, int64_t out, int64_t k, int64_t s, int64_t dil, int64
     Axis a;
     a.in = in, a.out = out, a.taps = k, a.stride = s, a.dilation = dil + 1, a.pad = pad;
     const int64_t extent = (k - 1) * a.dilation + 1;
-    a.phases = std::min(s, extent);
+    a.polyphases = std::min(s, extent);
     a.vtaps = ceil_div(extent, s);
     // bwd_d tiles the virtual inputs j = (i + pad) / s that some output reaches.
     a.span = d == Direction::bwd_d ? std::min(out + a.vtaps - 1, (in - 1 + pad) / s + 1) : out;
@@ -80,7 +80,7 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
     : p(problem), d(direction), threads(std::max(thread_count, 1)) {
     h = make_axis(p.ih, p.oh, p.kh, p.sh, p.dh, p.ph, d);
     w = make_axis(p.iw, p.ow, p.kw, p.sw, p.dw, p.pw, d);
-    cv = p.icg() * h.phases * w.phases;
+    cv = p.icg() * h.polyphases * w.polyphases;
     ocg = p.ocg();
 
     // Modelled cost per group: complex multiply-adds of the products (8 flops

@@ -9,8 +9,8 @@
 //   y[o] = sum_e x[s*o + e - p] w_dense[e]
 //        = sum_{r<R} sum_{q<Q} X'_r[o + q] W'_r[q],
 //   X'_r[j] = x[s*j + r - p],  W'_r[q] = w_dense[s*q + r],
-// with R = min(s, E) phases (the others have no taps) and Q = ceil(E/s).
-// Each phase is one more "virtual" input channel, so every problem is a
+// with R = min(s, E) polyphases (the others have no taps) and Q = ceil(E/s).
+// Each polyphase is one more "virtual" input channel, so every problem is a
 // stride-1 correlation over cv = icg * Rh * Rw channels of a Qh x Qw kernel,
 // and the three directions are the correlation, its adjoint (a full
 // convolution) and the correlation of X' with dy.
@@ -31,7 +31,7 @@ namespace convlab::fft {
 struct Axis {
     int64_t in = 1, out = 1;  // input and output lengths
     int64_t stride = 1, dilation = 1, taps = 1, pad = 0;
-    int64_t phases = 1;       // R
+    int64_t polyphases = 1;   // R
     int64_t vtaps = 1;        // Q
     int64_t span = 1;         // positions tiled: outputs (fwd, bwd_w) or virtual inputs j (bwd_d)
     int64_t n = 1;            // FFT size

@@ -2,12 +2,12 @@
 
 #include <cblas.h>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab::fft {
 
 void multiply(const Geometry& g, const ConvArgs& a, Product product, int64_t ocb, int64_t tbc, bool accumulate) {
-    PhaseScope scope(a.phases, "product");
+    TimingPhaseScope scope(a.timing_phases, "product");
     cfloat* wf = reinterpret_cast<cfloat*>(a.workspace + g.weights_offset);
     cfloat* cf = reinterpret_cast<cfloat*>(a.workspace + g.channels_offset);
     cfloat* of = reinterpret_cast<cfloat*>(a.workspace + g.outputs_offset);

@@ -25,7 +25,7 @@ struct VirtualChannel {
 };
 
 inline VirtualChannel split_channel(const Geometry& g, int64_t cvi) {
-    return {cvi / (g.h.phases * g.w.phases), cvi / g.w.phases % g.h.phases, cvi % g.w.phases};
+    return {cvi / (g.h.polyphases * g.w.polyphases), cvi / g.w.polyphases % g.h.polyphases, cvi % g.w.polyphases};
 }
 
 // real[u][v] = X'_(rh,rw)[jh + u][jw + v] = plane[s*(jh+u) + rh - p][s*(jw+v) + rw - p].
@@ -60,7 +60,7 @@ inline void fill_dy_tile(const Geometry& g, const float* plane, int64_t oh0, int
                   real + u * w.n + v_lo);
 }
 
-// real[qh][qw] = W'_(rh,rw)[qh][qw], the dense-kernel taps of phase (rh, rw)
+// real[qh][qw] = W'_(rh,rw)[qh][qw], the dense-kernel taps of polyphase (rh, rw)
 // of one (oc, c) kernel `taps` ([kh][kw]).
 inline void fill_kernel(const Geometry& g, const float* taps, int64_t rh, int64_t rw, float* real) {
     const Axis &h = g.h, &w = g.w;

@@ -21,7 +21,7 @@
 #include <algorithm>
 
 #include "algorithms/common/bias_gradient.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/im2col_gemm/im2col_gemm_steps.hpp"
 
 namespace convlab {
@@ -44,16 +44,16 @@ void run_images(const Problem& p, const Plan& plan, Direction d, const ConvArgs&
         const float* dy = a.dy + n * y_image;
         switch (d) {
             case Direction::fwd:
-                if (images == 1) forward_image(p, plan, x, a.w, a.b, a.y + n * y_image, slice, a.phases);
-                else forward_batch(p, plan, x, a.w, a.b, a.y + n * y_image, images, slice, a.phases);
+                if (images == 1) forward_image(p, plan, x, a.w, a.b, a.y + n * y_image, slice, a.timing_phases);
+                else forward_batch(p, plan, x, a.w, a.b, a.y + n * y_image, images, slice, a.timing_phases);
                 break;
             case Direction::bwd_d:
-                if (images == 1) backward_data_image(p, plan, dy, a.w, a.dx + n * x_image, slice, a.phases);
-                else backward_data_batch(p, plan, dy, a.w, a.dx + n * x_image, images, slice, a.phases);
+                if (images == 1) backward_data_image(p, plan, dy, a.w, a.dx + n * x_image, slice, a.timing_phases);
+                else backward_data_batch(p, plan, dy, a.w, a.dx + n * x_image, images, slice, a.timing_phases);
                 break;
             case Direction::bwd_w:
-                if (images == 1) backward_weights_image(p, plan, x, dy, dw, n > begin, slice, a.phases);
-                else backward_weights_batch(p, plan, x, dy, dw, images, n > begin, slice, a.phases);
+                if (images == 1) backward_weights_image(p, plan, x, dy, dw, n > begin, slice, a.timing_phases);
+                else backward_weights_batch(p, plan, x, dy, dw, images, n > begin, slice, a.timing_phases);
                 break;
         }
     }
@@ -91,7 +91,7 @@ void backward_weights(const Problem& p, const Plan& plan, const ConvArgs& a) {
     const int used_threads = run_all_images(p, plan, Direction::bwd_w, a);
     if (used_threads > 1) {
         // Reduce in thread order, so repeated runs at one thread count agree bit for bit.
-        PhaseScope scope(a.phases, "reduce");
+        TimingPhaseScope scope(a.timing_phases, "reduce");
 #pragma omp parallel for
         for (int64_t e = 0; e < p.w_elems(); ++e) {
             float sum = a.dw[e];
@@ -100,7 +100,7 @@ void backward_weights(const Problem& p, const Plan& plan, const ConvArgs& a) {
         }
     }
     if (!a.db) return;
-    PhaseScope scope(a.phases, "bias");
+    TimingPhaseScope scope(a.timing_phases, "bias");
     bias_gradient(p, a.dy, a.db);
 }
 

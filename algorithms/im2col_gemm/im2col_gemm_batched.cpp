@@ -39,20 +39,20 @@ void gather_planes(const Problem& p, const float* from, int64_t g, int64_t image
 
 // One GEMM per group, then the output copied to its images with the bias added (timed as "bias").
 void forward_batch(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
-                   int64_t images, float* col, PhaseTimes* phases) {
+                   int64_t images, float* col, TimingPhases* timing_phases) {
     const int64_t out_plane = p.oh * p.ow, ocg = p.ocg();
     const int64_t y_image = p.oc * out_plane, n = images * out_plane;
     float* out = side_matrix(plan, p, col);
     for (int64_t g = 0; g < p.g; ++g) {
         {
-            PhaseScope scope(phases, "im2col");
+            TimingPhaseScope scope(timing_phases, "im2col");
             im2col_side_by_side(p, x, g, images, col);
         }
         {
-            PhaseScope scope(phases, "gemm");
+            TimingPhaseScope scope(timing_phases, "gemm");
             sgemm(false, false, ocg, n, plan.k, w + g * ocg * plan.k, plan.k, col, n, 0.0f, out, n);
         }
-        PhaseScope scope(phases, "bias");
+        TimingPhaseScope scope(timing_phases, "bias");
         for (int64_t oc = g * ocg; oc < (g + 1) * ocg; ++oc) {
             const float bias = b ? b[oc] : 0.0f;
             for (int64_t i = 0; i < images; ++i) {
@@ -67,24 +67,24 @@ void forward_batch(const Problem& p, const Plan& plan, const float* x, const flo
 // dcol = W_g^T * (dy of the images side by side), then each image's columns
 // scattered into its dx (copied, for a 1x1 stride-1 unpadded problem).
 void backward_data_batch(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
-                         int64_t images, float* col, PhaseTimes* phases) {
+                         int64_t images, float* col, TimingPhases* timing_phases) {
     const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
     const int64_t x_image = p.ic * in_plane, n = images * out_plane;
     float* dy_side = side_matrix(plan, p, col);
     if (!plan.direct && col2im_needs_zeroed_dx(p)) {
-        PhaseScope scope(phases, "col2im");
+        TimingPhaseScope scope(timing_phases, "col2im");
         std::memset(dx, 0, size_t(images * x_image) * sizeof(float));  // the scatter adds into it
     }
     for (int64_t g = 0; g < p.g; ++g) {
         {
-            PhaseScope scope(phases, "gather");
+            TimingPhaseScope scope(timing_phases, "gather");
             gather_planes(p, dy, g, images, dy_side);
         }
         {
-            PhaseScope scope(phases, "gemm");
+            TimingPhaseScope scope(timing_phases, "gemm");
             sgemm(true, false, plan.k, n, ocg, w + g * ocg * plan.k, plan.k, dy_side, n, 0.0f, col, n);
         }
-        PhaseScope scope(phases, "col2im");
+        TimingPhaseScope scope(timing_phases, "col2im");
         for (int64_t i = 0; i < images; ++i) {
             float* dxg = dx + i * x_image + g * icg * in_plane;
             if (!plan.direct) {
@@ -99,19 +99,19 @@ void backward_data_batch(const Problem& p, const Plan& plan, const float* dy, co
 
 // dw = (accumulate ? dw : 0) + dy_g * im2col(x)_g^T over the images side by side.
 void backward_weights_batch(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
-                            int64_t images, bool accumulate, float* col, PhaseTimes* phases) {
+                            int64_t images, bool accumulate, float* col, TimingPhases* timing_phases) {
     const int64_t ocg = p.ocg(), n = images * p.oh * p.ow;
     float* dy_side = side_matrix(plan, p, col);
     for (int64_t g = 0; g < p.g; ++g) {
         {
-            PhaseScope scope(phases, "im2col");
+            TimingPhaseScope scope(timing_phases, "im2col");
             im2col_side_by_side(p, x, g, images, col);
         }
         {
-            PhaseScope scope(phases, "gather");
+            TimingPhaseScope scope(timing_phases, "gather");
             gather_planes(p, dy, g, images, dy_side);
         }
-        PhaseScope scope(phases, "gemm");
+        TimingPhaseScope scope(timing_phases, "gemm");
         sgemm(false, true, ocg, plan.k, n, dy_side, n, col, n, accumulate ? 1.0f : 0.0f, dw + g * ocg * plan.k,
               plan.k);
     }

@@ -1,7 +1,7 @@
 // im2col_gemm's plan (how big a column block is, how many images share a GEMM,
 // how the workspace is sliced) and its per-image steps in each direction: the
 // path every problem takes unless its output planes are small enough to batch
-// (im2col_gemm_batched.cpp). The driver is algorithms/im2col_gemm.cpp.
+// (im2col_gemm_batched.cpp). The driver is im2col_gemm.cpp, beside this file.
 #include <algorithm>
 #include <cstring>
 
@@ -66,7 +66,7 @@ int64_t workspace_bytes(const Problem& p, const Plan& plan, Direction d) {
 }
 
 void forward_image(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
-                   float* col, PhaseTimes* phases) {
+                   float* col, TimingPhases* timing_phases) {
     const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
     const float beta = b ? 1.0f : 0.0f;
     for (int64_t g = 0; g < p.g; ++g) {
@@ -75,7 +75,7 @@ void forward_image(const Problem& p, const Plan& plan, const float* x, const flo
         const float* bg = b ? b + g * ocg : nullptr;
         float* yg = y + g * ocg * out_plane;
         if (plan.direct) {
-            PhaseScope scope(phases, "gemm");
+            TimingPhaseScope scope(timing_phases, "gemm");
             if (bg) fill_with_bias(bg, ocg, out_plane, yg, out_plane);
             sgemm(false, false, ocg, out_plane, plan.k, wg, plan.k, xg, in_plane, beta, yg, out_plane);
             continue;
@@ -83,10 +83,10 @@ void forward_image(const Problem& p, const Plan& plan, const float* x, const flo
         for (int64_t oh0 = 0; oh0 < p.oh; oh0 += plan.rows_per_block) {
             const int64_t oh1 = std::min(p.oh, oh0 + plan.rows_per_block), n = im2col_cols(p, oh1 - oh0);
             {
-                PhaseScope scope(phases, "im2col");
+                TimingPhaseScope scope(timing_phases, "im2col");
                 im2col(p, xg, oh0, oh1, col);
             }
-            PhaseScope scope(phases, "gemm");
+            TimingPhaseScope scope(timing_phases, "gemm");
             float* yblock = yg + oh0 * p.ow;
             if (bg) fill_with_bias(bg, ocg, n, yblock, out_plane);
             sgemm(false, false, ocg, n, plan.k, wg, plan.k, col, n, beta, yblock, out_plane);
@@ -95,10 +95,10 @@ void forward_image(const Problem& p, const Plan& plan, const float* x, const flo
 }
 
 void backward_data_image(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
-                         float* col, PhaseTimes* phases) {
+                         float* col, TimingPhases* timing_phases) {
     const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
     if (!plan.direct && col2im_needs_zeroed_dx(p)) {
-        PhaseScope scope(phases, "col2im");
+        TimingPhaseScope scope(timing_phases, "col2im");
         std::memset(dx, 0, size_t(p.ic * in_plane) * sizeof(float));  // the scatter adds into it
     }
     for (int64_t g = 0; g < p.g; ++g) {
@@ -106,24 +106,24 @@ void backward_data_image(const Problem& p, const Plan& plan, const float* dy, co
         const float* wg = w + g * ocg * plan.k;
         float* dxg = dx + g * icg * in_plane;
         if (plan.direct) {
-            PhaseScope scope(phases, "gemm");
+            TimingPhaseScope scope(timing_phases, "gemm");
             sgemm(true, false, plan.k, out_plane, ocg, wg, plan.k, dyg, out_plane, 0.0f, dxg, in_plane);
             continue;
         }
         for (int64_t oh0 = 0; oh0 < p.oh; oh0 += plan.rows_per_block) {
             const int64_t oh1 = std::min(p.oh, oh0 + plan.rows_per_block), n = im2col_cols(p, oh1 - oh0);
             {
-                PhaseScope scope(phases, "gemm");
+                TimingPhaseScope scope(timing_phases, "gemm");
                 sgemm(true, false, plan.k, n, ocg, wg, plan.k, dyg + oh0 * p.ow, out_plane, 0.0f, col, n);
             }
-            PhaseScope scope(phases, "col2im");
+            TimingPhaseScope scope(timing_phases, "col2im");
             col2im(p, col, oh0, oh1, dxg);
         }
     }
 }
 
 void backward_weights_image(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
-                            bool accumulate, float* col, PhaseTimes* phases) {
+                            bool accumulate, float* col, TimingPhases* timing_phases) {
     const int64_t in_plane = p.ih * p.iw, out_plane = p.oh * p.ow, icg = p.icg(), ocg = p.ocg();
     for (int64_t g = 0; g < p.g; ++g) {
         const float* xg = x + g * icg * in_plane;
@@ -131,17 +131,17 @@ void backward_weights_image(const Problem& p, const Plan& plan, const float* x, 
         float* dwg = dw + g * ocg * plan.k;
         float beta = accumulate ? 1.0f : 0.0f;
         if (plan.direct) {
-            PhaseScope scope(phases, "gemm");
+            TimingPhaseScope scope(timing_phases, "gemm");
             sgemm(false, true, ocg, plan.k, out_plane, dyg, out_plane, xg, in_plane, beta, dwg, plan.k);
             continue;
         }
         for (int64_t oh0 = 0; oh0 < p.oh; oh0 += plan.rows_per_block, beta = 1.0f) {
             const int64_t oh1 = std::min(p.oh, oh0 + plan.rows_per_block), n = im2col_cols(p, oh1 - oh0);
             {
-                PhaseScope scope(phases, "im2col");
+                TimingPhaseScope scope(timing_phases, "im2col");
                 im2col(p, xg, oh0, oh1, col);
             }
-            PhaseScope scope(phases, "gemm");
+            TimingPhaseScope scope(timing_phases, "gemm");
             sgemm(false, true, ocg, plan.k, n, dyg + oh0 * p.ow, out_plane, col, n, beta, dwg, plan.k);
         }
     }

@@ -1,15 +1,16 @@
-// The pieces im2col_gemm's driver (algorithms/im2col_gemm.cpp) puts together:
-// the plan that sizes column blocks and workspace slices, and each direction's
-// im2col / GEMM / col2im steps, for one image (im2col_gemm_steps.cpp) or for
-// several small-plane images side by side (im2col_gemm_batched.cpp). Kept apart
-// so the driver reads as the image loop and the threading alone.
+// The pieces im2col_gemm's driver (im2col_gemm.cpp, beside this file) puts
+// together: the plan that sizes column blocks and workspace slices, and each
+// direction's im2col / GEMM / col2im steps, for one image
+// (im2col_gemm_steps.cpp) or for several small-plane images side by side
+// (im2col_gemm_batched.cpp). Kept apart so the driver reads as the image loop
+// and the threading alone.
 #pragma once
 
 #include <cstdint>
 
 #include "algorithms/common/blas.hpp"
 #include "algorithms/common/memory.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/algorithm.hpp"
 #include "algorithms/problem.hpp"
 
@@ -36,21 +37,21 @@ int64_t workspace_bytes(const Problem& p, const Plan& plan, Direction d);
 // One image (every pointer at that image; w, b and dw whole), in blocks of
 // plan.rows_per_block output rows, with `col` one thread's workspace slice.
 void forward_image(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
-                   float* col, PhaseTimes* phases);
+                   float* col, TimingPhases* timing_phases);
 void backward_data_image(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
-                         float* col, PhaseTimes* phases);
+                         float* col, TimingPhases* timing_phases);
 // dw = (accumulate ? dw : 0) + this image's weight gradient.
 void backward_weights_image(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
-                            bool accumulate, float* col, PhaseTimes* phases);
+                            bool accumulate, float* col, TimingPhases* timing_phases);
 
 // `images` consecutive images (pointers at the first) with their columns side
 // by side in one GEMM per group: for output planes too small for a GEMM of one image.
 void forward_batch(const Problem& p, const Plan& plan, const float* x, const float* w, const float* b, float* y,
-                   int64_t images, float* col, PhaseTimes* phases);
+                   int64_t images, float* col, TimingPhases* timing_phases);
 void backward_data_batch(const Problem& p, const Plan& plan, const float* dy, const float* w, float* dx,
-                         int64_t images, float* col, PhaseTimes* phases);
+                         int64_t images, float* col, TimingPhases* timing_phases);
 // dw = (accumulate ? dw : 0) + dy_g * im2col(x)_g^T over the images side by side.
 void backward_weights_batch(const Problem& p, const Plan& plan, const float* x, const float* dy, float* dw,
-                            int64_t images, bool accumulate, float* col, PhaseTimes* phases);
+                            int64_t images, bool accumulate, float* col, TimingPhases* timing_phases);
 
 }  // namespace convlab::im2col_gemm

@@ -44,7 +44,7 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/common/memory.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab {
 
@@ -215,14 +215,14 @@ public:
 
     void stage_in(const ConvArgs& a) const override {
         bind(a.workspace);
-        PhaseScope scope(a.phases, "reorder_in");
+        TimingPhaseScope scope(a.timing_phases, "reorder_in");
         for (const Staged& s : staged_)
             if (s.op.input) check(libxsmm_dnn_copyin_tensor(s.tensor.get(), a.*s.op.input, s.op.plain), "copyin_tensor");
     }
 
     void stage_out(const ConvArgs& a) const override {
         bind(a.workspace);
-        PhaseScope scope(a.phases, "reorder_out");
+        TimingPhaseScope scope(a.timing_phases, "reorder_out");
         for (const Staged& s : staged_)
             if (s.op.output) check(libxsmm_dnn_copyout_tensor(s.tensor.get(), a.*s.op.output, s.op.plain), "copyout_tensor");
     }
@@ -231,7 +231,7 @@ protected:
     // The timed part: LIBXSMM on the staged buffers, then the bias loops.
     void run(const ConvArgs& a) const override {
         bind(a.workspace);
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         std::atomic<libxsmm_dnn_err_t> failed{LIBXSMM_DNN_SUCCESS};
         float* bias_buffer = bias_operand_ >= 0 ? blocked(a, bias_operand_) : nullptr;
         // Each synchronisation of the two costs a wake-up when the machine is

@@ -35,7 +35,7 @@
 #include <vector>
 
 #include "algorithms/onednn/onednn_common.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab {
 
@@ -71,7 +71,7 @@ protected:
             args_.at(op.arg).set_data_handle(pointer);
         }
         if (auto it = args_.find(DNNL_ARG_SCRATCHPAD); it != args_.end()) it->second.set_data_handle(a.workspace);
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         conv_.execute(onednn_stream(), args_);
         onednn_stream().wait();
     }

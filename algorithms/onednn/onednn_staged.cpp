@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab {
 
@@ -62,7 +62,7 @@ void StagedOnednn::bind(const ConvArgs& a) const {
 
 void StagedOnednn::reorder(const ConvArgs& a, bool outputs, const char* phase) const {
     bind(a);
-    PhaseScope scope(a.phases, phase);
+    TimingPhaseScope scope(a.timing_phases, phase);
     dnnl::stream& stream = onednn_stream();
     for (const Binding& b : bindings_)
         if (b.plan->reorder && b.plan->operand.output == outputs) b.reorder.execute(stream, b.reorder_args);
@@ -74,7 +74,7 @@ void StagedOnednn::stage_out(const ConvArgs& a) const { reorder(a, true, "reorde
 
 void StagedOnednn::run(const ConvArgs& a) const {
     bind(a);
-    PhaseScope scope(a.phases, "conv");
+    TimingPhaseScope scope(a.timing_phases, "conv");
     conv_.execute(onednn_stream(), conv_args_);
     onednn_stream().wait();
 }

@@ -6,8 +6,8 @@
 //   stage_out: reorder the outputs back into the caller's NCHW / OIHW.
 // onednn_blocked times all three (what a user holding NCHW tensors pays);
 // onednn_native times run() only (what a network keeping oneDNN's layouts
-// from layer to layer pays). With phases requested the stages are reported
-// as "reorder_in", "conv" and "reorder_out".
+// from layer to layer pays). With timing phases requested the stages are
+// reported as "reorder_in", "conv" and "reorder_out".
 //
 // Everything is created in the constructor (the convolution, one reorder
 // primitive per operand whose chosen layout differs from the caller's, memory

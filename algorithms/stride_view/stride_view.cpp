@@ -39,7 +39,7 @@
 #include <fmt/format.h>
 
 #include "algorithms/algorithm.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/common/bias_gradient.hpp"
 #include "algorithms/common/full_conv.hpp"
 #include "algorithms/common/simd.hpp"
@@ -222,26 +222,26 @@ int64_t forward_workspace_bytes(const Problem& p) { return padded_input(p).elems
 
 // The view over x: over the padded copy in `workspace` when padding is
 // needed, over x itself otherwise.
-WindowView view_of_input(const Problem& p, const float* x, std::byte* workspace, PhaseTimes* phases) {
+WindowView view_of_input(const Problem& p, const float* x, std::byte* workspace, TimingPhases* timing_phases) {
     if (!padded_input(p).needs_copy) return window_view(p, x);
-    PhaseScope scope(phases, "pad");
+    TimingPhaseScope scope(timing_phases, "pad");
     float* padded = reinterpret_cast<float*>(workspace);
     pad_input(p, x, padded);
     return window_view(p, padded);
 }
 
 void stride_view_forward(const Problem& p, const ConvArgs& a) {
-    const WindowView view = view_of_input(p, a.x, a.workspace, a.phases);
-    PhaseScope scope(a.phases, "contract");
+    const WindowView view = view_of_input(p, a.x, a.workspace, a.timing_phases);
+    TimingPhaseScope scope(a.timing_phases, "contract");
     contract_forward(p, view, a.w, a.b, a.y);
 }
 
 void stride_view_weight_grad(const Problem& p, const ConvArgs& a) {
-    const WindowView view = view_of_input(p, a.x, a.workspace, a.phases);
-    PhaseScope scope(a.phases, "contract");
+    const WindowView view = view_of_input(p, a.x, a.workspace, a.timing_phases);
+    TimingPhaseScope scope(a.timing_phases, "contract");
     stride_view_contract_weight_grad(p, view, a.dy, a.dw);
     if (!a.db) return;
-    PhaseScope bias_scope(a.phases, "bias");
+    TimingPhaseScope bias_scope(a.timing_phases, "bias");
     bias_gradient(p, a.dy, a.db);
 }
 

@@ -48,7 +48,7 @@
 #include <vector>
 
 #include "algorithms/algorithm.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/torch/torch_geometry.hpp"
 #include "algorithms/torch/torch_module.hpp"
 
@@ -94,7 +94,7 @@ public:
     // ATen's results into the caller's buffers: what a PyTorch user, who keeps
     // ATen's tensors, never pays.
     void stage_out(const ConvArgs& a) const override {
-        PhaseScope scope(a.phases, "copy_out");
+        TimingPhaseScope scope(a.timing_phases, "copy_out");
         switch (d_) {
             case Direction::fwd: return copy_y(a);
             case Direction::bwd_d: return copy_dx(a);
@@ -107,7 +107,7 @@ protected:
         if (at::get_num_threads() != threads_) at::set_num_threads(threads_);
         const at::NoGradGuard no_graph;  // the gradients are asked for explicitly, as autograd does
         results_ = {};                   // the previous call's tensors, freed as a user's loop frees them
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         switch (d_) {
             case Direction::fwd: return fwd(a);
             case Direction::bwd_d: return bwd_d(a);

@@ -11,14 +11,15 @@
 // principle: the trilinear form sum_{i,k} u_i d[i + k] g_k is symmetric in the
 // roles of u and g).
 //
+// The double-precision forms over whole tiles that check these matrices are
+// the tests' (tests/algorithms/winograd/winograd_forms.hpp): the engines
+// transform in float.
+//
 // The matrices are constexpr so that, once the sandwich loops are unrolled,
 // every coefficient is a compile-time constant: zeros vanish, +-1 become adds
 // and subtracts. The sandwich works on L independent lanes (tiles or
 // channels) at once, so the compiler vectorises over the lane index.
 #pragma once
-
-#include <cstdint>
-#include <vector>
 
 namespace convlab {
 
@@ -147,23 +148,5 @@ inline void sandwich(const Matrix<R, C>& M, const T (&in)[C][C][L], T (&out)[R][
     left_multiply(M, in, half);
     right_multiply_transposed(M, half, out);
 }
-
-// Double-precision, one-lane helpers over whole tiles, for tests and for the
-// filter transform (run once per call, in double so U is rounded only once).
-// 1-D Winograd correlation of d (alpha) with g (3): m outputs.
-template <class Tile>
-std::vector<double> winograd_correlate_1d(const std::vector<double>& d, const std::vector<double>& g);
-// 2-D: d is alpha x alpha, g is 3 x 3 (row-major); m x m outputs.
-template <class Tile>
-std::vector<double> winograd_correlate_2d(const std::vector<double>& d, const std::vector<double>& g);
-// G g G^T of a row-major 3 x 3 filter: alpha x alpha, row-major.
-template <class Tile>
-std::vector<double> filter_transform_2d(const std::vector<double>& g);
-
-// The direct correlations the Winograd forms must equal (for the tests):
-// y[i] = sum_k d[i + k] g[k], with out = |d| - |g| + 1 (per axis in 2-D).
-std::vector<double> direct_correlate_1d(const std::vector<double>& d, const std::vector<double>& g);
-std::vector<double> direct_correlate_2d(const std::vector<double>& d, int64_t d_size, const std::vector<double>& g,
-                                        int64_t g_size);
 
 }  // namespace convlab

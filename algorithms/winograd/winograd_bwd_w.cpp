@@ -15,7 +15,7 @@
 #include <cblas.h>
 #include <memory>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/common/bias_gradient.hpp"
 #include "algorithms/winograd/winograd.hpp"
 #include "algorithms/winograd/winograd_conv.hpp"
@@ -147,10 +147,10 @@ void bwd_w(const Problem& p, const BwdWPlan<Tile>& plan, int threads, const Conv
             const int64_t q1 = std::min(q0 + plan.groups_per_block, grid.group_count);
             const int64_t count = grid.first_tile(q1) - grid.first_tile(q0);
             {
-                PhaseScope scope(a.phases, "input_transform");
+                TimingPhaseScope scope(a.timing_phases, "input_transform");
                 transform_block<Tile>(p, grid, a.x, a.dy, q0, q1, nb, V, Udy);
             }
-            PhaseScope scope(a.phases, "gemm");
+            TimingPhaseScope scope(a.timing_phases, "gemm");
 #pragma omp for schedule(static)
             for (int64_t task = 0; task < A2 * p.g; ++task) {
                 const int64_t xi = task / p.g, group = task % p.g;
@@ -159,11 +159,11 @@ void bwd_w(const Problem& p, const BwdWPlan<Tile>& plan, int threads, const Conv
                             int(nb), block == 0 ? 0.0f : 1.0f, dW + (xi * p.oc + group * ocg) * icg, int(icg));
             }
         }
-        PhaseScope scope(a.phases, "output_transform");
+        TimingPhaseScope scope(a.timing_phases, "output_transform");
         output_transform<Tile>(p, dW, a.dw);
     }
     if (!a.db) return;
-    PhaseScope scope(a.phases, "bias");
+    TimingPhaseScope scope(a.timing_phases, "bias");
     bias_gradient(p, a.dy, a.db);
 }
 

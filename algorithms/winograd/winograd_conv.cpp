@@ -4,8 +4,8 @@
 // one block per thread at a time, with the
 // OpenBLAS calls single-threaded inside the parallel region. A block's
 // transformed input V [alpha^2][icg][nb] and GEMM result M [alpha^2][ocg][nb]
-// are sized to stay in the core's L2 cache between the input transform, the
-// GEMMs and the output transform. Each output element is produced by exactly
+// are sized to stay in the core's L2 cache (winograd_plans.hpp) between the
+// input transform, the GEMMs and the output transform. Each output element is produced by exactly
 // one thread in a fixed order, so results repeat bit for bit.
 #include "algorithms/winograd/winograd_conv.hpp"
 
@@ -14,10 +14,11 @@
 #include <cblas.h>
 #include <omp.h>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/threading.hpp"
 #include "algorithms/common/full_conv.hpp"
 #include "algorithms/winograd/winograd.hpp"
+#include "algorithms/winograd/winograd_plans.hpp"
 #include "algorithms/winograd/winograd_tiles.hpp"
 
 namespace convlab {
@@ -27,60 +28,6 @@ bool winograd_shape(const Problem& p) {
 }
 
 namespace {
-
-// Per-thread working set of V and M the block size aims for: 1 MiB, half of
-// a 2 MiB L2 (Intel) or all of a 1 MiB one (Zen 4); min_block_tiles below
-// raises it where the GEMMs need wider blocks.
-constexpr int64_t block_budget_bytes = 1 << 20;
-constexpr int64_t max_block = 512;
-
-// Fewest GEMM columns (tiles) per block. F(2,3): twice the channels, 128 to
-// 256. The budget alone gives 128 at 128 channels and up, where OpenBLAS runs
-// the [ocg x icg] . [icg x 128] products well below its peak; measured at
-// mb 8, 1 thread: 256 columns cut res3a's forward by ~15% and res4a's by ~5%,
-// while res2a (64 channels) is better at 128. F(4,3): 64. Its V and M take
-// 36 rows per tile, not 16, and at 128 to 256 columns they left the L2:
-// 64 columns cut res2a's forward from 5.3 to 4.6 ms and res3a's from 4.4 to
-// 3.9 (2 threads, min of 3 interleaved runs, on a 1 MiB-L2 Zen 4), and
-// changed nothing on res4a and res5a. F(6,3) (64 rows per tile) takes F(4,3)'s.
-template <class Tile>
-int64_t min_block_tiles(const Problem& p) {
-    return Tile::alpha >= 6 ? 64 : std::clamp<int64_t>(2 * p.icg(), 128, 256);
-}
-
-template <class Tile>
-struct FwdPlan {
-    static constexpr int64_t A2 = Tile::alpha * Tile::alpha;
-    int64_t threads, groups_per_block, blocks, nb;  // nb: GEMM columns a block can hold
-    int64_t u_bytes, v_bytes, m_bytes;
-
-    FwdPlan(const Problem& p, int thread_count) {
-        const TileGrid grid(p, Tile::m);
-        threads = thread_count;
-        const int64_t per_tile_bytes = A2 * (p.icg() + p.ocg()) * int64_t(sizeof(float));
-        const int64_t tiles =
-            std::clamp<int64_t>(block_budget_bytes / per_tile_bytes, min_block_tiles<Tile>(p), max_block);
-        // Whole lane groups, and with several threads at least two blocks per
-        // thread: blocks are handed out as threads come free, so on a busy
-        // machine a thread that loses its core holds up only part of its share.
-        const int64_t tiles_per_group = std::max<int64_t>(grid.count / grid.group_count, 1);
-        const int64_t blocks_wanted = threads == 1 ? 1 : 2 * threads;
-        groups_per_block = std::min({std::max<int64_t>(tiles / tiles_per_group, 1),
-                                     ceil_div(grid.group_count, blocks_wanted), max_block});
-        // Then a whole number of blocks per thread, their sizes differing by
-        // at most one lane group: with 13 blocks on 2 threads (res2a at 128
-        // columns) one thread ran 7 while the other waited through the last
-        // (measured: 10-15% of the forward).
-        blocks = std::min(round_up(ceil_div(grid.group_count, groups_per_block), threads), grid.group_count);
-        groups_per_block = ceil_div(grid.group_count, blocks);  // the largest block
-        nb = groups_per_block * winograd_lanes;
-        u_bytes = aligned_float_bytes(A2 * p.oc * p.icg());
-        v_bytes = aligned_float_bytes(A2 * p.icg() * nb);
-        m_bytes = aligned_float_bytes(A2 * p.ocg() * nb);
-    }
-    int64_t workspace_bytes() const { return u_bytes + threads * (v_bytes + m_bytes); }
-    int64_t first_group(int64_t block, const TileGrid& grid) const { return block * grid.group_count / blocks; }
-};
 
 // U[xi][oc][icg] = (G w[oc][icg] G^T)[xi], in float, eight input channels
 // at a time. In double this transform took 40% of the forward of 512-channel
@@ -216,42 +163,8 @@ void output_transform(const Problem& p, const BlockGroups& b, const float* Mt, c
     }
 }
 
-// Few tiles and many channels (the 7x7 and 14x14 layers): the transformed
-// filters outweigh the transformed tiles (16 MB for F(2,3) at 512 channels)
-// and the tile-block loop would read them from memory once per block. So the
-// forward keeps every tile's V instead and streams the filters through once:
-// per block of output channels, G g G^T of just those filters (L2-sized), the
-// alpha^2 GEMMs [oc block x icg] . [icg x all tiles], and the output
-// transform. The block size does not depend on the thread count, and each
-// output element comes from one block, so results repeat bit for bit.
-constexpr int64_t filter_block_budget_bytes = 2 << 20;
-
 template <class Tile>
-struct FilterStreamPlan {
-    static constexpr int64_t A2 = Tile::alpha * Tile::alpha;
-    bool used = false;
-    int64_t threads, oc_block, oc_blocks, nb, u_bytes, v_bytes, m_bytes;
-
-    FilterStreamPlan(const Problem& p, int thread_count) {
-        const TileGrid grid(p, Tile::m);
-        threads = thread_count;
-        nb = round_up(grid.count, winograd_lanes) + winograd_lanes;  // room for the last lane group's spare lanes
-        // Worth it when the tiles are fewer than the output channels (V is then
-        // smaller than U); one group only, and all lane groups in one BlockGroups.
-        used = p.g == 1 && grid.count <= p.oc && grid.group_count <= max_block;
-        const int64_t per_oc_bytes = A2 * p.icg() * int64_t(sizeof(float));
-        oc_block = std::clamp<int64_t>(filter_block_budget_bytes / per_oc_bytes / 16 * 16, 32, 128);
-        oc_block = std::min(oc_block, p.oc);
-        oc_blocks = ceil_div(p.oc, oc_block);
-        u_bytes = aligned_float_bytes(A2 * oc_block * p.icg());
-        v_bytes = aligned_float_bytes(A2 * p.icg() * nb);
-        m_bytes = aligned_float_bytes(A2 * oc_block * nb);
-    }
-    int64_t workspace_bytes() const { return v_bytes + threads * (u_bytes + m_bytes); }
-};
-
-template <class Tile>
-void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterStreamPlan<Tile>& plan) {
+void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterBlockPlan<Tile>& plan) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
     const TileGrid grid(p, Tile::m);
     const BlockGroups groups(grid, 0, grid.group_count);
@@ -260,7 +173,7 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterStrea
 #pragma omp parallel num_threads(int(plan.threads))
     {
         {
-            PhaseScope scope(a.phases, "input_transform");
+            TimingPhaseScope scope(a.timing_phases, "input_transform");
             // Whole channels per task (lane groups overlap in their spare lanes),
             // handed out as threads come free (see schedule below).
             constexpr int64_t channels_per_task = 16;
@@ -276,24 +189,24 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterStrea
             const int64_t o_begin = block * plan.oc_block, o_end = std::min(p.oc, o_begin + plan.oc_block);
             const int64_t rows = o_end - o_begin;
             {
-                PhaseScope scope(a.phases, "filter_transform");
+                TimingPhaseScope scope(a.timing_phases, "filter_transform");
                 filter_transform<Tile>(p, a.w, o_begin, o_end, rows * icg, U);
             }
             {
-                PhaseScope scope(a.phases, "gemm");
+                TimingPhaseScope scope(a.timing_phases, "gemm");
                 for (int64_t xi = 0; xi < A2; ++xi)
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rows), int(grid.count), int(icg), 1.0f,
                                 U + xi * rows * icg, int(icg), V + xi * icg * nb, int(nb), 0.0f, Mt + xi * rows * nb,
                                 int(nb));
             }
-            PhaseScope scope(a.phases, "output_transform");
+            TimingPhaseScope scope(a.timing_phases, "output_transform");
             output_transform<Tile>(p, groups, Mt, a.b, 0, o_begin, o_end, nb, a.y);
         }
     }
 }
 
 template <class Tile>
-void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const FwdPlan<Tile>& plan) {
+void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan<Tile>& plan) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
     const TileGrid grid(p, Tile::m);
     const int64_t icg = p.icg(), ocg = p.ocg(), nb = plan.nb;
@@ -301,7 +214,7 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const FwdPlan<Tile>
 #pragma omp parallel num_threads(int(plan.threads))
     {
         {
-            PhaseScope scope(a.phases, "filter_transform");
+            TimingPhaseScope scope(a.timing_phases, "filter_transform");
 #pragma omp for schedule(static)
             for (int64_t oc = 0; oc < p.oc; ++oc) filter_transform<Tile>(p, a.w, oc, oc + 1, p.oc * icg, U + oc * icg);
         }
@@ -315,17 +228,17 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const FwdPlan<Tile>
             const BlockGroups groups(grid, q0, q1);
             for (int64_t group = 0; group < p.g; ++group) {
                 {
-                    PhaseScope scope(a.phases, "input_transform");
+                    TimingPhaseScope scope(a.timing_phases, "input_transform");
                     input_transform<Tile>(p, groups, a.x, group, 0, icg, nb, V);
                 }
                 {
-                    PhaseScope scope(a.phases, "gemm");
+                    TimingPhaseScope scope(a.timing_phases, "gemm");
                     for (int64_t xi = 0; xi < A2; ++xi)
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(ocg), int(count), int(icg), 1.0f,
                                     U + (xi * p.oc + group * ocg) * icg, int(icg), V + xi * icg * nb, int(nb), 0.0f,
                                     Mt + xi * ocg * nb, int(nb));
                 }
-                PhaseScope scope(a.phases, "output_transform");
+                TimingPhaseScope scope(a.timing_phases, "output_transform");
                 output_transform<Tile>(p, groups, Mt, a.b, group, 0, ocg, nb, a.y);
             }
         }
@@ -337,8 +250,8 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const FwdPlan<Tile>
 template <class Tile>
 class WinogradForward final : public Primitive {
 public:
-    WinogradForward(const Problem& p, int threads)
-        : Primitive(threads), p_(p), stream_(p, threads), tiles_(p, threads) {}
+    WinogradForward(const Problem& p, int threads, const Machine& machine)
+        : Primitive(threads), p_(p), stream_(p, threads, machine), tiles_(p, threads, machine) {}
     int64_t workspace_bytes() const override {
         return stream_.used ? stream_.workspace_bytes() : tiles_.workspace_bytes();
     }
@@ -351,27 +264,29 @@ protected:
 
 private:
     Problem p_;
-    FilterStreamPlan<Tile> stream_;
-    FwdPlan<Tile> tiles_;
+    FilterBlockPlan<Tile> stream_;
+    TileBlockPlan<Tile> tiles_;
 };
 
 }  // namespace
 
 template <class Tile>
-Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, int threads) {
+Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, int threads,
+                          const Machine& machine) {
     if (!winograd_shape(p)) return declined(name, "needs 3x3 kernel, stride 1, no dilation");
     switch (d) {
-        case Direction::fwd: return {std::make_unique<WinogradForward<Tile>>(p, threads), {}};
+        case Direction::fwd: return {std::make_unique<WinogradForward<Tile>>(p, threads, machine), {}};
         case Direction::bwd_d:
-            return {full_conv_backward_data(p, std::make_unique<WinogradForward<Tile>>(full_conv(p).forward, threads)),
+            return {full_conv_backward_data(
+                        p, std::make_unique<WinogradForward<Tile>>(full_conv(p).forward, threads, machine)),
                     {}};
         case Direction::bwd_w: return {winograd_backward_weights<Tile>(p, threads), {}};
     }
     return declined(name, "unknown direction");
 }
 
-template Prepared winograd_prepare<TileF2x3>(std::string_view, const Problem&, Direction, int);
-template Prepared winograd_prepare<TileF4x3>(std::string_view, const Problem&, Direction, int);
-template Prepared winograd_prepare<TileF6x3>(std::string_view, const Problem&, Direction, int);
+template Prepared winograd_prepare<TileF2x3>(std::string_view, const Problem&, Direction, int, const Machine&);
+template Prepared winograd_prepare<TileF4x3>(std::string_view, const Problem&, Direction, int, const Machine&);
+template Prepared winograd_prepare<TileF6x3>(std::string_view, const Problem&, Direction, int, const Machine&);
 
 }  // namespace convlab

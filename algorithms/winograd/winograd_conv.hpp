@@ -18,14 +18,16 @@
 #include <string_view>
 
 #include "algorithms/algorithm.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/problem.hpp"
 
 namespace convlab {
 
 // The primitive of direction d, or "<name>: needs 3x3 kernel, stride 1, no
-// dilation". Tile is TileF2x3, TileF4x3 or TileF6x3 (winograd.hpp).
+// dilation". Tile is TileF2x3, TileF4x3 or TileF6x3 (winograd.hpp); the
+// forward's blocks are sized to the machine's L2 (winograd_plans.hpp).
 template <class Tile>
-Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, int threads);
+Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, int threads, const Machine& machine);
 
 // The weight gradient alone (winograd_bwd_w.cpp); p must be Winograd-shaped.
 template <class Tile>

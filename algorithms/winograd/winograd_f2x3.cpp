@@ -1,6 +1,6 @@
 // winograd_f2x3: F(2x2, 3x3) Winograd convolution (Lavin & Gray), 4x4 input
 // tiles with stride 2, 16 batched GEMMs over channels per block of tiles. The
-// engine is shared with winograd_f4x3 (winograd_conv.hpp).
+// engine is shared with winograd_f4x3 and winograd_f6x3 (winograd_conv.hpp).
 #include <string>
 
 #include "algorithms/algorithm.hpp"
@@ -37,7 +37,7 @@ public:
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 2e-6, .mixes_neighbours = true}; }
 
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return winograd_prepare<TileF2x3>(name(), p, d, threads);
+        return winograd_prepare<TileF2x3>(name(), p, d, threads, this_machine());
     }
 };
 

@@ -1,6 +1,6 @@
 // winograd_f4x3: F(4x4, 3x3) Winograd convolution (Lavin & Gray), 6x6 input
 // tiles with stride 4, 36 batched GEMMs over channels per block of tiles. The
-// engine is shared with winograd_f2x3 (winograd_conv.hpp).
+// engine is shared with winograd_f2x3 and winograd_f6x3 (winograd_conv.hpp).
 #include <string>
 
 #include "algorithms/algorithm.hpp"
@@ -35,7 +35,7 @@ public:
     Contract contract() const override { return {.exact_on_integers = false, .tolerance = 5e-5, .mixes_neighbours = true}; }
 
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return winograd_prepare<TileF4x3>(name(), p, d, threads);
+        return winograd_prepare<TileF4x3>(name(), p, d, threads, this_machine());
     }
 };
 

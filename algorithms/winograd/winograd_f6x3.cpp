@@ -39,7 +39,7 @@ public:
     Contract contract() const override { return {.exact_on_integers = false, .tolerance = 1.5e-4, .mixes_neighbours = true}; }
 
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return winograd_prepare<TileF6x3>(name(), p, d, threads);
+        return winograd_prepare<TileF6x3>(name(), p, d, threads, this_machine());
     }
 };
 

@@ -53,7 +53,7 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/common/memory.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 
 namespace convlab {
 
@@ -113,7 +113,7 @@ public:
     std::string implementation() const override { return "XNNPACK NHWC f32 convolution"; }
 
     void stage_in(const ConvArgs& a) const override {
-        PhaseScope scope(a.phases, "stage_in");
+        TimingPhaseScope scope(a.timing_phases, "stage_in");
         stage_x(a.x, x_nhwc(a));
         stage_weights(a.w, w_xnn(a));
         if (xnn_status s = create_operator(p_, geo_, w_xnn(a), a.b, op_); s != xnn_status_success)
@@ -125,7 +125,7 @@ public:
     }
 
     void stage_out(const ConvArgs& a) const override {
-        PhaseScope scope(a.phases, "stage_out");
+        TimingPhaseScope scope(a.timing_phases, "stage_out");
         const float* y = y_nhwc(a);
         const int64_t plane = p_.oh * p_.ow;
         for (int64_t n = 0; n < p_.mb; ++n)
@@ -136,7 +136,7 @@ public:
 protected:
     void run(const ConvArgs& a) const override {
         if (!op_) throw std::logic_error("xnnpack: run() before stage_in(): no operator was created");
-        PhaseScope scope(a.phases, "conv");
+        TimingPhaseScope scope(a.timing_phases, "conv");
         if (xnn_status s = xnn_run_operator(op_.get(), pool_.get()); s != xnn_status_success)
             throw std::runtime_error("xnnpack: xnn_run_operator failed, status " + std::to_string(s));
     }

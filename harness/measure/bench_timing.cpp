@@ -8,7 +8,7 @@
 #include <sstream>
 #include <vector>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "harness/measure/cache.hpp"
 
 namespace convlab {
@@ -165,11 +165,11 @@ size_t BenchSession::records_so_far() const {
 void BenchSession::discard_records_from(size_t first) { discarded_.emplace_back(first, records_so_far()); }
 
 std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, ConvArgs args, int calls) {
-    PhaseTimes phases;
-    args.phases = &phases;
+    TimingPhases timing_phases;
+    args.timing_phases = &timing_phases;
     for (int i = 0; i < calls; ++i) primitive.execute(args);
     std::map<std::string, double> mean_ms;
-    for (const auto& [phase, seconds] : phases.seconds()) mean_ms[phase] = seconds * 1e3 / calls;
+    for (const auto& [phase, seconds] : timing_phases.seconds()) mean_ms[phase] = seconds * 1e3 / calls;
     return mean_ms;
 }
 

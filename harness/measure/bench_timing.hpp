@@ -74,8 +74,8 @@ private:
 };
 
 // Mean milliseconds per call of each phase the primitive reports, over `calls`
-// extra untimed calls with ConvArgs::phases set (these are separate from the
-// timed calls, whose loop passes no PhaseTimes). Empty when it reports none.
+// extra untimed calls with ConvArgs::timing_phases set (these are separate from the
+// timed calls, whose loop passes no TimingPhases). Empty when it reports none.
 std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, ConvArgs args, int calls);
 
 }  // namespace convlab

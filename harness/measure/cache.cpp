@@ -1,6 +1,6 @@
 #include "harness/measure/cache.hpp"
 
-#include <cpuinfo.h>
+#include "algorithms/machine.hpp"
 
 #include <new>
 #include <stdexcept>
@@ -12,38 +12,13 @@ namespace {
 
 constexpr int64_t words_per_line = CacheFlusher::line_bytes / int64_t(sizeof(uint64_t));
 
-void require_cpuinfo() {
-    if (!cpuinfo_initialize()) throw std::runtime_error("cpuinfo_initialize failed: cache sizes unknown");
-}
-
-int64_t total_bytes(const cpuinfo_cache* caches, uint32_t count) {
-    int64_t total = 0;
-    for (uint32_t i = 0; i < count; ++i) total += int64_t(caches[i].size);
-    return total;
-}
-
 }  // namespace
-
-int64_t last_level_cache_bytes() {
-    require_cpuinfo();
-    if (cpuinfo_get_l4_caches_count() > 0) return total_bytes(cpuinfo_get_l4_caches(), cpuinfo_get_l4_caches_count());
-    if (cpuinfo_get_l3_caches_count() > 0) return total_bytes(cpuinfo_get_l3_caches(), cpuinfo_get_l3_caches_count());
-    if (cpuinfo_get_l2_caches_count() > 0) return total_bytes(cpuinfo_get_l2_caches(), cpuinfo_get_l2_caches_count());
-    throw std::runtime_error("cpuinfo reports no L2, L3 or L4 cache");
-}
-
-int64_t l2_cache_bytes() {
-    require_cpuinfo();
-    const cpuinfo_cache* l2 = cpuinfo_get_l2_cache(0);
-    if (!l2 || l2->size == 0) throw std::runtime_error("cpuinfo reports no L2 cache");
-    return int64_t(l2->size);
-}
 
 void CacheFlusher::AlignedDelete::operator()(uint64_t* p) const {
     ::operator delete[](p, std::align_val_t(line_bytes));
 }
 
-CacheFlusher::CacheFlusher(int threads) : CacheFlusher(threads, 2 * last_level_cache_bytes()) {}
+CacheFlusher::CacheFlusher(int threads) : CacheFlusher(threads, 2 * this_machine().last_level_bytes) {}
 
 CacheFlusher::CacheFlusher(int threads, int64_t bytes) : threads_(threads), lines_((bytes + line_bytes - 1) / line_bytes) {
     if (threads < 1) throw std::invalid_argument("CacheFlusher: threads must be >= 1, got " + std::to_string(threads));

@@ -1,4 +1,5 @@
-// Cache sizes from cpuinfo, and a cold-cache helper for timing.
+// A cold-cache helper for timing (the cache sizes are Machine's,
+// algorithms/machine.hpp).
 //
 // XNNPACK's convolution benchmarks and benchdnn's --cold-cache time a call
 // with the caches holding none of its data, as a layer of a network sees it
@@ -14,16 +15,9 @@
 
 namespace convlab {
 
-// Total bytes of the last level of cache over all its instances (L4 if the
-// CPU has one, else L3, else L2), from cpuinfo. Throws std::runtime_error when
-// cpuinfo cannot initialise or reports no cache.
-int64_t last_level_cache_bytes();
-// Bytes of one L2 instance (private per core on current x86). Throws as above.
-int64_t l2_cache_bytes();
-
 class CacheFlusher {
 public:
-    // 2 x last_level_cache_bytes(), flushed with `threads` OpenMP threads.
+    // 2 x this_machine().last_level_bytes, flushed with `threads` OpenMP threads.
     explicit CacheFlusher(int threads);
     // An explicit size (rounded up to whole 64-byte lines), for tests.
     CacheFlusher(int threads, int64_t bytes);

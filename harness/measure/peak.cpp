@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "harness/measure/affinity.hpp"
+#include "algorithms/machine.hpp"
 #include "harness/measure/cache.hpp"
 #include "harness/measure/peak_kernels.hpp"
 
@@ -234,7 +235,7 @@ double whole_fma_units(double units) {
     return std::max(1.0, std::ceil(units));
 }
 
-int64_t default_triad_array_bytes() { return std::max<int64_t>(4 * last_level_cache_bytes(), int64_t(64) << 20); }
+int64_t default_triad_array_bytes() { return std::max<int64_t>(4 * this_machine().last_level_bytes, int64_t(64) << 20); }
 
 PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOptions& options) {
     const auto start = Clock::now();
@@ -283,7 +284,7 @@ PeakFigures measure_peak(const std::vector<int>& thread_counts, const PeakOption
     f.triad_array_bytes = memory_elements * threads * int64_t(sizeof(float));
     f.triad_gb_s = measure_triad_gb_s(memory_elements, threads, 1, 5);
     // L2: each thread's three arrays together in half of its L2, many passes per trial.
-    const int64_t l2_elements = std::max<int64_t>(16, l2_cache_bytes() / 2 / 3 / int64_t(sizeof(float)) / 16 * 16);
+    const int64_t l2_elements = std::max<int64_t>(16, this_machine().l2_bytes / 2 / 3 / int64_t(sizeof(float)) / 16 * 16);
     f.l2_array_bytes_per_thread = l2_elements * int64_t(sizeof(float));
     f.l2_gb_s = measure_triad_gb_s(l2_elements, threads, 0, 20);
     f.seconds = seconds_since(start);

@@ -89,7 +89,7 @@ struct PeakFigures {
 // clock-derived peak and double every fraction that divides by it).
 double whole_fma_units(double units);
 
-// max(4 x last_level_cache_bytes(), 64 MiB): the size of each triad array
+// max(4 x this_machine().last_level_bytes, 64 MiB): the size of each triad array
 // for a memory figure (smaller arrays partly stay in the cache).
 int64_t default_triad_array_bytes();
 

@@ -175,7 +175,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     add_timing(row, timing, p, d, threads, settings);
 
     // Phases come from separate, untimed calls: the timed loop passes no
-    // PhaseTimes, so its clock reads never disturb the times above. About 0.3 s
+    // TimingPhases, so its clock reads never disturb the times above. About 0.3 s
     // of calls, at least one, at most phase_calls.
     const int calls = std::clamp(int(std::ceil(300.0 / std::max(timing.median_ms, 1e-3))), 1,
                                  std::max(settings.phase_calls, 1));

@@ -32,8 +32,9 @@
 //
 // The criteria, per pass:
 //   integer pass (Fill::integers, every partial sum an integer below 2^24):
-//     got == ref exactly when algorithm.exact_on_integers(), else rel <= tolerance();
-//   real pass (Fill::reals, uniform in [-1, 1]): rel <= algorithm.tolerance().
+//     got == ref exactly when contract.exact_on_integers, else rel <= contract.tolerance;
+//   real pass (Fill::reals, uniform in [-1, 1]): rel <= contract.tolerance
+// (the algorithm's Contract, algorithm.hpp).
 // In both passes, NaN or Inf where the reference is finite fails (outputs are
 // poisoned with NaN, so this is an element never written), and so does an
 // output that is "mostly zeros": more than half of the elements whose

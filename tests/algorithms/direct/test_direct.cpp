@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "algorithms/direct/isa.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/verify/check.hpp"
@@ -45,10 +45,10 @@ private:
     std::optional<std::string> before_;
 };
 
-std::vector<direct::Isa> isas_of_this_cpu() {
-    std::vector<direct::Isa> list;
-    for (auto isa : {direct::Isa::avx512, direct::Isa::avx2, direct::Isa::scalar})
-        if (direct::cpu_has(isa)) list.push_back(isa);
+std::vector<Isa> isas_of_this_cpu() {
+    std::vector<Isa> list;
+    for (auto isa : {Isa::avx512, Isa::avx2, Isa::scalar})
+        if (this_machine().runs(isa)) list.push_back(isa);
     return list;
 }
 
@@ -96,16 +96,16 @@ const char* const chosen[] = {
 }  // namespace
 
 TEST_CASE("direct matches the reference on every ISA of this CPU", "[direct]") {
-    for (direct::Isa isa : isas_of_this_cpu()) {
-        ForcedIsa forced(std::string(direct::to_string(isa)).c_str());
-        INFO("CONVLAB_ISA=" << direct::to_string(isa));
-        SECTION(std::string(direct::to_string(isa)) + " presets") {
+    for (Isa isa : isas_of_this_cpu()) {
+        ForcedIsa forced(std::string(to_string(isa)).c_str());
+        INFO("CONVLAB_ISA=" << to_string(isa));
+        SECTION(std::string(to_string(isa)) + " presets") {
             for (const Problem& p : testing::presets()) check_all_directions(p);
         }
-        SECTION(std::string(direct::to_string(isa)) + " chosen shapes") {
+        SECTION(std::string(to_string(isa)) + " chosen shapes") {
             for (const char* d : chosen) check_all_directions(Problem::parse(d));
         }
-        SECTION(std::string(direct::to_string(isa)) + " random problems") {
+        SECTION(std::string(to_string(isa)) + " random problems") {
             const uint64_t seed = testing::test_seed(2024);
             INFO("CONVLAB_SEED=" << seed);
             testing::RandomProblems random(seed);
@@ -125,9 +125,9 @@ TEST_CASE("direct runs with 1 and 2 threads on both thread-split paths", "[direc
 
 TEST_CASE("direct reports the ISA it runs", "[direct]") {
     const Problem p = Problem::parse("mb1ic16ih6oc16kh3ph1");
-    for (direct::Isa isa : isas_of_this_cpu()) {
-        ForcedIsa forced(std::string(direct::to_string(isa)).c_str());
-        CHECK(direct_algorithm().prepare(p, Direction::fwd, 1).primitive->implementation() == direct::to_string(isa));
+    for (Isa isa : isas_of_this_cpu()) {
+        ForcedIsa forced(std::string(to_string(isa)).c_str());
+        CHECK(direct_algorithm().prepare(p, Direction::fwd, 1).primitive->implementation() == to_string(isa));
     }
 }
 
@@ -138,7 +138,7 @@ TEST_CASE("direct rejects an unknown or unavailable CONVLAB_ISA with a clear err
         CHECK_THROWS_WITH(direct_algorithm().prepare(p, Direction::fwd, 1),
                           Catch::Contains("CONVLAB_ISA=avx1024") && Catch::Contains("unknown ISA"));
     }
-    if (!direct::cpu_has(direct::Isa::avx512)) {
+    if (!this_machine().runs(Isa::avx512)) {
         ForcedIsa forced("avx512");
         CHECK_THROWS_WITH(direct_algorithm().prepare(p, Direction::fwd, 1), Catch::Contains("lacks avx512"));
     }
@@ -165,9 +165,9 @@ TEST_CASE("direct depthwise backward weights ignores the input no output reads, 
     // outputs: a vector's tail) the lanes past the row would meet column 19:
     // their inputs must be masked, or Inf x 0 makes a NaN of every dw.
     const Problem p = Problem::parse("g16mb1ic16ih20oc16kh3sh2ph0");
-    for (direct::Isa isa : isas_of_this_cpu()) {
-        ForcedIsa forced(std::string(direct::to_string(isa)).c_str());
-        INFO("CONVLAB_ISA=" << direct::to_string(isa));
+    for (Isa isa : isas_of_this_cpu()) {
+        ForcedIsa forced(std::string(to_string(isa)).c_str());
+        INFO("CONVLAB_ISA=" << to_string(isa));
         ConvTensors clean = make_tensors(p, Direction::bwd_w, Fill::reals, 3);
         ConvTensors poisoned = make_tensors(p, Direction::bwd_w, Fill::reals, 3);
         for (int64_t c = 0; c < p.ic; ++c) poisoned.x[(c * p.ih + 19) * p.iw + 19] = poisoned.x[c * p.ih * p.iw + 19] =

@@ -74,7 +74,7 @@ double relative_error_with_limit(const Problem& p, Direction d, int64_t limit) {
 
 }  // namespace
 
-TEST_CASE("fft's polyphase split puts every kernel tap in exactly one phase", "[fft]") {
+TEST_CASE("fft's polyphase split puts every kernel tap in exactly one polyphase", "[fft]") {
     for (int64_t s = 1; s <= 5; ++s)
         for (int64_t dil = 0; dil <= 3; ++dil)
             for (int64_t k = 1; k <= 7; ++k) {
@@ -83,7 +83,7 @@ TEST_CASE("fft's polyphase split puts every kernel tap in exactly one phase", "[
                                            "sw" + std::to_string(s) + "dw" + std::to_string(dil));
                 const fft::Axis& axis = fft::Geometry(p, Direction::fwd, 1).w;
                 std::vector<int> hits(size_t(k), 0);
-                for (int64_t r = 0; r < axis.phases; ++r)
+                for (int64_t r = 0; r < axis.polyphases; ++r)
                     for (int64_t q = 0; q < axis.vtaps; ++q)
                         if (int64_t tap = axis.tap_of(q, r); tap >= 0) ++hits[size_t(tap)];
                 INFO(p.str());

@@ -10,7 +10,7 @@
 #include <tuple>
 #include <vector>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "harness/verify/check.hpp"
 #include "tests/algorithm_calls.hpp"
 
@@ -86,8 +86,8 @@ TEST_CASE("libxsmm's convolution reads and writes only the staged buffers", "[li
     auto storage = aligned_floats(primitive->workspace_bytes() / 4 + 1);
     ConvArgs args = bind(t, d);
     args.workspace = reinterpret_cast<std::byte*>(storage.get());
-    PhaseTimes phases;
-    args.phases = &phases;
+    TimingPhases timing_phases;
+    args.timing_phases = &timing_phases;
     primitive->stage_in(args);
     // The inputs are in the workspace now: poisoning the caller's copies must not matter.
     for (Tensor* in : {&t.x, &t.w, &t.dy})
@@ -96,7 +96,7 @@ TEST_CASE("libxsmm's convolution reads and writes only the staged buffers", "[li
     for (const NamedOutput& out : outputs_of(d, t))
         if (out.tensor != &t.db) CHECK(std::isnan(out.tensor->data()[0]));  // written by stage_out, not by run
     primitive->stage_out(args);
-    for (const char* phase : {"reorder_in", "conv", "reorder_out"}) CHECK(phases.seconds().count(phase) == 1);
+    for (const char* phase : {"reorder_in", "conv", "reorder_out"}) CHECK(timing_phases.seconds().count(phase) == 1);
     for (size_t i = 0; i < expected.size(); ++i) CHECK(values(*outputs_of(d, t)[i].tensor) == expected[i]);
     CHECK(testing::runs_within_workspace(*primitive, d, t));
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "algorithms/onednn/onednn_common.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/reference/reference.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
@@ -208,15 +208,15 @@ TEST_CASE("onednn_blocked reorders through workspace buffers sized from oneDNN's
           scratchpad_bytes(pd) + int64_t(x_chosen.get_size() + y_chosen.get_size()));
     CHECK(testing::workspace_bytes(blocked, p, Direction::fwd) == testing::workspace_bytes(blocked, p, Direction::fwd));
 
-    PhaseTimes phases;
+    TimingPhases timing_phases;
     ConvTensors t = make_tensors(p, Direction::fwd, Fill::integers, 3);
     Workspace ws(testing::workspace_bytes(blocked, p, Direction::fwd));
     ConvArgs args;
     args.x = t.x.data(), args.w = t.w.data(), args.b = t.b.data(), args.y = t.y.data();
-    args.workspace = ws.data(), args.phases = &phases;
+    args.workspace = ws.data(), args.timing_phases = &timing_phases;
     primitive->execute(args);
     for (const char* phase : {"reorder_in", "conv", "reorder_out"}) {
         INFO(phase);
-        CHECK(phases.seconds().count(phase) == 1);
+        CHECK(timing_phases.seconds().count(phase) == 1);
     }
 }

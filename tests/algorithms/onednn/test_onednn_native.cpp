@@ -12,7 +12,7 @@
 
 #include "algorithms/onednn/onednn_staged.hpp"
 #include "tests/algorithm_calls.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
 
@@ -102,21 +102,21 @@ TEST_CASE("the staged convolution reads and writes only the staged buffers", "[o
     std::vector<std::vector<float>> expected;
     for (Tensor* out : outputs(t, d)) expected.push_back(values(*out)), out->fill(NAN);
 
-    PhaseTimes phases;
-    args.phases = &phases;
+    TimingPhases timing_phases;
+    args.timing_phases = &timing_phases;
     staged.stage_in(args);
-    CHECK(phases.seconds().count("reorder_in") == 1);
+    CHECK(timing_phases.seconds().count("reorder_in") == 1);
     // Those inputs are in the workspace now: poisoning the caller's copies must not matter.
     const std::vector<Tensor*> staged_in = staged_tensors(t, p, d, false), staged_out = staged_tensors(t, p, d, true);
     if (p.ic == 16) CHECK((!staged_in.empty() && !staged_out.empty()));  // channels oneDNN blocks
     for (Tensor* in : staged_in) in->fill(NAN);
-    phases.clear();
+    timing_phases.clear();
     staged.run(args);
-    CHECK(phases.seconds().size() == 1);
-    CHECK(phases.seconds().count("conv") == 1);
+    CHECK(timing_phases.seconds().size() == 1);
+    CHECK(timing_phases.seconds().count("conv") == 1);
     for (Tensor* out : staged_out) CHECK(all_nan(*out));  // written by stage_out, not by run
     staged.stage_out(args);
-    CHECK(phases.seconds().count("reorder_out") == 1);
+    CHECK(timing_phases.seconds().count("reorder_out") == 1);
     for (size_t i = 0; i < expected.size(); ++i) {
         INFO("output " << i);
         CHECK(values(*outputs(t, d)[i]) == expected[i]);

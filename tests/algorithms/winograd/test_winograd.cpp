@@ -1,4 +1,4 @@
-// The Winograd matrices against direct correlation: the identities that make
+// The Winograd matrices against plain correlation: the identities that make
 // them F(2,3), F(4,3) and F(6,3) at all, in 1-D and 2-D, on random real data; F(2,3)
 // bit-exact on small integers; and the F(3, m) form the weight gradient uses.
 #include <catch2/catch.hpp>
@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "algorithms/winograd/winograd.hpp"
+#include "tests/algorithms/winograd/winograd_forms.hpp"
 
 using namespace convlab;
+using namespace convlab::testing;
 
 namespace {
 
@@ -42,12 +44,12 @@ void check_identities(uint64_t seed) {
         const auto d1 = random_values(rng, A), g1 = random_values(rng, 3);
         const auto y1 = winograd_correlate_1d<Tile>(d1, g1);
         REQUIRE(y1.size() == size_t(M));
-        CHECK(max_difference(y1, direct_correlate_1d(d1, g1)) < 1e-12);
+        CHECK(max_difference(y1, plain_correlate_1d(d1, g1)) < 1e-12);
 
         const auto d2 = random_values(rng, A * A), g2 = random_values(rng, 9);
         const auto y2 = winograd_correlate_2d<Tile>(d2, g2);
         REQUIRE(y2.size() == size_t(M * M));
-        CHECK(max_difference(y2, direct_correlate_2d(d2, A, g2, 3)) < 1e-12);
+        CHECK(max_difference(y2, plain_correlate_2d(d2, A, g2, 3)) < 1e-12);
     }
 }
 
@@ -68,19 +70,19 @@ void check_weight_gradient_form(uint64_t seed) {
         left_multiply(A_matrix, ee, ae);
         for (int i = 0; i < A; ++i) bd[i][0][0] *= ae[i][0][0];
         left_multiply(GT, bd, taps);
-        const auto direct = direct_correlate_1d(d, e);  // 3 outputs: the taps
-        REQUIRE(direct.size() == 3);
-        for (int k = 0; k < 3; ++k) CHECK(std::fabs(taps[k][0][0] - direct[size_t(k)]) < 1e-12);
+        const auto plain = plain_correlate_1d(d, e);  // 3 outputs: the taps
+        REQUIRE(plain.size() == 3);
+        for (int k = 0; k < 3; ++k) CHECK(std::fabs(taps[k][0][0] - plain[size_t(k)]) < 1e-12);
     }
 }
 
 }  // namespace
 
-TEST_CASE("direct correlation helpers on a hand-checked example", "[winograd]") {
+TEST_CASE("plain correlation helpers on a hand-checked example", "[winograd]") {
     // d = 1 2 3 4, g = 1 0 -1: y = 1-3, 2-4
-    CHECK(direct_correlate_1d({1, 2, 3, 4}, {1, 0, -1}) == std::vector<double>{-2, -2});
+    CHECK(plain_correlate_1d({1, 2, 3, 4}, {1, 0, -1}) == std::vector<double>{-2, -2});
     // 3x3 input, 2x2 filter [[1,0],[0,1]]: y[i][j] = d[i][j] + d[i+1][j+1]
-    CHECK(direct_correlate_2d({1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, {1, 0, 0, 1}, 2) == std::vector<double>{6, 8, 12, 14});
+    CHECK(plain_correlate_2d({1, 2, 3, 4, 5, 6, 7, 8, 9}, 3, {1, 0, 0, 1}, 2) == std::vector<double>{6, 8, 12, 14});
 }
 
 TEST_CASE("F(2,3) matrices compute the correlation in 1-D and 2-D", "[winograd]") {
@@ -120,7 +122,7 @@ TEST_CASE("F(6,3) on small integers is within 1e-9 in double, not bit for bit", 
     std::mt19937_64 rng(17);
     for (int trial = 0; trial < 200; ++trial) {
         const auto d = random_integers(rng, 64), g = random_integers(rng, 9);
-        CHECK(max_difference(winograd_correlate_2d<TileF6x3>(d, g), direct_correlate_2d(d, 8, g, 3)) < 1e-9);
+        CHECK(max_difference(winograd_correlate_2d<TileF6x3>(d, g), plain_correlate_2d(d, 8, g, 3)) < 1e-9);
     }
 }
 
@@ -128,7 +130,7 @@ TEST_CASE("F(2,3) is exact on small integers", "[winograd]") {
     std::mt19937_64 rng(13);
     for (int trial = 0; trial < 200; ++trial) {
         const auto d = random_integers(rng, 16), g = random_integers(rng, 9);
-        CHECK(winograd_correlate_2d<TileF2x3>(d, g) == direct_correlate_2d(d, 4, g, 3));
+        CHECK(winograd_correlate_2d<TileF2x3>(d, g) == plain_correlate_2d(d, 4, g, 3));
     }
 }
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
 #include "tests/algorithm_calls.hpp"
@@ -77,16 +77,16 @@ TEST_CASE("xnnpack's run reads and writes only the staged NHWC buffers", "[xnnpa
     primitive.execute_staged(args);
     const std::vector<float> expected = values(t.y);
 
-    PhaseTimes phases;
-    args.phases = &phases;
+    TimingPhases timing_phases;
+    args.timing_phases = &timing_phases;
     t.y.fill(NAN);
     primitive.stage_in(args);
-    CHECK(phases.seconds().count("stage_in") == 1);
+    CHECK(timing_phases.seconds().count("stage_in") == 1);
     t.x.fill(NAN), t.w.fill(NAN), t.b.fill(NAN);  // staged and packed: the caller's copies no longer matter
-    phases.clear();
+    timing_phases.clear();
     primitive.execute(args);
-    CHECK(phases.seconds().size() == 1);
-    CHECK(phases.seconds().count("conv") == 1);
+    CHECK(timing_phases.seconds().size() == 1);
+    CHECK(timing_phases.seconds().count("conv") == 1);
     CHECK(all_nan(t.y));  // written by stage_out, not by run
     primitive.stage_out(args);
     CHECK(values(t.y) == expected);

@@ -1,8 +1,8 @@
-#include "algorithms/winograd/winograd.hpp"
+#include "tests/algorithms/winograd/winograd_forms.hpp"
 
 #include <stdexcept>
 
-namespace convlab {
+namespace convlab::testing {
 
 namespace {
 
@@ -69,17 +69,17 @@ template std::vector<double> winograd_correlate_1d<TileF6x3>(const std::vector<d
 template std::vector<double> winograd_correlate_2d<TileF6x3>(const std::vector<double>&, const std::vector<double>&);
 template std::vector<double> filter_transform_2d<TileF6x3>(const std::vector<double>&);
 
-std::vector<double> direct_correlate_1d(const std::vector<double>& d, const std::vector<double>& g) {
-    if (g.empty() || d.size() < g.size()) throw std::invalid_argument("direct_correlate_1d: input shorter than filter");
+std::vector<double> plain_correlate_1d(const std::vector<double>& d, const std::vector<double>& g) {
+    if (g.empty() || d.size() < g.size()) throw std::invalid_argument("plain_correlate_1d: input shorter than filter");
     std::vector<double> y(d.size() - g.size() + 1, 0.0);
     for (size_t i = 0; i < y.size(); ++i)
         for (size_t k = 0; k < g.size(); ++k) y[i] += d[i + k] * g[k];
     return y;
 }
 
-std::vector<double> direct_correlate_2d(const std::vector<double>& d, int64_t d_size, const std::vector<double>& g,
-                                        int64_t g_size) {
-    if (g_size < 1 || d_size < g_size) throw std::invalid_argument("direct_correlate_2d: input smaller than filter");
+std::vector<double> plain_correlate_2d(const std::vector<double>& d, int64_t d_size, const std::vector<double>& g,
+                                       int64_t g_size) {
+    if (g_size < 1 || d_size < g_size) throw std::invalid_argument("plain_correlate_2d: input smaller than filter");
     const int64_t out = d_size - g_size + 1;
     std::vector<double> y(size_t(out * out), 0.0);
     for (int64_t i = 0; i < out; ++i)
@@ -90,4 +90,4 @@ std::vector<double> direct_correlate_2d(const std::vector<double>& d, int64_t d_
     return y;
 }
 
-}  // namespace convlab
+}  // namespace convlab::testing

@@ -1,5 +1,8 @@
-// Per-phase time of an algorithm call, for the benchmark's breakdown columns
-// (NNPACK-style: transform vs GEMM vs scatter).
+// The timing phases of an algorithm call: time per named part (im2col, gemm,
+// reorder_in, ...), for the benchmark's breakdown columns phase_<name>_ms
+// (NNPACK-style: transform vs GEMM vs scatter). "Timing phase" is this and
+// only this; the direct engine's backward data has stride phases, and fft a
+// polyphase split.
 #pragma once
 
 #include <chrono>
@@ -9,7 +12,7 @@
 
 namespace convlab {
 
-class PhaseTimes {
+class TimingPhases {
 public:
     void add(const std::string& phase, double seconds) {
         std::lock_guard lock(mutex_);
@@ -23,21 +26,21 @@ private:
     std::map<std::string, double> seconds_;
 };
 
-// Adds the time from construction to destruction to `phase`; free when times is null.
-class PhaseScope {
+// Adds the time from construction to destruction to timing phase `phase`; free when times is null.
+class TimingPhaseScope {
 public:
-    PhaseScope(PhaseTimes* times, const char* phase) : times_(times), phase_(phase) {
+    TimingPhaseScope(TimingPhases* times, const char* phase) : times_(times), phase_(phase) {
         if (times_) start_ = std::chrono::steady_clock::now();
     }
-    ~PhaseScope() {
+    ~TimingPhaseScope() {
         if (times_)
             times_->add(phase_, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
     }
-    PhaseScope(const PhaseScope&) = delete;
-    PhaseScope& operator=(const PhaseScope&) = delete;
+    TimingPhaseScope(const TimingPhaseScope&) = delete;
+    TimingPhaseScope& operator=(const TimingPhaseScope&) = delete;
 
 private:
-    PhaseTimes* times_;
+    TimingPhases* times_;
     const char* phase_;
     std::chrono::steady_clock::time_point start_;
 };

@@ -1,0 +1,81 @@
+// direct's plan for machines other than this one: the blocking follows the
+// caches it is given (a 256 KiB and a 2 MiB L2), and every such plan still
+// computes the convolution (run with this CPU's kernels, checked against the
+// reference).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <variant>
+
+#include "algorithms/direct/dispatch.hpp"
+#include "algorithms/direct/plan.hpp"
+#include "algorithms/machine.hpp"
+#include "algorithms/registry.hpp"
+#include "algorithms/tensor.hpp"
+#include "harness/verify/check.hpp"
+
+using namespace convlab;
+
+namespace {
+
+Machine with_l2(int64_t l2_bytes) {
+    Machine m = this_machine();
+    m.l1d_bytes = 32 * 1024, m.l2_bytes = l2_bytes;
+    return m;
+}
+
+const Machine small_l2 = with_l2(256 * 1024), large_l2 = with_l2(2 * 1024 * 1024);
+
+direct::Engine engine_of(const Problem& p, Direction d, const Machine& m) {
+    const direct::Plan plan = direct::make_plan(p, d, 1, m);
+    REQUIRE(std::holds_alternative<direct::Engine>(plan.path));
+    return std::get<direct::Engine>(plan.path);
+}
+
+void run(const direct::Plan& plan, const ConvArgs& args) {
+    switch (plan.isa) {
+        case Isa::avx512: return direct::run_avx512(plan, args, direct::Stage::all);
+        case Isa::avx2: return direct::run_avx2(plan, args, direct::Stage::all);
+        case Isa::scalar: return direct::run_scalar(plan, args, direct::Stage::all);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("direct keeps a 3x3 layer's weights hot across rows only when the L2 holds them", "[direct]") {
+    // 64 x 64 x 3 x 3 floats: 144 KiB of weights, more than half of a 256
+    // KiB L2, a fourteenth of a 2 MiB one.
+    const Problem p = Problem::parse("mb1ic64ih28oc64kh3ph1");
+    CHECK_FALSE(engine_of(p, Direction::fwd, small_l2).rows_outer);
+    CHECK(engine_of(p, Direction::fwd, large_l2).rows_outer);
+}
+
+TEST_CASE("direct runs a 1x1 reduction in chunks only when its tile's weights outgrow the L2", "[direct]") {
+    // 1024 input channels: 64 KiB of weights per block of output channels,
+    // a quarter of a 256 KiB L2 for each lane block of the tile.
+    const Problem p = Problem::parse("mb1ic1024ih7oc256kh1");
+    const direct::Engine small = engine_of(p, Direction::fwd, small_l2);
+    const direct::Engine large = engine_of(p, Direction::fwd, large_l2);
+    CHECK(small.chunk_blocks < small.in.blocks);
+    CHECK(large.chunk_blocks == large.in.blocks);
+}
+
+TEST_CASE("direct's plans for other machines compute the convolution", "[direct]") {
+    for (const char* descriptor : {"mb1ic64ih28oc64kh3ph1", "mb2ic1024ih7oc256kh1", "mb2ic256ih14oc64kh1sh2"})
+        for (const Machine& m : {small_l2, large_l2})
+            for (Direction d : all_directions) {
+                const Problem p = Problem::parse(descriptor);
+                INFO(descriptor << " " << to_string(d) << " L2 " << m.l2_bytes);
+                const direct::Plan plan = direct::make_plan(p, d, 2, m);
+                const Verdict v = check_outputs(p, d, 1, find_algorithm("direct")->contract(), [&](ConvTensors& t) {
+                    Tensor workspace({plan.total_floats});  // poisoned: nothing may read it before writing
+                    std::fill(workspace.data(), workspace.data() + workspace.size(), std::nanf(""));
+                    ConvArgs args = bind(t, d);
+                    args.workspace = reinterpret_cast<std::byte*>(workspace.data());
+                    run(plan, args);
+                });
+                INFO(v.reason << " " << v.worst);
+                CHECK(v.status == Status::passed);
+            }
+}
