@@ -2,9 +2,12 @@
 
 #include <cpuinfo.h>
 
-#include <cstdlib>
-#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "algorithms/settings.hpp"
 
 namespace convlab::direct {
 
@@ -31,16 +34,20 @@ bool cpu_has(Isa isa) {
     return false;
 }
 
+Isa isa_named(std::string_view setting, std::string_view name) {
+    constexpr Isa all[] = {Isa::avx2, Isa::avx512, Isa::scalar};
+    const Isa isa = all[one_of(setting, name, {to_string(all[0]), to_string(all[1]), to_string(all[2])})];
+    if (cpu_has(isa)) return isa;
+    std::vector<std::string_view> available;
+    for (Isa other : all)
+        if (cpu_has(other)) available.push_back(to_string(other));
+    // Refused, not run: the kernels would die of an illegal instruction.
+    throw SettingError(setting, name, fmt::format("an ISA this CPU has: {}", fmt::join(available, ", ")));
+}
+
 Isa chosen_isa() {
-    const char* forced = std::getenv("CONVLAB_ISA");
-    if (!forced || !*forced) return cpu_has(Isa::avx512) ? Isa::avx512 : cpu_has(Isa::avx2) ? Isa::avx2 : Isa::scalar;
-    for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
-        if (to_string(isa) != forced) continue;
-        if (!cpu_has(isa))
-            throw std::invalid_argument("CONVLAB_ISA=" + std::string(forced) + ": this CPU lacks " + std::string(forced));
-        return isa;
-    }
-    throw std::invalid_argument("CONVLAB_ISA=" + std::string(forced) + ": unknown ISA (expected avx2, avx512 or scalar)");
+    if (const auto forced = environment_setting("CONVLAB_ISA")) return isa_named("CONVLAB_ISA", *forced);
+    return cpu_has(Isa::avx512) ? Isa::avx512 : cpu_has(Isa::avx2) ? Isa::avx2 : Isa::scalar;
 }
 
 }  // namespace convlab::direct
