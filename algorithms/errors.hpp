@@ -12,8 +12,8 @@ struct InputError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// An option or argument that cannot be used as given (the harness and the
-// Python module throw it; the library itself has none).
+// An option, argument or environment variable that cannot be used as given
+// (the harness, the Python module, the library's algorithms/settings.hpp).
 struct UsageError : InputError {
     using InputError::InputError;
 };

@@ -9,6 +9,7 @@
 #include "algorithms/threading.hpp"
 #include "harness/io/metadata.hpp"
 #include "harness/io/shape_file.hpp"
+#include "harness/run/environment.hpp"
 #include "module.hpp"
 
 namespace convlab::python {
@@ -16,7 +17,10 @@ namespace {
 
 // convlab.algorithms(): `convlab list --json` as JSON text, parsed by the
 // Python layer, so both read the one algorithms_json().
-std::string algorithms_json_text() { return algorithms_json().dump(); }
+std::string algorithms_json_text() {
+    check_environment_settings();
+    return algorithms_json().dump();
+}
 
 }  // namespace
 }  // namespace convlab::python

@@ -8,6 +8,7 @@
 #include <streambuf>
 
 #include "harness/run/bench_case.hpp"
+#include "harness/run/environment.hpp"
 #include "harness/run/selection.hpp"
 #include "python_algorithm.hpp"
 
@@ -58,10 +59,11 @@ struct Target {
 py::list bench(const py::list& problems, const py::list& algos, const std::vector<std::string>& directions,
                const std::vector<int>& threads, int repetitions, double min_time, int64_t check_mb,
                double budget_gflop, double max_gflop, py::handle tolerance, const std::string& suite, bool verbose) {
+    check_environment_settings();
     if (repetitions < 1) throw py::value_error("repetitions must be at least 1");
     if (!(min_time > 0)) throw py::value_error("min_time must be positive (seconds)");
-    check_thread_list(threads, /*allow_oversubscribe=*/false);
     for (int t : threads) threads_of(py::int_(t));
+    check_thread_list(threads, /*allow_oversubscribe=*/false);
     std::vector<SelectedProblem> selected;
     for (py::handle item : problems) {
         SelectedProblem s;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "algorithms/tensor.hpp"
+#include "harness/run/environment.hpp"
 #include "harness/run/selection.hpp"
 #include "harness/verify/memory_guard.hpp"
 #include "module.hpp"
@@ -13,6 +14,7 @@ namespace convlab::python {
 namespace {
 
 void run(const Problem& p, Direction d, const std::string& algo, int threads, ConvArgs args) {
+    check_environment_settings();
     const Algorithm& algorithm = algorithm_named(algo);  // UsageError (ValueError) listing the known ones
     py::gil_scoped_release unlocked;
     const Prepared prepared = algorithm.prepare(p, d, threads);

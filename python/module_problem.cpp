@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/settings.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/io/shape_file.hpp"
 #include "module.hpp"
@@ -27,9 +28,7 @@ int threads_of(py::handle value) {
     if (value.is_none()) return all_cores();
     if (py::isinstance<py::bool_>(value) || !py::isinstance<py::int_>(value))
         throw py::type_error("threads is None (every core) or an int");
-    const long long n = value.cast<long long>();
-    if (n < 1 || n > 4096) throw py::value_error(fmt::format("threads must be between 1 and 4096, not {}", n));
-    return int(n);
+    return thread_count("threads", py::str(value).cast<std::string>());  // SettingError: ValueError
 }
 
 std::string shape_text(const std::vector<int64_t>& dims) {

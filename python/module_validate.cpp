@@ -3,6 +3,7 @@
 // reference) on a registered algorithm or a Python callable.
 #include <fmt/format.h>
 
+#include "harness/run/environment.hpp"
 #include "harness/run/selection.hpp"
 #include "harness/verify/check.hpp"
 #include "harness/verify/memory_guard.hpp"
@@ -51,6 +52,7 @@ py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Proble
 py::dict validate(py::handle target, py::handle problem, py::handle direction, py::handle seed,
                   py::handle tolerance, py::handle threads, py::handle exact, py::handle mixes_neighbours,
                   const std::string& label) {
+    check_environment_settings();  // a bad CONVLAB_ISA is a ValueError, not a FAILED verdict
     const Problem p = problem_of(problem);
     const Direction d = direction_of(direction);
     const int n = threads_of(threads);

@@ -1,21 +1,28 @@
 #include "algorithms/direct/isa.hpp"
 
-#include <cstdlib>
-#include <stdexcept>
 #include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "algorithms/settings.hpp"
 
 namespace convlab::direct {
 
+Isa isa_named(std::string_view setting, std::string_view name, const Machine& machine) {
+    constexpr Isa all[] = {Isa::avx2, Isa::avx512, Isa::scalar};
+    const Isa isa = all[one_of(setting, name, {to_string(all[0]), to_string(all[1]), to_string(all[2])})];
+    if (machine.runs(isa)) return isa;
+    std::vector<std::string_view> available;
+    for (Isa other : all)
+        if (machine.runs(other)) available.push_back(to_string(other));
+    // Refused, not run: the kernels would die of an illegal instruction.
+    throw SettingError(setting, name, fmt::format("an ISA this CPU has: {}", fmt::join(available, ", ")));
+}
+
 Isa chosen_isa(const Machine& machine) {
-    const char* forced = std::getenv("CONVLAB_ISA");
-    if (!forced || !*forced) return machine.isa;
-    for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
-        if (to_string(isa) != forced) continue;
-        if (!machine.runs(isa))
-            throw std::invalid_argument("CONVLAB_ISA=" + std::string(forced) + ": this CPU lacks " + std::string(forced));
-        return isa;
-    }
-    throw std::invalid_argument("CONVLAB_ISA=" + std::string(forced) + ": unknown ISA (expected avx2, avx512 or scalar)");
+    if (const auto forced = environment_setting("CONVLAB_ISA")) return isa_named("CONVLAB_ISA", *forced, machine);
+    return machine.isa;
 }
 
 }  // namespace convlab::direct

@@ -33,6 +33,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/cli/selection_options.hpp"
 #include "harness/io/csv.hpp"
+#include "harness/io/paths.hpp"
 #include "harness/run/interrupt.hpp"
 #include "harness/io/metadata.hpp"
 #include "harness/measure/peak.hpp"
@@ -161,12 +162,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     const std::filesystem::path csv = o.csv;
     const std::filesystem::path json = o.json.empty() ? std::filesystem::path(csv).replace_extension(".json") : std::filesystem::path(o.json);
     const std::filesystem::path meta = metadata_path_for(csv);
-    if (csv.has_parent_path()) {
-        std::error_code error;
-        std::filesystem::create_directories(csv.parent_path(), error);
-        if (error)
-            throw IoError(fmt::format("cannot create the directory of --csv {}: {}", csv.string(), error.message()));
-    }
+    make_directory_of("--csv", csv);
 
     std::vector<ResultRow> rows = o.resume ? read_results_csv(csv) : std::vector<ResultRow>{};
     std::set<std::string> done;

@@ -19,6 +19,7 @@
 #include "harness/cli/commands.hpp"
 #include "harness/verify/memory_guard.hpp"
 #include "harness/io/npy.hpp"
+#include "harness/io/paths.hpp"
 #include "harness/cli/selection_options.hpp"
 #include "harness/run/selection.hpp"
 
@@ -62,6 +63,7 @@ void write_output(const fs::path& dir, const std::string& name, const Tensor& t)
 }
 
 void run(const RunOptions& o) {
+    require_readable_directory("--in", o.in);
     const Problem p = Problem::parse(o.problem);
     const Algorithm& algorithm = algorithm_named(o.algorithm);
     const Direction d = parse_direction(o.direction);
@@ -93,11 +95,11 @@ void run(const RunOptions& o) {
             t.db = Tensor(p.b_dims());
             break;
     }
+    // Made once every input is known good (a refused run leaves nothing
+    // behind) and before computing, so a bad --out costs no time.
+    make_output_directory("--out", out);
     run_primitive(*prepared.primitive, d, t);
 
-    std::error_code error;
-    fs::create_directories(out, error);
-    if (error) throw IoError(fmt::format("cannot create output directory {}: {}", out.string(), error.message()));
     switch (d) {
         case Direction::fwd: write_output(out, "y", t.y); break;
         case Direction::bwd_d: write_output(out, "dx", t.dx); break;

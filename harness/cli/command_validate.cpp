@@ -42,6 +42,7 @@
 #include "harness/run/selection.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/metadata.hpp"
+#include "harness/io/paths.hpp"
 
 namespace convlab {
 namespace {
@@ -135,6 +136,7 @@ void ensure_every_case_fits(const std::vector<SelectedProblem>& problems,
 
 int validate(const ValidateOptions& o) {
     const bool oversubscribed = check_thread_list(o.threads, o.allow_oversubscribe);
+    if (!o.csv.empty()) make_directory_of("--csv", o.csv);
     const auto problems = selected_problems(o.selection);
     auto algorithms = selected_algorithms(o.selection);
     const auto directions = selected_directions(o.selection);

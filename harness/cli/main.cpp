@@ -11,6 +11,7 @@
 
 #include "algorithms/errors.hpp"
 #include "harness/cli/commands.hpp"
+#include "harness/run/environment.hpp"
 
 namespace {
 
@@ -44,6 +45,9 @@ int main(int argc, char** argv) {
         "convlab"};
     app.set_version_flag("--version", version);
     app.require_subcommand(1);
+    // The environment is checked once the command line is parsed (so --help
+    // still works) and before any command runs.
+    app.parse_complete_callback(convlab::check_environment_settings);
 
     int status = 0;
     convlab::add_list_command(app, status);

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/settings.hpp"
 #include "algorithms/threading.hpp"
 
 namespace convlab {
@@ -22,6 +23,21 @@ CLI::Option* add_repeatable(CLI::App& command, const std::string& name, std::vec
     return command.add_option(name, values, help)
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+
+// --threads by the one thread-count validator (algorithms/settings.hpp), as
+// the Python module's threads=; CLI11 prefixes "--threads: " to the detail.
+CLI::Validator thread_count_check() {
+    return CLI::Validator(
+        [](std::string& text) {
+            try {
+                thread_count("--threads", text);
+                return std::string();
+            } catch (const SettingError& e) {
+                return e.detail();
+            }
+        },
+        "N>=1");
 }
 
 }  // namespace
@@ -74,7 +90,7 @@ void add_threads_option(CLI::App& command, int& threads) {
     threads = all_cores();
     command.add_option("--threads", threads, fmt::format("threads for OpenMP and OpenBLAS (default {}: all cores)", threads))
         ->type_name("N")
-        ->check(CLI::Range(1, 4096));
+        ->check(thread_count_check());
 }
 
 void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& allow_oversubscribe) {
@@ -85,7 +101,7 @@ void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& 
                                 threads.front()))
         ->type_name("LIST")
         ->delimiter(',')
-        ->check(CLI::Range(1, 4096));
+        ->check(thread_count_check());
     command.add_flag("--allow-oversubscribe", allow_oversubscribe,
                      "run more threads than the CPUs this process may use (taskset, cpuset); the metadata "
                      "records oversubscribed and the peak self-check judges the figures");

@@ -11,10 +11,12 @@
 #include "harness/io/shape_file.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 #include <fstream>
 #include <string_view>
 #include <system_error>
+
+#include "algorithms/settings.hpp"
+#include "harness/io/paths.hpp"
 
 namespace convlab {
 namespace {
@@ -143,7 +145,10 @@ void set_bundled_shapes_dir(const std::filesystem::path& dir) { shapes_dir_overr
 // build tree, <exe dir>/../share/convlab/shapes under an install prefix.
 std::filesystem::path bundled_shapes_dir() {
     if (!shapes_dir_override().empty()) return shapes_dir_override();
-    if (const char* env = std::getenv("CONVLAB_SHAPES_DIR"); env && *env) return env;
+    if (const auto env = environment_setting("CONVLAB_SHAPES_DIR")) {
+        require_readable_directory("CONVLAB_SHAPES_DIR", *env);
+        return *env;
+    }
     std::error_code error;
     const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
     if (error) return {};

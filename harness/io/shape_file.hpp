@@ -42,8 +42,9 @@ ShapeFile read_shape_file(const std::filesystem::path& path);
 std::filesystem::path find_shape_file(const std::string& name_or_path);
 
 // Where the bundled sets are: set_bundled_shapes_dir() if called (the Python
-// module), else $CONVLAB_SHAPES_DIR, else share/convlab/shapes beside or above
-// the executable; empty when none exists.
+// module), else $CONVLAB_SHAPES_DIR (a SettingError when it names no readable
+// directory), else share/convlab/shapes beside or above the executable; empty
+// when none exists.
 std::filesystem::path bundled_shapes_dir();
 void set_bundled_shapes_dir(const std::filesystem::path& dir);
 

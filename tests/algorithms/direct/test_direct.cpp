@@ -2,8 +2,9 @@
 // data, within tolerance on reals), every direction, on the presets, chosen
 // shapes for each code path and random problems, with the ISA forced to each
 // one the CPU has (CONVLAB_ISA), so both the AVX-512 and the AVX2 kernels are
-// tested on an AVX-512 machine; the ISA override's errors; backward weights
-// the same bit for bit at any thread count.
+// tested on an AVX-512 machine; 1 and 2 threads; the ISA override's errors
+// (user errors, as a bad option); backward weights the same bit for bit at
+// any thread count.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/errors.hpp"
 #include "algorithms/machine.hpp"
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
@@ -52,10 +54,11 @@ std::vector<Isa> isas_of_this_cpu() {
     return list;
 }
 
-void check_all_directions(const Problem& p) {
+void check_all_directions(const Problem& p, int threads = all_cores()) {
     for (Direction d : all_directions) {
-        INFO("convlab validate --algo direct --dir " << to_string(d) << " --problem '" << p.str() << "'");
-        const Verdict v = check(direct_algorithm(), p, d);
+        INFO("convlab validate --algo direct --dir " << to_string(d) << " --threads " << threads << " --problem '"
+                                                      << p.str() << "'");
+        const Verdict v = check(direct_algorithm(), p, d, 1, threads);
         INFO(v.reason << " " << v.worst);
         CHECK(v.status == Status::passed);
     }
@@ -115,12 +118,8 @@ TEST_CASE("direct matches the reference on every ISA of this CPU", "[direct]") {
 }
 
 TEST_CASE("direct runs with 1 and 2 threads on both thread-split paths", "[direct]") {
-    const int before = max_threads();
-    for (int threads : {1, 2}) {
-        set_threads(threads);
-        for (const char* d : chosen) check_all_directions(Problem::parse(d));
-    }
-    set_threads(before);
+    for (int threads : {1, 2})
+        for (const char* d : chosen) check_all_directions(Problem::parse(d), threads);
 }
 
 TEST_CASE("direct reports the ISA it runs", "[direct]") {
@@ -131,16 +130,22 @@ TEST_CASE("direct reports the ISA it runs", "[direct]") {
     }
 }
 
-TEST_CASE("direct rejects an unknown or unavailable CONVLAB_ISA with a clear error", "[direct]") {
+TEST_CASE("direct rejects an unknown or unavailable CONVLAB_ISA as a user error naming what is accepted", "[direct]") {
     const Problem p = Problem::parse("mb1ic16ih6oc16kh3ph1");
     {
         ForcedIsa forced("avx1024");
+        CHECK_THROWS_AS(direct_algorithm().prepare(p, Direction::fwd, 1), InputError);
         CHECK_THROWS_WITH(direct_algorithm().prepare(p, Direction::fwd, 1),
-                          Catch::Contains("CONVLAB_ISA=avx1024") && Catch::Contains("unknown ISA"));
+                          "CONVLAB_ISA: got 'avx1024', expected avx2, avx512 or scalar");
     }
-    if (!this_machine().runs(Isa::avx512)) {
-        ForcedIsa forced("avx512");
-        CHECK_THROWS_WITH(direct_algorithm().prepare(p, Direction::fwd, 1), Catch::Contains("lacks avx512"));
+    for (Isa isa : {Isa::avx512, Isa::avx2}) {
+        if (this_machine().runs(isa)) continue;
+        const std::string name(to_string(isa));
+        ForcedIsa forced(name.c_str());
+        CHECK_THROWS_AS(direct_algorithm().prepare(p, Direction::fwd, 1), InputError);
+        CHECK_THROWS_WITH(direct_algorithm().prepare(p, Direction::fwd, 1),
+                          Catch::StartsWith("CONVLAB_ISA: got '" + name + "', expected an ISA this CPU has: ") &&
+                              Catch::Contains("scalar") && !Catch::Contains(name + ","));
     }
 }
 

@@ -24,16 +24,6 @@ const Algorithm& algorithm(std::string_view name) {
     return testing::registered(name);
 }
 
-// Runs with the thread count set, restoring the previous one.
-template <class F>
-void with_threads(int n, F f) {
-    const int before = max_threads();
-    set_threads(n);
-    f();
-    set_threads(before);
-}
-
-
 // Problems chosen for the code paths: 1x1 direct, strided 1x1, several row
 // blocks per image (K * oh * ow beyond the block budget), groups, padding.
 const char* const chosen[] = {
@@ -53,27 +43,26 @@ const char* const chosen[] = {
 
 TEST_CASE("im2col_gemm matches the reference on chosen and random problems", "[im2col_gemm]") {
     const Algorithm& gemm = algorithm("im2col_gemm");
-    for (int threads : {1, 2})
-        with_threads(threads, [&] {
-            for (const char* descriptor : chosen)
-                for (Direction d : all_directions) {
-                    const Problem p = Problem::parse(descriptor);
-                    const Verdict v = check(gemm, p, d);
-                    INFO(threads << " threads " << to_string(d) << " " << p.str() << ": " << v.reason << " " << v.worst);
-                    CHECK(v.status == Status::passed);
-                }
-            const uint64_t seed = testing::test_seed(31 + uint64_t(threads));
-            testing::RandomProblems problems(seed);
-            for (int k = 0; k < 60; ++k) {
-                const Problem p = problems.next();
-                for (Direction d : all_directions) {
-                    const Verdict v = check(gemm, p, d, uint64_t(k));
-                    INFO(threads << " threads, seed " << seed << " problem " << k << " " << to_string(d) << " "
-                                 << p.str() << ": " << v.reason << " " << v.worst);
-                    REQUIRE(v.status == Status::passed);
-                }
+    for (int threads : {1, 2}) {
+        for (const char* descriptor : chosen)
+            for (Direction d : all_directions) {
+                const Problem p = Problem::parse(descriptor);
+                const Verdict v = check(gemm, p, d, 1, threads);
+                INFO(threads << " threads " << to_string(d) << " " << p.str() << ": " << v.reason << " " << v.worst);
+                CHECK(v.status == Status::passed);
             }
-        });
+        const uint64_t seed = testing::test_seed(31 + uint64_t(threads));
+        testing::RandomProblems problems(seed);
+        for (int k = 0; k < 60; ++k) {
+            const Problem p = problems.next();
+            for (Direction d : all_directions) {
+                const Verdict v = check(gemm, p, d, uint64_t(k), threads);
+                INFO(threads << " threads, seed " << seed << " problem " << k << " " << to_string(d) << " "
+                             << p.str() << ": " << v.reason << " " << v.worst);
+                REQUIRE(v.status == Status::passed);
+            }
+        }
+    }
 }
 
 TEST_CASE("im2col_gemm_fullconv runs bwd_d only and matches the reference", "[im2col_gemm]") {
@@ -81,40 +70,37 @@ TEST_CASE("im2col_gemm_fullconv runs bwd_d only and matches the reference", "[im
     const Problem first = Problem::parse(chosen[0]);
     CHECK(testing::decline_reason(fullconv, first, Direction::fwd).starts_with("im2col_gemm_fullconv: "));
     CHECK(testing::decline_reason(fullconv, first, Direction::bwd_w).starts_with("im2col_gemm_fullconv: "));
-    for (int threads : {1, 2})
-        with_threads(threads, [&] {
-            for (const char* descriptor : chosen) {
-                const Problem p = Problem::parse(descriptor);
-                const Verdict v = check(fullconv, p, Direction::bwd_d);
-                INFO(threads << " threads " << p.str() << ": " << v.reason << " " << v.worst);
-                CHECK(v.status == Status::passed);
-            }
-            testing::RandomProblems problems(testing::test_seed(41));
-            for (int k = 0; k < 60; ++k) {
-                const Problem p = problems.next();
-                const Verdict v = check(fullconv, p, Direction::bwd_d, uint64_t(k));
-                INFO(threads << " threads, problem " << k << " " << p.str() << ": " << v.reason << " " << v.worst);
-                REQUIRE(v.status == Status::passed);
-            }
-        });
+    for (int threads : {1, 2}) {
+        for (const char* descriptor : chosen) {
+            const Problem p = Problem::parse(descriptor);
+            const Verdict v = check(fullconv, p, Direction::bwd_d, 1, threads);
+            INFO(threads << " threads " << p.str() << ": " << v.reason << " " << v.worst);
+            CHECK(v.status == Status::passed);
+        }
+        testing::RandomProblems problems(testing::test_seed(41));
+        for (int k = 0; k < 60; ++k) {
+            const Problem p = problems.next();
+            const Verdict v = check(fullconv, p, Direction::bwd_d, uint64_t(k), threads);
+            INFO(threads << " threads, problem " << k << " " << p.str() << ": " << v.reason << " " << v.worst);
+            REQUIRE(v.status == Status::passed);
+        }
+    }
 }
 
 TEST_CASE("im2col_gemm bwd_w repeats bit for bit at one thread count", "[im2col_gemm]") {
     const Algorithm& gemm = algorithm("im2col_gemm");
-    with_threads(2, [&] {
-        for (const char* descriptor : {"mb5ic16ih14oc24kh3ph1", "mb4ic32ih9oc16kh1ph0", "mb7ic16ih7oc24kh3ph1"}) {
-            const Problem p = Problem::parse(descriptor);
-            INFO(p.str());
-            ConvTensors first = make_tensors(p, Direction::bwd_w, Fill::reals, 9);
-            ConvTensors again = make_tensors(p, Direction::bwd_w, Fill::reals, 9);
-            testing::run_algorithm(gemm, p, Direction::bwd_w, first);
-            for (int repeat = 0; repeat < 3; ++repeat) {
-                testing::run_algorithm(gemm, p, Direction::bwd_w, again);
-                REQUIRE(std::memcmp(first.dw.data(), again.dw.data(), size_t(p.w_elems()) * 4) == 0);
-                REQUIRE(std::memcmp(first.db.data(), again.db.data(), size_t(p.b_elems()) * 4) == 0);
-            }
+    for (const char* descriptor : {"mb5ic16ih14oc24kh3ph1", "mb4ic32ih9oc16kh1ph0", "mb7ic16ih7oc24kh3ph1"}) {
+        const Problem p = Problem::parse(descriptor);
+        INFO(p.str());
+        ConvTensors first = make_tensors(p, Direction::bwd_w, Fill::reals, 9);
+        ConvTensors again = make_tensors(p, Direction::bwd_w, Fill::reals, 9);
+        testing::run_algorithm(gemm, p, Direction::bwd_w, first, 2);
+        for (int repeat = 0; repeat < 3; ++repeat) {
+            testing::run_algorithm(gemm, p, Direction::bwd_w, again, 2);
+            REQUIRE(std::memcmp(first.dw.data(), again.dw.data(), size_t(p.w_elems()) * 4) == 0);
+            REQUIRE(std::memcmp(first.db.data(), again.db.data(), size_t(p.b_elems()) * 4) == 0);
         }
-    });
+    }
 }
 
 TEST_CASE("im2col_gemm workspace stays within 64 MiB on every ResNet-50 layer", "[im2col_gemm]") {
@@ -128,7 +114,7 @@ TEST_CASE("im2col_gemm workspace stays within 64 MiB on every ResNet-50 layer", 
                 Problem p = entry.problem;
                 p.mb = mb;
                 const int64_t bytes = testing::workspace_bytes(gemm, p, d);
-                INFO(p.str() << " " << to_string(d) << " " << bytes << " bytes at " << max_threads() << " threads");
+                INFO(p.str() << " " << to_string(d) << " " << bytes << " bytes at " << all_cores() << " threads");
                 CHECK(bytes <= int64_t(64) << 20);
                 largest = std::max(largest, bytes);
             }
