@@ -11,7 +11,7 @@
 #
 # Extra arguments go to every `convlab bench`. Output in results/: for each
 # set NAME, NAME.csv (tidy, one row per algorithm x direction x layer),
-# NAME.json (Google Benchmark's raw JSON, every repetition), NAME.meta.json
+# NAME.json (raw results: Google Benchmark's record of every repetition, JSON lines), NAME.meta.json
 # (machine, its measured peak, the algorithms' metadata, libraries, commit);
 # from resnet_50, the plots and SUMMARY.md (with the targets of
 # scripts/targets_resnet50.json); SUMMARY_mobilenet_dw.md, SUMMARY_alexnet.md
@@ -104,7 +104,7 @@ cat <<EOF2
 run.sh: results in $root/results/
   resnet_50.csv, mobilenet_dw.csv, alexnet.csv, googlenet_v1.csv
                         tidy results, one row per algorithm x direction x layer
-  *.json                Google Benchmark's raw JSON, every repetition
+  *.json                raw results: every repetition, Google Benchmark's records as JSON lines
   *.meta.json           machine and measured peak, algorithms, libraries, commit, command line
   SUMMARY.md            ResNet-50: speeds, peak fractions, winners, layer classes, accuracy, targets
   SUMMARY_*.md          the same for the depthwise, AlexNet and GoogLeNet sets

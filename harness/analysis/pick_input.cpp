@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "algorithms/errors.hpp"
+#include "harness/analysis/raw_results_reader.hpp"
 #include "harness/io/benchmark_names.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/metadata.hpp"
@@ -32,23 +33,6 @@ double number(const ResultRow& row, const char* column, const std::string& csv) 
     }
     throw InputError(fmt::format("pick: {}: a PASSED row of {} has no number in column {}", csv,
                                  row.count("layer") ? row.at("layer") : "?", column));
-}
-
-// Benchmark name -> real time (ms) of each repetition; none without a raw JSON.
-std::map<std::string, std::vector<double>> repetitions_beside(const std::filesystem::path& csv) {
-    std::map<std::string, std::vector<double>> reps;
-    std::ifstream in(std::filesystem::path(csv).replace_extension(".json"));
-    if (!in) return reps;
-    const nlohmann::json raw = nlohmann::json::parse(in, nullptr, false);
-    if (raw.is_discarded() || !raw.contains("benchmarks")) return reps;
-    for (const auto& b : raw["benchmarks"]) {
-        if (b.value("run_type", "") != "iteration" || !b.contains("real_time")) continue;
-        // bench times in milliseconds (time_unit "ms"); convert anything else.
-        const std::string unit = b.value("time_unit", "ms");
-        const double scale = unit == "ns" ? 1e-6 : unit == "us" ? 1e-3 : unit == "s" ? 1e3 : 1.0;
-        reps[benchmark_base_name(b.value("run_name", b.value("name", "")))].push_back(b["real_time"].get<double>() * scale);
-    }
-    return reps;
 }
 
 void merge_algorithms(AlgorithmTable& table, const nlohmann::json& meta, const std::string& where) {
@@ -89,7 +73,7 @@ Results read_results(const std::vector<std::string>& csvs, int threads, const st
     std::map<std::string, size_t> layer_index;  // layer + descriptor -> index
     std::set<std::string> seen;
     for (size_t c = 0; c < csvs.size(); ++c) {
-        const auto reps = repetitions_beside(csvs[c]);
+        const auto reps = read_raw_results(std::filesystem::path(csvs[c]).replace_extension(".json")).repetition_ms;
         for (const auto& row : tables[c]) {
             auto at = [&row](const char* column) { return row.count(column) ? row.at(column) : std::string(); };
             const std::string row_cache = at("cache").empty() ? "warm" : at("cache");  // older CSVs: warm only

@@ -1,6 +1,7 @@
 // What `convlab pick` reads: one or more bench CSVs, the meta.json beside each
 // (the algorithms' family, baseline and slow flags, the measured peak) and,
-// when present, the raw JSON beside each (every repetition of every row).
+// when present, the raw results beside each (every repetition of every row;
+// analysis/raw_results_reader.hpp).
 #pragma once
 
 #include <optional>
@@ -34,8 +35,8 @@ struct Results {
 // PASSED rows at `threads` (0: the largest thread count in the CSVs) and the
 // given cache setting, but suspect ones (listed in suspect_rows). Throws InputError for a missing file, a CSV without
 // meta.json or without PASSED rows at that thread count, an algorithm the
-// metadata does not describe, metadata that disagrees between CSVs, and a
-// row present in two CSVs.
+// metadata does not describe, metadata that disagrees between CSVs, a row
+// present in two CSVs, and a raw results file that is not one.
 Results read_results(const std::vector<std::string>& csvs, int threads, const std::string& cache = "warm");
 
 }  // namespace convlab::pick

@@ -4,8 +4,9 @@
 // Benchmark's raw JSON and the run's metadata (harness/io/metadata.hpp):
 //
 //   results/x.csv        one row per case, rewritten atomically after every row
-//   results/x.json       Google Benchmark's JSON (--json), every repetition,
-//                        rewritten after every row and merged across --resume
+//   results/x.json       the raw results (--json): Google Benchmark's records,
+//                        every repetition, as JSON lines appended after every
+//                        row and kept across --resume (io/raw_results_writer.hpp)
 //   results/x.meta.json  machine, its measured peak, the algorithms' metadata,
 //                        compiler, libraries, commit, command line
 //
@@ -19,7 +20,6 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
-#include <fstream>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -34,6 +34,8 @@
 #include "harness/cli/selection_options.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/paths.hpp"
+#include "harness/io/raw_results_writer.hpp"
+#include "harness/analysis/raw_results_reader.hpp"
 #include "harness/run/interrupt.hpp"
 #include "harness/io/metadata.hpp"
 #include "harness/measure/peak.hpp"
@@ -111,42 +113,18 @@ std::string outcome(const ResultRow& row, const std::vector<ResultRow>& rows) {
     return text;
 }
 
-// The raw JSON of an earlier run being resumed (empty when none); a file that
-// is not Google Benchmark's JSON is refused rather than overwritten.
-nlohmann::json earlier_raw_json(const std::filesystem::path& path, bool resume) {
-    if (!resume || !std::filesystem::exists(path)) return nullptr;
-    std::ifstream in(path);
-    nlohmann::json old = nlohmann::json::parse(in, nullptr, false);
-    if (old.is_discarded() || !old.contains("benchmarks") || !old["benchmarks"].is_array())
-        throw InputError(fmt::format("--resume: {} is not a Google Benchmark JSON file; move it away or rerun "
-                                     "without --resume",
+// The raw results file of a run: emptied for a fresh run; resumed, the
+// earlier run's lines stay (a torn last line cut off) and this run's follow.
+// A row its CSV lost is run again, and the reader keeps only the latest
+// session's repetitions of it (analysis/raw_results_reader.hpp).
+RawResultsWriter raw_results_writer(const std::filesystem::path& path, bool resume) {
+    if (!resume) return RawResultsWriter::start_over(path);
+    const RawResults earlier = read_raw_results(path);
+    if (earlier.single_document)
+        throw InputError(fmt::format("--resume: {} is an older convlab's raw JSON (one document), which cannot be "
+                                     "appended to; move it away or rerun without --resume",
                                      path.string()));
-    return old;
-}
-
-// The earlier run's benchmarks of the rows its CSV still holds: a run killed
-// after writing a row's repetitions but before its CSV row runs that row
-// again, and the first attempt's repetitions must not count beside the second's.
-nlohmann::json kept_raw_json(nlohmann::json earlier, const std::vector<ResultRow>& rows) {
-    if (earlier.is_null()) return earlier;
-    std::set<std::string> names;
-    for (const ResultRow& row : rows) names.insert(benchmark_name(row));
-    nlohmann::json kept = nlohmann::json::array();
-    for (auto& b : earlier["benchmarks"])
-        if (names.count(benchmark_base_name(b.value("run_name", b.value("name", std::string())))))
-            kept.push_back(std::move(b));
-    earlier["benchmarks"] = std::move(kept);
-    return earlier;
-}
-
-// The earlier run's benchmarks followed by this run's, every repetition kept.
-nlohmann::json merged_json(const nlohmann::json& earlier, nlohmann::json fresh) {
-    if (earlier.is_null()) return fresh;
-    if (fresh.is_null()) return earlier;
-    nlohmann::json merged = earlier;
-    for (auto& b : fresh["benchmarks"]) merged["benchmarks"].push_back(std::move(b));
-    merged["context"] = fresh["context"];
-    return merged;
+    return RawResultsWriter::continue_after(path, earlier.torn_line_at);
 }
 
 int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) {
@@ -189,7 +167,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
         std::fprintf(stderr, "convlab: resuming: %zu rows already in %s, %zu to run\n", rows.size(),
                      csv.string().c_str(), cases.size());
 
-    const nlohmann::json earlier_json = kept_raw_json(earlier_raw_json(json, o.resume), rows);
+    RawResultsWriter raw = raw_results_writer(json, o.resume);
     std::fprintf(stderr, "convlab: measuring the machine's peak (FMA at %zu thread count(s), memory bandwidth) ...\n",
                  thread_counts.size());
     const PeakFigures peak = measure_peak(thread_counts);
@@ -221,6 +199,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     InterruptGuard interrupt;
     const auto start = std::chrono::steady_clock::now();
     size_t finished = 0;
+    bool raw_written = false;  // this session's lines begin with Google Benchmark's context
     const int digits = int(std::to_string(cases.size()).size());
     for (const Case& c : cases) {
         if (interrupt.requested()) break;
@@ -237,15 +216,18 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
         std::fprintf(stderr, "[%*zu/%zu] %-44s %s  (%s)\n", digits, finished, cases.size(),
                      progress_label(c, thread_counts.size() > 1).c_str(), outcome(*row, rows).c_str(), eta.c_str());
         rows.push_back(std::move(*row));
-        // The raw JSON first, then the CSV, after every row: a run killed at
-        // any point keeps the repetitions of every row its CSV holds.
-        if (const nlohmann::json raw = merged_json(earlier_json, session.json_so_far()); !raw.is_null())
-            write_json_file(json, raw);
+        // The raw results first, then the CSV, after every row: a run killed
+        // at any point keeps the repetitions of every row its CSV holds.
+        std::vector<nlohmann::json> lines = session.take_records();
+        if (!lines.empty() && !raw_written) {
+            lines.insert(lines.begin(), nlohmann::json{{"context", session.context()}});
+            raw_written = true;
+        }
+        raw.append(lines);
         write_results_csv(csv, rows);
     }
 
-    const nlohmann::json raw = merged_json(earlier_json, session.json_so_far());
-    metadata["benchmark_context"] = raw.is_null() ? nlohmann::json() : raw.value("context", nlohmann::json());
+    metadata["benchmark_context"] = session.context();
     const bool interrupted = interrupt.requested();
     metadata["run"]["completed"] = !interrupted;
     metadata["run"]["cases_run"] = finished;
@@ -255,7 +237,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
     size_t failed = 0;
     for (const auto& row : rows) failed += row.count("status") && row.at("status") == "FAILED";
     std::fprintf(stderr, "convlab: %zu rows (%zu FAILED) in %s; raw JSON %s; metadata %s\n", rows.size(), failed,
-                 csv.string().c_str(), raw.is_null() ? "(none)" : json.string().c_str(), meta.string().c_str());
+                 csv.string().c_str(), raw_written ? json.string().c_str() : "(none)", meta.string().c_str());
     if (interrupted) {
         std::fprintf(stderr, "convlab: interrupted after %zu of %zu cases; rerun with --resume to continue\n",
                      finished, cases.size());
@@ -281,7 +263,9 @@ void add_bench_command(CLI::App& app, int& status) {
         ->type_name("S")
         ->check(CLI::Range(1e-6, 3600.0));
     command->add_option("--csv", options->csv, "the tidy results CSV (required)")->type_name("FILE")->required();
-    command->add_option("--json", options->json, "Google Benchmark's raw JSON (default: the CSV's name, .json)")
+    command->add_option("--json", options->json,
+                        "the raw results: Google Benchmark's record of every repetition, one JSON object a line, "
+                        "appended after every case (default: the CSV's name, .json)")
         ->type_name("FILE");
     command->add_option("--budget-gflop", settings.budget_gflop,
                         "skip the slow algorithms (naive, reference) on problems above this many GFLOP; "

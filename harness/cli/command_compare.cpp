@@ -3,7 +3,8 @@
 // layer, descriptor, algorithm, direction, threads, cache): the medians, the
 // ratio B/A of the median times, and whether the difference is significant
 // by the two-sided Mann-Whitney U test on the repetitions kept in each run's
-// raw JSON (as Google Benchmark's compare.py does); then the geometric mean
+// raw results (analysis/raw_results_reader.hpp; as Google Benchmark's
+// compare.py does); then the geometric mean
 // of the ratios. CSVs whose columns differ, or that share no row, are refused
 // (exit 2): comparing them would compare nothing.
 #include <CLI/CLI.hpp>
@@ -18,8 +19,8 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
+#include "harness/analysis/raw_results_reader.hpp"
 #include "harness/run/bench_case.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/io/csv.hpp"
@@ -31,7 +32,7 @@ namespace {
 struct Run {
     std::filesystem::path csv, json;
     std::vector<ResultRow> rows;
-    std::map<std::string, std::vector<double>> repetitions;  // benchmark name -> real time of each repetition
+    std::map<std::string, std::vector<double>> repetitions;  // benchmark name -> each repetition's ms
 };
 
 // The columns of a results CSV but the phase_<name>_ms ones, which depend on
@@ -56,16 +57,8 @@ Run read_run(const std::string& csv, const std::string& json) {
     if (!std::filesystem::is_regular_file(run.csv)) throw IoError(fmt::format("compare: no such file {}", csv));
     run.rows = read_results_csv(run.csv);
     run.json = json.empty() ? std::filesystem::path(csv).replace_extension(".json") : std::filesystem::path(json);
-    std::ifstream in(run.json);
-    if (!in) return run;  // no raw JSON: medians only, no test
-    const nlohmann::json raw = nlohmann::json::parse(in, nullptr, false);
-    if (raw.is_discarded() || !raw.contains("benchmarks"))
-        throw InputError(fmt::format("compare: {} is not a Google Benchmark JSON file", run.json.string()));
-    // A resumed run may hold a benchmark twice: its repetitions are pooled.
-    for (const auto& b : raw["benchmarks"])
-        if (b.value("run_type", "") == "iteration" && b.contains("real_time"))
-            run.repetitions[benchmark_base_name(b.value("run_name", b.value("name", "")))].push_back(
-                b["real_time"].get<double>());
+    // No raw results: medians only, no test.
+    run.repetitions = read_raw_results(run.json).repetition_ms;
     return run;
 }
 

@@ -9,9 +9,12 @@
 // and direction includes computing the reference), so a long run shows
 // progress; on a terminal the case being run is shown while it runs.
 //
-// Before any case runs, every selected case is checked to fit in memory with
-// the checker's copies: a case that cannot is refused (exit status 2, bytes
-// needed and available) rather than failing halfway through a long run.
+// Before any case runs, the tensors of every selected case, with the
+// checker's copies, are checked to fit in memory: a case that cannot is
+// refused (exit status 2, bytes needed and available) rather than failing
+// halfway through a long run. Its workspace is known only once the case is
+// prepared (each case is prepared once, for its check): a workspace that
+// leaves no room refuses the run the same way when that case comes.
 // --budget-gflop G skips, with that reason, the slow algorithms (`slow` in
 // `convlab list --json`: naive, reference) on problems above G GFLOP, as in
 // `bench`. --threads LIST checks each algorithm at each thread count.
@@ -24,7 +27,6 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <exception>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -40,6 +42,7 @@
 #include "harness/verify/memory_guard.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/run/selection.hpp"
+#include "harness/run/validate_case.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/metadata.hpp"
 #include "harness/io/paths.hpp"
@@ -102,35 +105,18 @@ std::string detail_of(const Verdict& v) {
     }
 }
 
-Verdict checked(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads) {
-    try {
-        return check(algorithm, p, d, seed, threads);
-    } catch (const std::exception& e) {  // an algorithm that throws fails; the run goes on
-        Verdict v;
-        v.status = Status::failed;
-        v.reason = fmt::format("threw: {}", e.what());
-        return v;
-    }
-}
-
-// Throws DoesNotFit naming the first case whose tensors, the checker's copies
-// and the algorithm's workspace do not fit in the memory available. Declined
-// cases allocate nothing; their primitives are only planned, never run.
+// Throws DoesNotFit naming the first case whose tensors, with the checker's
+// copies, do not fit in the memory available; nothing is prepared here (the
+// workspace is checked on each case's own primitive, validate_case).
 void ensure_every_case_fits(const std::vector<SelectedProblem>& problems,
                             const std::vector<const Algorithm*>& algorithms, const std::vector<Direction>& directions,
-                            const std::vector<int>& threads, const Selection& selection_of_run) {
+                            const Selection& selection_of_run) {
     for (const auto& selected : problems) {
         if (selected.entry.unsupported) continue;
         const Problem& p = selected.entry.problem;
         if (!over_max_gflop_reason(selection_of_run.max_gflop, p).empty()) continue;
         for (Direction d : directions)
-            for (const Algorithm* algorithm : algorithms) {
-                ensure_fits_in_memory(p, d, algorithm->name(), checker_copies);
-                for (int t : threads)
-                    if (const Prepared prepared = algorithm->prepare(p, d, t))
-                        ensure_fits_in_memory(p, d, algorithm->name(), checker_copies,
-                                              prepared.primitive->workspace_bytes());
-            }
+            for (const Algorithm* algorithm : algorithms) ensure_fits_in_memory(p, d, algorithm->name(), checker_copies);
     }
 }
 
@@ -144,7 +130,7 @@ int validate(const ValidateOptions& o) {
     // against itself only when asked for by name.
     if (o.selection.algorithms.empty())
         std::erase(algorithms, &reference_algorithm());
-    ensure_every_case_fits(problems, algorithms, directions, o.threads, o.selection);
+    ensure_every_case_fits(problems, algorithms, directions, o.selection);
     const InterruptGuard interrupt;
 
     // On a terminal, the case being run is shown while it runs (the first
@@ -218,7 +204,7 @@ int validate(const ValidateOptions& o) {
                         fmt::print(stderr, "[{}/{}] running {} {} {} ...\r", tally.done + 1, tally.total, label,
                                    to_string(d), entry.problem.str());
                     const auto start = std::chrono::steady_clock::now();
-                    const Verdict v = checked(*algorithm, entry.problem, d, o.seed, threads);
+                    const Verdict v = validate_case(*algorithm, entry.problem, d, o.seed, threads);
                     const double seconds =
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                     tally.line(v.status, label, to_string(d), detail_of(v), entry.problem.str(),

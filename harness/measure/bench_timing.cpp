@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <optional>
+#include <utility>
 #include <sstream>
 #include <vector>
 
@@ -15,46 +17,45 @@ namespace convlab {
 
 class BenchReporter final : public benchmark::BenchmarkReporter {
 public:
-    explicit BenchReporter(bool verbose) : display_(verbose ? benchmark::CreateDefaultDisplayReporter() : nullptr) {
-        json_.SetOutputStream(&json_text_);
-        json_.SetErrorStream(&json_errors_);
-    }
+    explicit BenchReporter(bool verbose) : display_(verbose ? benchmark::CreateDefaultDisplayReporter() : nullptr) {}
 
     bool ReportContext(const Context& context) override {
-        if (!context_reported_) {
-            context_reported_ = true;
+        if (!context_) {
+            context_.emplace(context);
             if (display_) display_->ReportContext(context);
-            json_.ReportContext(context);
         }
         return true;
     }
 
     void ReportRuns(const std::vector<Run>& runs) override {
         if (display_) display_->ReportRuns(runs);
-        json_.ReportRuns(runs);
         runs_.insert(runs_.end(), runs.begin(), runs.end());
-        reported_anything_ = true;
     }
 
     // Google Benchmark calls this at the end of every RunSpecifiedBenchmarks;
-    // the JSON document stays open until finish().
+    // the display's table stays open across them.
     void Finalize() override {}
 
     std::vector<Run> take_runs() { return std::exchange(runs_, {}); }
 
-    // The JSON reporter writes its document as runs come and closes it in
-    // Finalize(); closing a copy of the text gives the document so far.
-    nlohmann::json so_far() const {
-        if (!reported_anything_) return nullptr;
-        return nlohmann::json::parse(json_text_.str() + "\n  ]\n}\n");
+    // Google Benchmark's own JSON of `runs` and the context, written by its
+    // JSON reporter into a document of their own: the raw results keep its
+    // fields and names without convlab spelling them.
+    nlohmann::json json_of(const std::vector<Run>& runs) const {
+        std::ostringstream text, errors;
+        benchmark::JSONReporter json;
+        json.SetOutputStream(&text);
+        json.SetErrorStream(&errors);
+        json.ReportContext(*context_);
+        json.ReportRuns(runs);
+        json.Finalize();
+        return nlohmann::json::parse(text.str());
     }
 
 private:
     benchmark::BenchmarkReporter* display_;  // owned by Google Benchmark
-    benchmark::JSONReporter json_;
-    std::ostringstream json_text_, json_errors_;
+    std::optional<Context> context_;
     std::vector<Run> runs_;
-    bool context_reported_ = false, reported_anything_ = false;
 };
 
 namespace {
@@ -140,29 +141,22 @@ Timing BenchSession::time(const std::string& name, const Primitive& primitive, c
         ->ComputeStatistics("min", smallest);
     benchmark::RunSpecifiedBenchmarks(reporter_.get());
     benchmark::ClearRegisteredBenchmarks();
-    Timing timing = timing_from(reporter_->take_runs(), options.repetitions);
+    const std::vector<benchmark::BenchmarkReporter::Run> runs = reporter_->take_runs();
+    if (!runs.empty()) {
+        nlohmann::json document = reporter_->json_of(runs);
+        if (context_.is_null()) context_ = std::move(document["context"]);
+        for (auto& record : document["benchmarks"]) records_.push_back(std::move(record));
+    }
+    Timing timing = timing_from(runs, options.repetitions);
     timing.iterations = iterations;
     return timing;
 }
 
-nlohmann::json BenchSession::json_so_far() const {
-    nlohmann::json document = reporter_->so_far();
-    if (document.is_null() || discarded_.empty()) return document;
-    nlohmann::json kept = nlohmann::json::array();
-    const auto& records = document["benchmarks"];
-    for (size_t i = 0; i < records.size(); ++i)
-        if (std::none_of(discarded_.begin(), discarded_.end(), [i](const auto& r) { return i >= r.first && i < r.second; }))
-            kept.push_back(records[i]);
-    document["benchmarks"] = std::move(kept);
-    return document;
-}
+std::vector<nlohmann::json> BenchSession::take_records() { return std::exchange(records_, {}); }
 
-size_t BenchSession::records_so_far() const {
-    const nlohmann::json document = reporter_->so_far();
-    return document.is_null() ? 0 : document["benchmarks"].size();
+void BenchSession::discard_records_from(size_t first) {
+    records_.erase(records_.begin() + std::ptrdiff_t(std::min(first, records_.size())), records_.end());
 }
-
-void BenchSession::discard_records_from(size_t first) { discarded_.emplace_back(first, records_so_far()); }
 
 std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, ConvArgs args, int calls) {
     TimingPhases timing_phases;

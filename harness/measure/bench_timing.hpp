@@ -37,15 +37,14 @@ struct Timing {
 inline constexpr double noisy_spread = 0.10;
 
 // Forwards every benchmark's report to Google Benchmark's display reporter
-// (the console, or what --benchmark_format asks for) and to a JSON reporter
-// kept in memory, across many RunSpecifiedBenchmarks calls: the context is
-// reported once and the JSON document is closed only by finish_json().
+// (the console, or what --benchmark_format asks for) and keeps its runs and
+// the context, reported once across many RunSpecifiedBenchmarks calls.
 class BenchReporter;
 
 class BenchSession {
 public:
     // After benchmark::Initialize. Google Benchmark's console table is shown
-    // only when `verbose`; the JSON document keeps every repetition anyway.
+    // only when `verbose`; the records keep every repetition anyway.
     explicit BenchSession(bool verbose = false);
     ~BenchSession();
     BenchSession(const BenchSession&) = delete;
@@ -58,19 +57,23 @@ public:
     Timing time(const std::string& name, const Primitive& primitive, const ConvArgs& args, double flops,
                 const TimingOptions& options);
 
-    // Google Benchmark's raw JSON document of everything timed so far
-    // ({"context": ..., "benchmarks": [...]}), every repetition of every
-    // benchmark; null when nothing ran. Can be called after every benchmark.
-    nlohmann::json json_so_far() const;
-    // Records (repetitions and aggregates) in the raw JSON so far, discarded
-    // ones included; and discarding those from `first` on, so that a case
-    // timed again keeps only its second attempt's repetitions.
-    size_t records_so_far() const;
+    // Google Benchmark's JSON objects of the runs timed since the last
+    // take_records() (every repetition and aggregate, as its JSON reporter
+    // writes them in "benchmarks"), handed over and forgotten; each time()
+    // adds its own, so the cost does not grow with the run.
+    std::vector<nlohmann::json> take_records();
+    // Google Benchmark's "context" object (machine, caches, load); null
+    // before anything ran.
+    const nlohmann::json& context() const { return context_; }
+    // Records not taken yet, and discarding those from `first` on, so that a
+    // case timed again keeps only its second attempt's repetitions.
+    size_t records_so_far() const { return records_.size(); }
     void discard_records_from(size_t first);
 
 private:
     std::unique_ptr<BenchReporter> reporter_;
-    std::vector<std::pair<size_t, size_t>> discarded_;  // [first, end) of records_so_far()'s numbering
+    nlohmann::json context_;
+    std::vector<nlohmann::json> records_;
 };
 
 // Mean milliseconds per call of each phase the primitive reports, over `calls`

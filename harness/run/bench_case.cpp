@@ -38,11 +38,17 @@ struct TimedCall {
     }
 };
 
-Verdict checked(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads) {
+// The check of `checked_problem` on the primitive prepared for the timed
+// problem when they are the same (the case prepares once); a smaller
+// --check-mb is another problem, for which the checker prepares its own.
+Verdict checked(const Algorithm& algorithm, const Primitive& timed_primitive, const Problem& timed_problem,
+                const Problem& checked_problem, Direction d, uint64_t seed, int threads) {
     Verdict v;
     try {
-        ensure_fits_in_memory(p, d, algorithm.name(), checker_copies);
-        return check(algorithm, p, d, seed, threads);
+        ensure_fits_in_memory(checked_problem, d, algorithm.name(), checker_copies);
+        if (checked_problem == timed_problem)
+            return check(timed_primitive, algorithm.contract(), checked_problem, d, seed);
+        return check(algorithm, checked_problem, d, seed, threads);
     } catch (const DoesNotFit& e) {
         v.status = Status::skipped;
         v.reason = e.what();
@@ -135,7 +141,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     Problem checked_problem = p;
     if (settings.check_mb > 0) checked_problem.mb = std::min(p.mb, settings.check_mb);
     row["check_mb"] = std::to_string(checked_problem.mb);
-    const Verdict verdict = checked(algorithm, checked_problem, d, settings.check_seed, threads);
+    const Verdict verdict = checked(algorithm, primitive, p, checked_problem, d, settings.check_seed, threads);
     if (verdict.status == Status::skipped) return skipped(row, verdict.reason);
     row["status"] = std::string(to_string(verdict.status));
     row["reason"] = verdict.status == Status::failed && !verdict.worst.empty()

@@ -39,7 +39,9 @@ ResultRow unsupported_row(const SelectedProblem& selected);
 // the reason, no timing); otherwise the check, then the timing (a FAILED check
 // is still timed and stays FAILED) between two noise sentinels (once more when
 // either is slow: sentinel_ratio, disturbed), then the phase breakdown as
-// phase_<name>_ms columns. Sets the thread count first. Empty when Google
+// phase_<name>_ms columns. The check and the timing share the one primitive
+// prepared for the case; a check_mb below the problem's makes the check
+// another problem, which the checker prepares apart. Sets the thread count first. Empty when Google
 // Benchmark ran nothing (--benchmark_filter-like flags left it out).
 std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,
                                   int threads, const CaseSettings& settings, BenchSession& session);

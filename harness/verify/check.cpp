@@ -282,8 +282,11 @@ Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_
         verdict.reason = prepared.decline_reason;
         return verdict;
     }
-    return check_outputs(p, d, seed, algorithm.contract(),
-                         [&](ConvTensors& t) { run_primitive(*prepared.primitive, d, t); });
+    return check(*prepared.primitive, algorithm.contract(), p, d, seed);
+}
+
+Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed) {
+    return check_outputs(p, d, seed, contract, [&](ConvTensors& t) { run_primitive(primitive, d, t); });
 }
 
 }  // namespace convlab

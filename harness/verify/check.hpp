@@ -85,8 +85,13 @@ struct Verdict {
 Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contract& contract,
                       const std::function<void(ConvTensors&)>& run);
 
-// The algorithm prepared for `threads` threads, then check_outputs; SKIPPED
-// with the reason when it declines.
+// check_outputs on a primitive the caller prepared for `p` and `d`, judged by
+// `contract` (its algorithm's): a case that also times or sizes that
+// primitive prepares it once.
+Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed = 1);
+
+// The algorithm prepared for `threads` threads, then checked as above;
+// SKIPPED with the reason when it declines.
 Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed = 1, int threads = all_cores());
 
 }  // namespace convlab

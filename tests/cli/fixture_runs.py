@@ -1,4 +1,5 @@
-"""Synthetic `convlab bench` outputs (CSV, .meta.json, raw Google Benchmark JSON) for test_plots.py.
+"""Synthetic `convlab bench` outputs (CSV, .meta.json, raw results: Google Benchmark records as JSON
+lines) for test_plots.py.
 
 Every rate is a closed-form function of (algorithm, layer, direction, threads), so the test can compute
 the figures it expects without the scripts' code.
@@ -140,6 +141,6 @@ def write_run(directory, stem, csv_rows, meta, raw, columns=COLUMNS):
         writer.writerows(csv_rows)
     with open(os.path.join(directory, stem + ".meta.json"), "w") as f:
         json.dump(meta, f)
-    with open(os.path.join(directory, stem + ".json"), "w") as f:
-        json.dump(raw, f)
+    with open(os.path.join(directory, stem + ".json"), "w") as f:  # JSON lines, as bench writes them
+        f.writelines(json.dumps(line) + "\n" for line in [{"context": raw["context"]}] + raw["benchmarks"])
     return path

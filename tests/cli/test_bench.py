@@ -97,13 +97,16 @@ class Bench(unittest.TestCase):
         self.assertTrue(meta["run"]["completed"])
         self.assertIn("bench", meta["command_line"])
 
-        with open(os.path.join(self.tmp, "out.json")) as f:
-            raw = json.load(f)
-        names = {b["aggregate_name"] for b in raw["benchmarks"] if b["run_type"] == "aggregate"}
+        with open(os.path.join(self.tmp, "out.json")) as f:  # JSON lines: the context, then every record
+            lines = [json.loads(line) for line in f]
+        self.assertIn("num_cpus", lines[0]["context"])
+        records = lines[1:]
+        names = {b["aggregate_name"] for b in records if b["run_type"] == "aggregate"}
         self.assertTrue({"median", "min", "mean"} <= names, names)
-        repetitions = [b for b in raw["benchmarks"] if b["run_type"] == "iteration"]
+        repetitions = [b for b in records if b["run_type"] == "iteration"]
         self.assertEqual(len(repetitions), 2 * 2)  # every repetition of both rows is kept
-        self.assertTrue(all("FLOPS" in b for b in raw["benchmarks"] if b.get("aggregate_name") != "cv"))
+        self.assertTrue(all(b["time_unit"] == "ms" for b in repetitions))
+        self.assertTrue(all("FLOPS" in b for b in records if b.get("aggregate_name") != "cv"))
         for row in rows:
             for column in ("peak_fraction", "arith_intensity", "bound", "spread", "noisy", "family", "cache"):
                 self.assertNotEqual(row[column], "", (column, row))

@@ -5,6 +5,7 @@ resume from, a full disk (simulated with a small file-size limit).
 
 Run: python3 test_io_errors.py PATH/TO/convlab   (ctest does so)
 """
+import json
 import os
 import resource
 import shutil
@@ -53,6 +54,23 @@ class IoErrors(unittest.TestCase):
         with open(path, "w") as f:
             f.write('suite,layer\n"unterminated,quote\n')
         self.assert_user_error(convlab("bench", *QUICK, "--csv", path, "--resume"), "out.csv")
+
+    def test_resume_from_corrupt_raw_results(self):
+        # A line before the last that is not JSON is no torn tail: refused, the file left as it was.
+        path = os.path.join(self.tmp, "out.json")
+        with open(path, "w") as f:
+            f.write('{"context": {}}\nnot json\n{"run_type": "iteration"}\n')
+        self.assert_user_error(convlab("bench", *QUICK, "--csv", os.path.join(self.tmp, "out.csv"), "--resume"),
+                               "out.json", "line 2")
+        with open(path) as f:
+            self.assertEqual(f.read(), '{"context": {}}\nnot json\n{"run_type": "iteration"}\n')
+
+    def test_resume_from_an_older_single_document_raw_json(self):
+        path = os.path.join(self.tmp, "out.json")
+        with open(path, "w") as f:
+            json.dump({"context": {}, "benchmarks": []}, f, indent=2)
+        self.assert_user_error(convlab("bench", *QUICK, "--csv", os.path.join(self.tmp, "out.csv"), "--resume"),
+                               "out.json", "one document")
 
     def test_resume_from_a_csv_without_key_columns(self):
         path = os.path.join(self.tmp, "out.csv")
