@@ -36,11 +36,12 @@ struct Run {
 
 // The columns of a results CSV but the phase_<name>_ms ones, which depend on
 // the algorithms a run happened to include, and those runs older than them
-// lack: gflop_useful (it follows from the descriptor, and compare reads
-// times) and the measurement checks' suspect, sentinel_ratio, disturbed, retimed.
+// lack: gflop_useful and layer_class (they follow from the descriptor, and
+// compare reads times) and the measurement checks' suspect, sentinel_ratio,
+// disturbed, retimed.
 std::set<std::string> columns_of(const std::filesystem::path& path) {
-    static const std::set<std::string> added_later = {"gflop_useful", "suspect", "sentinel_ratio",
-                                                         "disturbed", "retimed"};
+    static const std::set<std::string> added_later = {"gflop_useful", "layer_class", "suspect",
+                                                         "sentinel_ratio", "disturbed", "retimed"};
     std::ifstream in(path);
     std::string header;
     std::getline(in, header);

@@ -125,9 +125,9 @@ class Compare(unittest.TestCase):
         self.assertEqual(len(result.stderr.strip().splitlines()), 1)
 
     def test_a_run_older_than_gflop_useful_or_suspect_is_compared(self):
-        # gflop_useful follows from the descriptor, suspect is a verdict on the rates: a run from before either
-        # column is still comparable.
-        for column in ("gflop_useful", "suspect"):
+        # gflop_useful and layer_class follow from the descriptor, suspect is a verdict on the rates: a run from
+        # before any of these columns is still comparable.
+        for column in ("gflop_useful", "layer_class", "suspect"):
             with self.subTest(column=column):
                 older = self.copy_run("older_" + column)
                 with open(older, newline="") as f:
