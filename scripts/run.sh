@@ -85,11 +85,14 @@ bench googlenet_v1 3 0.02 "$@"
 scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_v1
 
 python="$(python_for_plots)"
+# SUMMARY.md's winners are pick's (its plan JSON), not decided again by the scripts.
 "$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
+    --plan results/resnet_50.plan.json \
     --append results/pick.md --append results/cost_model.md --append results/crosscheck.md
 for set in mobilenet_dw alexnet googlenet_v1; do
     mkdir -p "build/plots_$set"
-    "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set"
+    build/convlab pick "results/$set.csv" --plan "build/plots_$set/plan.json" --no-plot > "build/plots_$set/pick.txt"
+    "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set" --plan "build/plots_$set/plan.json"
     cp "build/plots_$set/SUMMARY.md" "results/SUMMARY_$set.md"
 done
 
