@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/layer_class.hpp"
 #include "algorithms/settings.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/io/shape_file.hpp"
@@ -81,6 +82,9 @@ void add_problem(py::module_& m) {
                 "count, padding taps included, that gflops_median is credited with");
     problem.def("useful_flops", &Problem::useful_flops, "2 x the multiply-adds whose input tap lies inside the "
                 "input (benchdnn's count), the same for every direction: the count peak_fraction places");
+    problem.def("layer_class", [](const Problem& p) { return layer_class(p); },
+                "the layer class the CSV's layer_class column and `convlab pick` give it: depthwise, 1x1_s1, "
+                "1x1_s2, 3x3_s1, 3x3_s2, 7x7_stem, large_kernel or other");
     problem.def("with_mb", [](Problem p, int64_t mb) {
         if (mb < 1) throw py::value_error("mb must be at least 1");
         p.mb = mb;

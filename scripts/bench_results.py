@@ -10,13 +10,18 @@ gflops_median, which compares algorithms on equal work) and `gflop_useful`
 (taps inside the input only: peak fractions and roofline points, which place a
 row against the machine). A CSV written before gflop_useful existed has only
 the nominal count; `useful_counted` says so and the useful rates fall back to it.
+
+No descriptor is parsed here. A layer's class is the CSV's `layer_class` (convlab's one rule,
+algorithms/layer_class.hpp); a CSV older than that column, and anything needing the geometry (the kernel
+of the FFT section), asks the convlab Python module's Problem (`problem()`, PYTHONPATH=build/python).
 """
 import csv
 import math
-import re
+import os
+import sys
 
 DIRECTIONS = ["fwd", "bwd_d", "bwd_w"]
-LAYER_CLASSES = ["1x1 stride 1", "1x1 stride 2", "3x3 stride 1", "3x3 stride 2", "7x7 stem", "depthwise", "other"]
+_BUILD_PYTHON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "python")
 
 
 def read_rows(path):
@@ -37,28 +42,29 @@ def geomean(values):
     return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
 
 
-def descriptor_fields(descriptor):
-    """kh, kw, sh, sw, dh, dw, g, ic, oc of a canonical descriptor (Problem::str), with benchdnn's defaults."""
-    entries = {k: int(v) for k, v in re.findall(r"([a-z]+)(\d+)", descriptor.split('n"')[0])}
-    fields = {"g": entries.get("g", 1), "ic": entries.get("ic"), "oc": entries.get("oc")}
-    for h, w, default in (("kh", "kw", 1), ("sh", "sw", 1), ("dh", "dw", 0)):
-        fields[h] = entries.get(h, default)
-        fields[w] = entries.get(w, fields[h])
-    return fields
+def problem(descriptor):
+    """convlab.Problem(descriptor), from the module on PYTHONPATH or else the one built in build/python; None
+    when neither imports (then what needs the geometry is left out, and the report says so)."""
+    try:
+        import convlab
+    except ImportError:
+        if _BUILD_PYTHON not in sys.path:
+            sys.path.append(_BUILD_PYTHON)
+        try:
+            import convlab
+        except ImportError:
+            return None
+    return convlab.Problem(descriptor)
 
 
-def layer_class(descriptor):
-    f = descriptor_fields(descriptor)
-    if f["g"] > 1 and f["g"] == f["ic"] == f["oc"]:
-        return "depthwise"
-    kernel, stride, dense = (f["kh"], f["kw"]), (f["sh"], f["sw"]), (f["dh"], f["dw"]) == (0, 0)
-    if kernel == (1, 1) and stride in ((1, 1), (2, 2)):
-        return f"1x1 stride {stride[0]}"
-    if kernel == (3, 3) and dense and stride in ((1, 1), (2, 2)):
-        return f"3x3 stride {stride[0]}"
-    if kernel == (7, 7):
-        return "7x7 stem"
-    return "other"
+def layer_class_of(rows):
+    """The CSV's layer_class of a layer's rows; from convlab.Problem for a CSV older than the column; None when
+    neither says."""
+    for r in rows:
+        if r.get("layer_class"):
+            return r["layer_class"]
+    p = problem(rows[0]["descriptor"]) if rows and rows[0].get("descriptor") else None
+    return p.layer_class() if p else None
 
 
 def useful_rate(row):
@@ -97,10 +103,11 @@ class Catalog:
 class Results:
     """PASSED rows indexed by (algorithm, direction, layer, threads), with the catalog and the measured peak."""
 
-    def __init__(self, rows, meta=None):
+    def __init__(self, rows, meta=None, plan=None):
         meta = meta or {}
         self.rows = rows
         self.meta = meta
+        self.plan = plan  # `convlab pick --plan`'s JSON of these rows: its winners and best baselines
         self.catalog = Catalog(meta, rows)
         self.peak = meta.get("peak") if isinstance(meta.get("peak"), dict) else {}
         caches = list(dict.fromkeys(r.get("cache") for r in rows if r.get("cache")))
@@ -117,10 +124,14 @@ class Results:
         self.descriptor = {}
         for r in self.passed:
             self.row[(r["algorithm"], r["direction"], r["layer"], int(r["threads"]))] = r
+        by_layer = {}
         for r in rows:
             if r.get("layer") and r.get("descriptor"):
                 self.descriptor.setdefault(r["layer"], r["descriptor"])
-        self.layer_class = {layer: layer_class(self.descriptor.get(layer, "")) for layer in self.layers}
+                by_layer.setdefault(r["layer"], []).append(r)
+        self.layer_class = {layer: layer_class_of(by_layer.get(layer, [])) for layer in self.layers}
+        # The classes in the order the network first has them; empty when no class is known.
+        self.layer_classes = list(dict.fromkeys(c for c in self.layer_class.values() if c))
         # False for a CSV older than the gflop_useful column: peak fractions are then on the nominal count.
         self.useful_counted = all(number(r.get("gflop_useful")) is not None for r in self.passed)
 

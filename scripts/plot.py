@@ -2,7 +2,7 @@
 """Plots and a summary of `convlab bench` CSVs.
 
     python3 scripts/plot.py results/resnet_50.csv [more.csv ...] [--out DIR] [--baseline NAME]
-                            [--targets FILE.json]
+                            [--targets FILE.json] [--plan PLAN.json]
 
 Writes into DIR (default: the first CSV's directory), each file under a
 temporary name first and then renamed, so a reader never sees half a file:
@@ -157,9 +157,11 @@ def main():
     parser.add_argument("--targets", help="a JSON list of targets to check in SUMMARY.md (see targets.py)")
     parser.add_argument("--append", action="append", metavar="FILE.md",
                         help="a Markdown section appended to SUMMARY.md; repeatable")
+    parser.add_argument("--plan", help="`convlab pick CSV --plan FILE`'s JSON: SUMMARY.md's winners per layer")
     args = parser.parse_args()
     try:
         inputs = summary.load_inputs(args.csv, args.targets)
+        plan = summary.load_plan(args.plan, inputs[0])
         appended = summary.appended_sections(args.append)
     except InputError as e:
         print(f"plot.py: error: {e}", file=sys.stderr)
@@ -167,7 +169,7 @@ def main():
     rows, meta, targets = inputs
     out = args.out or os.path.dirname(os.path.abspath(args.csv[0]))
     os.makedirs(out, exist_ok=True)
-    res = Results(rows, meta)
+    res = Results(rows, meta, plan)
     written = []
     for plot in (lambda r, o: plot_heatmaps(r, o, args.baseline), plot_rooflines, plot_gflops, plot_bwd_d_methods,
                  plot_time_vs_workspace, plot_thread_scaling):

@@ -91,12 +91,14 @@ python="$(python_for_plots)"
 start=$SECONDS
 PYTHONPATH=build/python "$python" scripts/training_study.py --out results/training/study.md || status=$?
 echo "run.sh: training study took $((SECONDS - start))s"
+# SUMMARY.md's winners are pick's (its plan JSON), not decided again by the scripts.
 "$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
-    --append results/pick.md --append results/cost_model.md --append results/crosscheck.md \
+    --plan results/resnet_50.plan.json --append results/pick.md --append results/cost_model.md --append results/crosscheck.md \
     --append results/training/study.md
 for set in mobilenet_dw alexnet googlenet_v1; do
     mkdir -p "build/plots_$set"
-    "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set"
+    build/convlab pick "results/$set.csv" --plan "build/plots_$set/plan.json" --no-plot > "build/plots_$set/pick.txt"
+    "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set" --plan "build/plots_$set/plan.json"
     cp "build/plots_$set/SUMMARY.md" "results/SUMMARY_$set.md"
 done
 

@@ -2,12 +2,14 @@
 """SUMMARY.md from `convlab bench` CSVs and the first one's .meta.json.
 
     python3 scripts/summary.py results/resnet_50.csv [more.csv ...] [--out DIR] [--targets FILE.json]
+                               [--plan PLAN.json]
 
 (scripts/plot.py writes it too, beside the plots.) Definitions, also stated in the file:
   - speed counts PASSED rows only, at the largest thread count of the run, warm cache when both ran;
   - baselines and slow algorithms are those the metadata's `algorithms` marks so;
     "best baseline of family F" on a layer is the fastest baseline of that family there;
   - "convlab's best" on a layer is the fastest algorithm that is neither a baseline nor slow;
+  - "winner" and "best baseline" are `convlab pick`'s, read from its plan JSON (--plan), never decided here;
   - a ratio over layers is the geometric mean of per-layer ratios, over the layers where both sides ran.
 """
 import argparse
@@ -52,6 +54,25 @@ def load_inputs(csv_paths, targets_path=None):
             raise InputError(f"{meta_path}: expected a JSON object")
     targets = target_checks.load(targets_path) if targets_path else None
     return rows, meta, targets
+
+
+def load_plan(path, rows):
+    """`convlab pick --plan`'s JSON of these rows (its winners and best baselines), or None without a path;
+    InputError when it is not a measured plan or names a layer the CSVs lack."""
+    if not path:
+        return None
+    try:
+        with open(path) as f:
+            plan = json.load(f)
+    except (OSError, ValueError) as e:
+        raise InputError(f"cannot read plan {path}: {e}")
+    if not isinstance(plan, dict) or not isinstance(plan.get("cells"), dict) or not isinstance(plan.get("rules"), dict):
+        raise InputError(f"plan {path}: not the plan JSON of `convlab pick CSV --plan FILE` (no cells and rules)")
+    layers = {r.get("layer") for r in rows}
+    foreign = [layer for layer in plan["cells"] if layer not in layers]
+    if foreign:
+        raise InputError(f"plan {path}: layer {foreign[0]} is in no CSV given (a plan of another run?)")
+    return plan
 
 
 def peak_text(meta):
@@ -247,16 +268,18 @@ def main():
     parser.add_argument("--targets", help="a JSON list of targets to check (see targets.py)")
     parser.add_argument("--append", action="append", metavar="FILE.md",
                         help="a Markdown section appended at the end; repeatable")
+    parser.add_argument("--plan", help="`convlab pick CSV --plan FILE`'s JSON: the winners per layer")
     args = parser.parse_args()
     try:
         rows, meta, targets = load_inputs(args.csv, args.targets)
+        plan = load_plan(args.plan, rows)
         appended = appended_sections(args.append)
     except InputError as e:
         print(f"summary.py: error: {e}", file=sys.stderr)
         sys.exit(2)
     out = args.out or os.path.dirname(os.path.abspath(args.csv[0]))
     os.makedirs(out, exist_ok=True)
-    for path in write_summary(Results(rows, meta), args.csv, out, [], targets, appended):
+    for path in write_summary(Results(rows, meta, plan), args.csv, out, [], targets, appended):
         print(f"summary.py: wrote {path}")
 
 

@@ -1,14 +1,18 @@
 """The SUMMARY.md section on FFT convolution where it should win: the large kernels (a side of 5 or more)."""
-from bench_results import DIRECTIONS, descriptor_fields
+from bench_results import DIRECTIONS, problem
 from report_format import fmt, table
 
 
 def large_kernel_layers(res):
+    """[(layer, "KHxKW sSH")] of the layers with a kernel side of 5 or more, not depthwise, the geometry from
+    convlab.Problem; None when the module does not import."""
     out = []
     for layer in res.layers:
-        f = descriptor_fields(res.descriptor.get(layer, ""))
-        if max(f["kh"], f["kw"]) >= 5 and res.layer_class[layer] != "depthwise":
-            out.append((layer, f"{f['kh']}x{f['kw']} s{f['sh']}"))
+        p = problem(res.descriptor.get(layer, ""))
+        if p is None:
+            return None
+        if max(p.kh, p.kw) >= 5 and res.layer_class[layer] != "depthwise":
+            out.append((layer, f"{p.kh}x{p.kw} s{p.sh}"))
     return out
 
 
@@ -16,8 +20,13 @@ def fft_section(res):
     """Per large-kernel layer and direction: fft's rate, the fastest algorithm not marked slow (baselines
     included) and fft's rate over it, over the gemm family's best and over the direct family's best."""
     fft = res.of_family("fft")
+    if not fft:
+        return ""
     layers = large_kernel_layers(res)
-    if not fft or not layers:
+    if layers is None:
+        return ("## FFT on large kernels\n\nLeft out: the kernel sizes come from the convlab Python module "
+                "(build/python, or PYTHONPATH), which did not import.\n")
+    if not layers:
         return ""
     rows, wins, closest = [], [], None
     for layer, kernel in layers:

@@ -1,27 +1,38 @@
 """The per-layer sections of SUMMARY.md: winners, layer classes, noisy rows, accuracy, phases."""
-from bench_results import DIRECTIONS, LAYER_CLASSES, geomean, number
+from bench_results import DIRECTIONS, geomean, number
 from report_format import fmt, table
 
 MIB = 1024 * 1024
 
 
+def winner_cell(cell):
+    """One cell of `convlab pick`'s decisions as text; "–" when pick had no winner there."""
+    if not cell:
+        return "–"
+    text = f"{cell['winner']} {fmt(cell['winner_ms'])} ms"
+    if cell["runner_up"]:
+        noise = "" if cell["significant"] else ", within the noise"
+        text += f" (+{100 * (cell['margin'] - 1):.0f}% over {cell['runner_up']}{noise})"
+    else:
+        text += " (alone)"
+    if cell["best_baseline"]:
+        text += f"; best baseline {cell['best_baseline']} {fmt(cell['best_baseline_ms'])} ms"
+    return text
+
+
 def winners_section(res):
-    rows = []
-    for layer in res.layers:
-        cells = []
-        for d in DIRECTIONS:
-            ranked = sorted(((res.gflops(a, d, layer), a) for a in res.fast() if res.gflops(a, d, layer)),
-                            reverse=True)
-            if not ranked:
-                cells.append("–")
-            elif len(ranked) == 1:
-                cells.append(f"{ranked[0][1]} {fmt(ranked[0][0])} (alone)")
-            else:
-                (rate, best), (second_rate, second) = ranked[0], ranked[1]
-                cells.append(f"{best} {fmt(rate)} (+{100 * (rate / second_rate - 1):.0f}% over {second})")
-        rows.append((layer, *cells))
-    return ("## Winner per layer\n\nGFLOP/s of the fastest algorithm not marked slow, baselines included, and its "
-            f"margin over the runner-up ({res.main_threads} threads).\n\n" + table(["layer", *DIRECTIONS], rows) + "\n")
+    """The winners and best baselines as `convlab pick` decided them (its plan JSON), never decided here."""
+    head = "## Winner per layer\n\n"
+    if not res.plan:
+        return head + ("No plan given: the winners are `convlab pick`'s (`convlab pick CSV --plan FILE`, then "
+                       "`--plan FILE` here).\n")
+    rules, cells = res.plan["rules"], res.plan["cells"]
+    rows = [(layer, *(winner_cell(cells.get(layer, {}).get(d)) for d in DIRECTIONS))
+            for layer in res.plan.get("order", res.layers) if layer in cells]
+    return (head + f"`convlab pick`'s decisions ({res.plan.get('threads')} threads). Winner: {rules['winner']}. "
+            "Its median time and margin over the runner-up, marked \"within the noise\" unless significant "
+            f"({rules['significance']}; else by the rows' spreads). Best baseline: {rules['best_baseline']}.\n\n"
+            + table(["layer", *DIRECTIONS], rows) + "\n")
 
 
 def family_scores(res, direction, layers):
@@ -37,8 +48,11 @@ def family_scores(res, direction, layers):
 
 
 def classes_section(res):
+    if not res.layer_classes:
+        return ("## Per layer class\n\nNo layer classes: the CSV has no layer_class column (an older convlab) and "
+                "the convlab Python module that would give them (build/python) did not import.\n")
     rows = []
-    for name in LAYER_CLASSES:
+    for name in res.layer_classes:
         layers = res.layers_of_class(name)
         if not layers:
             continue
@@ -52,21 +66,23 @@ def classes_section(res):
                 continue
             score = {f: geomean(rate for _, rate in s.values()) for f, s in complete.items()}
             ranked = sorted(score, key=score.get, reverse=True)
-            winner = ranked[0]
-            lead = (f"{score[winner] / score[ranked[1]]:.2f}x {ranked[1]}" if len(ranked) > 1 else "alone")
-            workspace = max(res.workspace(a, d, layer) or 0 for layer, (a, _) in complete[winner].items())
+            fastest = ranked[0]
+            lead = (f"{score[fastest] / score[ranked[1]]:.2f}x {ranked[1]}" if len(ranked) > 1 else "alone")
+            workspace = max(res.workspace(a, d, layer) or 0 for layer, (a, _) in complete[fastest].items())
             by_family = {f: geomean(res.peak_fraction(a, d, layer) for layer, (a, _) in s.items())
                          for f, s in scores.items()}
             fractions = (", ".join(f"{f} {fmt(v, 2)}" for f, v in by_family.items())
                          if any(by_family.values()) else "no peak measured")
-            rows.append((name, d, len(ran), winner, lead, f"{workspace / MIB:.3g}", fractions))
-    return ("## Per layer class\n\nLayer classes from the descriptor (depthwise: g = ic = oc > 1). Per class and "
-            "direction, each family counts with its fastest algorithm not marked slow on each layer; the winner is "
-            "the family with the highest geometric-mean GFLOP/s over the class's layers, among the families that "
-            "ran on all of them, with its margin over the next such family and its largest workspace (MiB). The "
+            rows.append((name, d, len(ran), fastest, lead, f"{workspace / MIB:.3g}", fractions))
+    return ("## Per layer class\n\nLayer classes as the CSV's layer_class names them (convlab's rule: depthwise "
+            "is g = ic = oc > 1, 7x7_stem a 7x7 on at most 4 input channels, large_kernel a square side of 5 or "
+            "more). Per class and direction, each family counts with its fastest algorithm not marked slow on each "
+            "layer, baselines included; the fastest family is the one with the highest geometric-mean GFLOP/s over "
+            "the class's layers, among the families that ran on all of them, with its margin over the next such "
+            "family and its largest workspace (MiB). The "
             "last column gives each family's geometric-mean peak fraction (useful FLOPs over the measured FMA peak) "
             "over the layers it ran.\n\n"
-            + table(["class", "direction", "layers", "winning family", "margin", "workspace MiB",
+            + table(["class", "direction", "layers", "fastest family", "margin", "workspace MiB",
                      "geomean peak fraction by family"], rows) + "\n")
 
 
@@ -81,7 +97,7 @@ def direct_versus_gemm_section(res):
         return max(res.workspace(res.best(names, d, layer)[0], d, layer) or 0 for layer in layers) / MIB
 
     rows, all_ratios, verdicts = [], [], []
-    for name in [*LAYER_CLASSES, "all"]:
+    for name in [*res.layer_classes, "all"]:
         layers = res.layers_of_class(name)
         if not layers:
             continue

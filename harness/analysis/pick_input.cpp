@@ -10,6 +10,7 @@
 
 #include "algorithms/errors.hpp"
 #include "harness/analysis/raw_results_reader.hpp"
+#include "harness/analysis/significance.hpp"
 #include "harness/io/benchmark_names.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/metadata.hpp"
@@ -101,7 +102,7 @@ Results read_results(const std::vector<std::string>& csvs, int threads, const st
             t.workspace_bytes = at("workspace_bytes").empty() ? 0 : int64_t(number(row, "workspace_bytes", csvs[c]));
             if (auto found = reps.find(benchmark_name(row)); found != reps.end()) {
                 t.repetitions = found->second;
-                ++results.rows_with_repetitions;
+                results.rows_with_repetitions += t.repetitions.size() >= min_repetitions_for_test;
             }
             results.measurements.times[it->second][at("direction")][at("algorithm")] = t;
             ++results.passed_rows;

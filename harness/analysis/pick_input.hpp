@@ -25,7 +25,7 @@ struct Results {
     std::string cache = "warm";
     Measurements measurements;
     std::optional<MachinePeak> peak;   // from the first CSV's meta.json with a figure at `threads`
-    int rows_with_repetitions = 0;     // rows whose raw JSON gave their repetitions
+    int rows_with_repetitions = 0;     // rows whose raw JSON gave the repetitions the test needs (significance.hpp)
     int passed_rows = 0;
     // PASSED rows left out because their `suspect` column says the rate is
     // one the machine cannot reach: "layer direction algorithm".

@@ -11,7 +11,8 @@
 //   predicted time = flops / (efficiency x attainable)
 //
 // It remembers what it saw and interpolates between its nearest rows; the
-// same efficiencies summarised per layer class are what `--fit` prints.
+// same efficiencies summarised per layer class (algorithms/layer_class.hpp)
+// are what `--fit` prints.
 //
 // flops is the nominal Problem::flops, not the useful count peak_fraction
 // uses: the model predicts times, and is consistent with either count as
@@ -34,11 +35,6 @@
 #include "harness/analysis/pick_plan.hpp"
 
 namespace convlab::pick {
-
-// "depthwise", "1x1_s1", "1x1_s2", "3x3_s1", "3x3_s2", "7x7_stem" (7x7 on at
-// most 4 input channels), "large_kernel" (a side >= 5), "other" (grouped,
-// dilated, rectangular, other strides).
-std::string layer_class(const Problem& p);
 
 // Where a problem sits for the nearest-row search, each coordinate a log2 so
 // that a doubling weighs the same anywhere: channels per group in and out,

@@ -2,15 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "harness/analysis/significance.hpp"
 #include "harness/measure/stats.hpp"
 
 namespace convlab::pick {
 
 Verdict judge_margin(const MeasuredTime& winner, const MeasuredTime& runner_up) {
-    // Below 4 repetitions a side the exact two-sided p cannot fall under 0.05
-    // (3 against 3: at least 0.1): the spread rule judges those instead.
-    if (winner.repetitions.size() >= 4 && runner_up.repetitions.size() >= 4) {
-        const RepetitionComparison c = compare_repetitions(winner.repetitions, runner_up.repetitions);
+    if (enough_repetitions_for_test(winner.repetitions.size(), runner_up.repetitions.size())) {
+        const RepetitionComparison c =
+            compare_repetitions(winner.repetitions, runner_up.repetitions, significance_alpha);
         return {c.significant && c.relative_change > 0,
                 fmt::format("mann-whitney p={:.2g}{}", c.test.p_value, c.enough_repetitions ? "" : " (few reps)")};
     }

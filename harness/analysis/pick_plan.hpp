@@ -6,6 +6,10 @@
 // Who competes: convlab's own algorithms (neither slow nor baseline, as the
 // results' metadata says). Baselines are what the plan is measured against,
 // so they are reported beside the winner, never chosen.
+//
+// "winner" and "best baseline" mean these and nothing else in every output:
+// pick prints the rules, its plan JSON carries them with each cell's winner
+// and best baseline, and SUMMARY.md takes both from there.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,11 @@
 #include <vector>
 
 namespace convlab::pick {
+
+inline constexpr const char* winner_rule =
+    "the fastest (median time) of convlab's own algorithms, neither baseline nor slow";
+inline constexpr const char* best_baseline_rule =
+    "the fastest baseline (an external library): a yardstick beside the winner, never a winner";
 
 struct AlgorithmInfo {
     std::string family;
@@ -59,9 +68,9 @@ struct Cell {
     Verdict verdict;
 };
 
-// Mann-Whitney on the repetitions when both sides have at least 3 (and the
-// runner-up is slower at alpha 0.05); otherwise the spread rule
-// (runner_up / winner - 1) > spread_winner + spread_runner_up.
+// The significance rule (significance.hpp) when both sides have the
+// repetitions it needs (and the runner-up is the slower); otherwise the spread
+// rule (runner_up / winner - 1) > spread_winner + spread_runner_up.
 Verdict judge_margin(const MeasuredTime& winner, const MeasuredTime& runner_up);
 
 // The winner among competing algorithms of one cell; empty when none passed.

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "harness/analysis/significance.hpp"
 #include "harness/io/metadata.hpp"
 
 extern char** environ;
@@ -32,10 +33,10 @@ void print_cells(const Results& results, const Plan& plan) {
     size_t cells = 0, significant = 0;
     for (const auto& layer : plan)
         for (const auto& [direction, cell] : layer) ++cells, significant += cell.verdict.significant;
-    fmt::print("{} cells; {} winners by a margin above the noise; margins judged by Mann-Whitney U on the raw "
-               "JSON's repetitions where both sides have >= 3 ({} of {} rows have them), else by the CSV's spread "
-               "(IQR/median) of both\n",
-               cells, significant, results.rows_with_repetitions, results.passed_rows);
+    fmt::print("{} cells; {} winners by a margin above the noise; margins judged by {} ({} of {} rows have "
+               "them), else by the CSV's spread (IQR/median) of both\n",
+               cells, significant, significance_rule(), results.rows_with_repetitions, results.passed_rows);
+    fmt::print("winner: {}; best baseline: {}\n", winner_rule, best_baseline_rule);
     if (!results.suspect_rows.empty())
         fmt::print("left out {} suspect row(s), whose useful rate passes the FMA peak (the CSV's suspect column): {}\n",
                    results.suspect_rows.size(), fmt::join(results.suspect_rows, ", "));
@@ -92,6 +93,29 @@ nlohmann::json plan_json(const Measurements& m, const std::vector<std::map<std::
     }
     return {{"layers", layers}, {"order", order}, {"families", families}, {"totals_ms", totals}, {"source", sources},
             {"threads", threads}};
+}
+
+nlohmann::json decisions_json(const Measurements& m, const Plan& plan) {
+    auto name_or_null = [](const std::string& name) { return name.empty() ? nlohmann::json() : nlohmann::json(name); };
+    nlohmann::json cells = nlohmann::json::object();
+    for (size_t l = 0; l < plan.size(); ++l)
+        for (const auto& [direction, c] : plan[l])
+            cells[m.layers[l].name][direction] = {
+                {"winner", c.winner},
+                {"winner_ms", c.winner_ms},
+                {"runner_up", name_or_null(c.runner_up)},
+                {"runner_up_ms", c.runner_up.empty() ? nlohmann::json() : nlohmann::json(c.runner_up_ms)},
+                {"margin", c.runner_up.empty() ? nlohmann::json() : nlohmann::json(c.margin)},
+                {"significant", c.verdict.significant},
+                {"test", c.verdict.method},
+                {"best_baseline", name_or_null(c.best_baseline)},
+                {"best_baseline_ms", c.best_baseline.empty() ? nlohmann::json() : nlohmann::json(c.baseline_ms)}};
+    const nlohmann::json rules = {{"winner", winner_rule},
+                                  {"best_baseline", best_baseline_rule},
+                                  {"significance", significance_rule()},
+                                  {"alpha", significance_alpha},
+                                  {"min_repetitions", min_repetitions_for_test}};
+    return {{"rules", rules}, {"cells", cells}};
 }
 
 void plot_winners(const nlohmann::json& plan, const std::filesystem::path& out) {

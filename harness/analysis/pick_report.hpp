@@ -29,6 +29,14 @@ nlohmann::json plan_json(const Measurements& m, const std::vector<std::map<std::
                          const AlgorithmTable& algorithms, const nlohmann::json& totals,
                          const std::vector<std::string>& sources, int threads);
 
+// What a measured plan adds to plan_json, so that scripts report pick's
+// decisions instead of deciding again: {"rules": {"winner", "best_baseline",
+// "significance": words, "alpha", "min_repetitions"}, "cells": {LAYER: {DIR:
+// {"winner", "winner_ms", "runner_up", "runner_up_ms", "margin", "significant",
+// "test", "best_baseline", "best_baseline_ms"}}}} (runner-up and baseline
+// entries null when the cell has none).
+nlohmann::json decisions_json(const Measurements& m, const Plan& plan);
+
 // Runs /usr/bin/python3 scripts/plot_winners.py PLAN OUT when both exist;
 // prints why not otherwise (the plot is optional, the plan is not).
 void plot_winners(const nlohmann::json& plan, const std::filesystem::path& out);

@@ -21,6 +21,7 @@
 #include <fmt/format.h>
 
 #include "harness/analysis/raw_results_reader.hpp"
+#include "harness/analysis/significance.hpp"
 #include "harness/run/bench_case.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/io/csv.hpp"
@@ -37,11 +38,12 @@ struct Run {
 
 // The columns of a results CSV but the phase_<name>_ms ones, which depend on
 // the algorithms a run happened to include, and those runs older than them
-// lack: gflop_useful (it follows from the descriptor, and compare reads
-// times) and the measurement checks' suspect, sentinel_ratio, disturbed, retimed.
+// lack: gflop_useful and layer_class (they follow from the descriptor, and
+// compare reads times) and the measurement checks' suspect, sentinel_ratio,
+// disturbed, retimed.
 std::set<std::string> columns_of(const std::filesystem::path& path) {
-    static const std::set<std::string> added_later = {"gflop_useful", "suspect", "sentinel_ratio",
-                                                         "disturbed", "retimed"};
+    static const std::set<std::string> added_later = {"gflop_useful", "layer_class", "suspect",
+                                                         "sentinel_ratio", "disturbed", "retimed"};
     std::ifstream in(path);
     std::string header;
     std::getline(in, header);
@@ -95,15 +97,15 @@ int compare(const std::string& a_csv, const std::string& b_csv, const std::strin
         std::string p_text = "-", verdict = "n/a (no repetitions in the raw JSON)";
         const std::string name = benchmark_name(row_a);
         auto reps_a = a.repetitions.find(name), reps_b = b.repetitions.find(name);
-        if (reps_a != a.repetitions.end() && reps_b != b.repetitions.end() && reps_a->second.size() >= 3 &&
-            reps_b->second.size() >= 3) {
+        if (reps_a != a.repetitions.end() && reps_b != b.repetitions.end() &&
+            enough_repetitions_for_test(reps_a->second.size(), reps_b->second.size())) {
             const RepetitionComparison c = compare_repetitions(reps_a->second, reps_b->second, alpha);
             p_text = fmt::format("{:.3g}", c.test.p_value);
             verdict = c.significant ? (ratio < 1 ? "faster (significant)" : "slower (significant)") : "not significant";
             if (!c.enough_repetitions) verdict += ", few repetitions";
             significant += c.significant;
         } else if (reps_a != a.repetitions.end() && reps_b != b.repetitions.end()) {
-            verdict = "n/a (too few repetitions)";
+            verdict = fmt::format("n/a (too few repetitions: the test needs {} a side)", min_repetitions_for_test);
         }
         fmt::print("{:<40} {:<22} {:<6} {:>3} {:>10.4g} {:>10.4g} {:>7.3f} {:>9}  {}\n", row_a.at("layer"),
                    row_a.at("algorithm"), row_a.at("direction"), row_a.at("threads"), ms_a, ms_b, ratio, p_text,
@@ -126,7 +128,7 @@ void add_compare_command(CLI::App& app, int& status) {
         "compare", "compare two bench CSVs row by row: ratio of medians and Mann-Whitney U on the repetitions");
     struct Options {
         std::string a, b, a_json, b_json;
-        double alpha = 0.05;
+        double alpha = significance_alpha;
     };
     auto o = std::make_shared<Options>();
     command->add_option("A", o->a, "the first results CSV")->required()->type_name("A.csv");

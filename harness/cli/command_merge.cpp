@@ -69,10 +69,7 @@ int merge(const std::vector<std::string>& shards, const std::string& out, bool a
     // Validate's rows carry "seconds" and no timing: keep its narrower header.
     const bool from_validate = first["run"].value("command", "") == "validate";
     if (from_validate) {
-        const std::vector<std::string> columns = {"suite",  "layer",       "descriptor",  "algorithm",
-                                                  "direction", "threads",  "status",      "max_abs_err",
-                                                  "max_rel_err", "worst",  "reason",      "seconds"};
-        write_results_csv(out, rows, columns);
+        write_results_csv(out, rows, validate_columns());
     } else {
         write_results_csv(out, rows);
     }

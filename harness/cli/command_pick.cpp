@@ -205,7 +205,7 @@ int run_pick(const Options& o) {
 
     Measurements measured;
     Choice choice;
-    nlohmann::json totals;
+    nlohmann::json totals, decisions;
     std::vector<std::string> sources = o.csvs;
     AlgorithmTable algorithms = model ? model->algorithms : AlgorithmTable{};
     int threads = 0;
@@ -223,11 +223,13 @@ int run_pick(const Options& o) {
             const Plan plan = pick_plan(measured, r.algorithms);
             print_cells(r, plan);
             totals = print_totals(r, plan);
+            decisions = decisions_json(measured, plan);
             for (size_t l = 0; l < plan.size(); ++l)
                 for (const auto& [direction, cell] : plan[l]) choice[l][direction] = cell.winner;
         }
     }
-    const nlohmann::json plan = plan_json(measured, choice, algorithms, totals, sources, threads);
+    nlohmann::json plan = plan_json(measured, choice, algorithms, totals, sources, threads);
+    if (!decisions.is_null()) plan.update(decisions);
     if (!o.plan.empty()) {
         write_json_file(o.plan, plan);
         fmt::print("plan: {}\n", o.plan);

@@ -34,6 +34,7 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/layer_class.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
 #include "harness/cli/commands.hpp"
@@ -60,12 +61,15 @@ struct ValidateOptions {
 };
 
 // One row of validate's CSV, as `merge` joins shards of it.
-ResultRow validate_row(const std::string& suite, const std::string& descriptor, std::string_view algorithm,
-                       std::string_view direction, int threads, const Verdict& v, double seconds,
-                       const std::string& name = "") {
+// `problem` is null for a line convlab does not do (no layer class).
+ResultRow validate_row(const std::string& suite, const std::string& descriptor, const Problem* problem,
+                       std::string_view algorithm, std::string_view direction, int threads, const Verdict& v,
+                       double seconds) {
+    const std::string name = problem ? problem->name : "";
     return {{"suite", suite},
             {"layer", name.empty() ? descriptor : name},
             {"descriptor", descriptor},
+            {"layer_class", problem ? layer_class(*problem) : ""},
             {"algorithm", std::string(algorithm)},
             {"direction", std::string(direction)},
             {"threads", threads > 0 ? std::to_string(threads) : ""},
@@ -153,11 +157,8 @@ int validate(const ValidateOptions& o) {
     const std::filesystem::path csv = o.csv;
     auto record = [&](ResultRow row) {
         if (csv.empty()) return;
-        static const std::vector<std::string> columns = {"suite",       "layer",  "descriptor", "algorithm",
-                                                          "direction",   "threads", "status",     "max_abs_err",
-                                                          "max_rel_err", "worst",   "reason",     "seconds"};
         rows.push_back(std::move(row));
-        write_results_csv(csv, rows, columns);
+        write_results_csv(csv, rows, validate_columns());
     };
     if (!csv.empty()) {
         nlohmann::json metadata = machine_metadata();
@@ -177,7 +178,7 @@ int validate(const ValidateOptions& o) {
             tally.line(Status::unsupported, "-", "-", entry.reason, entry.descriptor, -1);
             Verdict v;
             v.status = Status::unsupported, v.reason = entry.reason;
-            record(validate_row(selected.suite, entry.descriptor, "", "", 0, v, -1));
+            record(validate_row(selected.suite, entry.descriptor, nullptr, "", "", 0, v, -1));
             continue;
         }
         // Direction outside, algorithm inside: the reference of one problem
@@ -196,8 +197,8 @@ int validate(const ValidateOptions& o) {
                         tally.line(Status::skipped, label, to_string(d), why, entry.problem.str(), -1);
                         Verdict v;
                         v.status = Status::skipped, v.reason = why;
-                        record(validate_row(selected.suite, entry.problem.str(), algorithm->name(), to_string(d),
-                                            threads, v, -1, entry.problem.name));
+                        record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
+                                            to_string(d), threads, v, -1));
                         continue;
                     }
                     if (interactive)  // what is running now, overwritten by its result line
@@ -209,8 +210,8 @@ int validate(const ValidateOptions& o) {
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                     tally.line(v.status, label, to_string(d), detail_of(v), entry.problem.str(),
                                v.status == Status::skipped ? -1 : seconds);
-                    record(validate_row(selected.suite, entry.problem.str(), algorithm->name(), to_string(d), threads,
-                                        v, seconds, entry.problem.name));
+                    record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
+                                        to_string(d), threads, v, seconds));
                 }
         }
     }

@@ -95,14 +95,22 @@ CsvTable parse_csv(std::string_view text) {
 
 const std::vector<std::string>& result_columns() {
     static const std::vector<std::string> columns = {
-        "suite",          "layer",         "descriptor",     "weight",        "algorithm",
-        "direction",      "threads",       "mb",             "gflop",         "gflop_useful",
-        "time_ms_median", "time_ms_min",   "time_ms_mean",   "time_ms_stddev", "gflops_median",
-        "gflops_max",     "repetitions",   "iterations",     "workspace_bytes", "max_abs_err",
-        "max_rel_err",    "check_mb",      "status",         "reason",        "implementation",
-        "family",         "cache",         "peak_fraction",  "arith_intensity", "bound",
-        "spread",         "cv",            "noisy",         "suspect",       "sentinel_ratio",
-        "disturbed",      "retimed"};
+        "suite",          "layer",          "descriptor",     "layer_class",    "weight",
+        "algorithm",      "direction",      "threads",        "mb",             "gflop",
+        "gflop_useful",   "time_ms_median", "time_ms_min",    "time_ms_mean",   "time_ms_stddev",
+        "gflops_median",  "gflops_max",     "repetitions",    "iterations",     "workspace_bytes",
+        "max_abs_err",    "max_rel_err",    "check_mb",       "status",         "reason",
+        "implementation", "family",         "cache",          "peak_fraction",  "arith_intensity",
+        "bound",          "spread",         "cv",             "noisy",          "suspect",
+        "sentinel_ratio", "disturbed",      "retimed"};
+    return columns;
+}
+
+const std::vector<std::string>& validate_columns() {
+    static const std::vector<std::string> columns = {
+        "suite",     "layer",       "descriptor", "layer_class", "algorithm", "direction",
+        "threads",   "status",      "max_abs_err", "max_rel_err", "worst",    "reason",
+        "seconds"};
     return columns;
 }
 

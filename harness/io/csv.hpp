@@ -45,6 +45,9 @@ using ResultRow = std::map<std::string, std::string>;
 
 // The fixed columns, in order.
 const std::vector<std::string>& result_columns();
+// The columns of `validate --csv` (no timing; the check's worst element and
+// seconds), which `merge` keeps for validate's shards.
+const std::vector<std::string>& validate_columns();
 // `fixed` (the bench's result_columns() by default), then every other column
 // any row has, in name order.
 std::vector<std::string> result_header(const std::vector<ResultRow>& rows,

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/layer_class.hpp"
 #include "algorithms/tensor.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/measure/placement.hpp"
@@ -102,7 +103,8 @@ ResultRow case_identity(const SelectedProblem& selected, std::string_view algori
                         bool cold_cache) {
     const Problem& p = selected.entry.problem;
     return {{"suite", selected.suite},       {"layer", layer_of(selected)},
-            {"descriptor", p.str()},         {"weight", std::to_string(p.weight)},
+            {"descriptor", p.str()},         {"layer_class", layer_class(p)},
+            {"weight", std::to_string(p.weight)},
             {"algorithm", std::string(algorithm)}, {"direction", std::string(to_string(d))},
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
             {"gflop", number(p.flops() / 1e9)},    {"gflop_useful", number(p.useful_flops() / 1e9)},

@@ -29,7 +29,8 @@ struct CaseSettings {
 };
 
 // The columns that identify the row and describe the problem (suite, layer,
-// descriptor, weight, algorithm, direction, threads, mb, gflop, gflop_useful).
+// descriptor, layer_class, weight, algorithm, direction, threads, mb, gflop,
+// gflop_useful).
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
                         bool cold_cache);
 // The row of a problem convlab does not do (a 3-D shape-file line).

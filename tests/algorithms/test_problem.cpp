@@ -3,6 +3,7 @@
 // not taken from the implementation; useful_flops also against a brute-force
 // count of the taps inside the input.
 #include "algorithms/problem.hpp"
+#include "algorithms/layer_class.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -330,4 +331,19 @@ TEST_CASE("Problem::parse reports depth entries as unsupported", "[problem]") {
         INFO(descriptor);
         CHECK_THROWS_AS(Problem::parse(descriptor), UnsupportedProblem);
     }
+}
+
+TEST_CASE("layer classes: one rule for the CSV, pick and the scripts", "[problem]") {
+    auto cls = [](const char* d) { return layer_class(Problem::parse(d)); };
+    CHECK(cls("mb1ic64ih56oc64kh1") == "1x1_s1");
+    CHECK(cls("mb1ic64ih56oc128kh1sh2") == "1x1_s2");
+    CHECK(cls("mb1ic64ih56oc64kh3ph1") == "3x3_s1");
+    CHECK(cls("mb1ic64ih56oc64kh3sh2ph1") == "3x3_s2");
+    CHECK(cls("mb1ic3ih224oc64kh7sh2ph3") == "7x7_stem");
+    CHECK(cls("mb1ic64ih56oc64kh7ph3") == "large_kernel");  // 7x7 on many channels is no stem
+    CHECK(cls("mb1ic64ih32oc64kh5ph2") == "large_kernel");
+    CHECK(cls("mb1g32ic32ih56oc32kh3ph1") == "depthwise");
+    CHECK(cls("mb1g2ic64ih56oc64kh3ph1") == "other");    // grouped, not depthwise
+    CHECK(cls("mb1ic16ih32oc16kh3dh1ph2") == "other");   // dilated
+    CHECK(cls("mb1ic16ih32iw32oc16kh1kw3pw1") == "other");   // rectangular
 }

@@ -20,6 +20,8 @@ ALGORITHMS = [("naive", "direct", False, True, 0.5), ("im2col_gemm", "gemm", Fal
 LAYERS = [("t:res2a", 'mb8ic64ih56oc64oh56kh3ph1n"t:res2a"', (8, 64, 64, 56, 3)),
           ("t:res2b", 'mb8ic256ih56oc64oh56kh1n"t:res2b"', (8, 256, 64, 56, 1)),
           ("t:res3a", 'mb8ic128ih56oc128oh28kh3sh2ph1n"t:res3a"', (8, 128, 128, 28, 3))]
+# The layer_class column convlab writes for them (3x3 stride 1, 1x1 stride 1, 3x3 stride 2).
+LAYER_CLASS = {"t:res2a": "3x3_s1", "t:res2b": "1x1_s1", "t:res3a": "3x3_s2"}
 # gflop_useful / gflop: the share of (output, tap) pairs whose tap is inside the input, squared (both axes).
 # res2a, 3x3 pad 1 on 56: 56 x 3 pairs less the first row's top tap and the last row's bottom one, 166 of 168;
 # res2b, 1x1: all; res3a, 3x3 stride 2 pad 1, 56 -> 28: only the first row's top tap is outside, 83 of 84.
@@ -27,7 +29,7 @@ USEFUL = {"t:res2a": (166 / 168) ** 2, "t:res2b": 1.0, "t:res3a": (83 / 84) ** 2
 NOISY = ("im2col_gemm", "fwd", "t:res2b", 2)
 FAILED = ("direct", "bwd_w", "t:res3a", 2)
 FEW_REPETITIONS = ("torch", "fwd", "t:res2a", 2)
-COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "family", "direction", "threads", "cache", "mb",
+COLUMNS = ["suite", "layer", "descriptor", "layer_class", "weight", "algorithm", "family", "direction", "threads", "cache", "mb",
            "gflop", "gflop_useful", "time_ms_median", "time_ms_min", "gflops_median", "peak_fraction", "arith_intensity", "bound",
            "spread", "cv", "noisy", "repetitions", "workspace_bytes", "max_abs_err", "max_rel_err", "status", "reason",
            "implementation", "phase_gemm_ms"]
@@ -82,7 +84,8 @@ def rows(slower=None):
             for d in DIRECTIONS:
                 for threads in (1, 2):
                     key = (name, d, layer, threads)
-                    row = {"suite": "t", "layer": layer, "descriptor": descriptor, "weight": "1", "algorithm": name,
+                    row = {"suite": "t", "layer": layer, "descriptor": descriptor, "layer_class": LAYER_CLASS[layer],
+                           "weight": "1", "algorithm": name,
                            "family": family, "direction": d, "threads": str(threads), "cache": "warm", "mb": "8",
                            "gflop": f"{gflop(layer):.6g}", "gflop_useful": f"{gflop(layer) * USEFUL[layer]:.6g}",
                            "reason": "", "implementation": "",
@@ -130,6 +133,40 @@ def raw_json(csv_rows, duplicate=None, suffix=""):
                         "aggregate_name": "median", "real_time": ms, "time_unit": "ms"})
         benchmarks += entries * (2 if key == duplicate else 1)
     return {"context": {}, "benchmarks": benchmarks}
+
+
+def plan(csv_rows, threads=2):
+    """A plan JSON as `convlab pick --plan` writes it for these rows: winner and runner-up among the algorithms
+    neither baseline nor slow, best baseline, by median time of the PASSED rows at `threads`; "significant" is
+    fixture data here (a margin above 1.5), the rule being pick's."""
+    role = {n: (b, s) for n, _, b, s, _ in ALGORITHMS}
+    cells = {}
+    for layer, _, _ in LAYERS:
+        for d in DIRECTIONS:
+            times = {r["algorithm"]: float(r["time_ms_median"]) for r in csv_rows
+                     if r["layer"] == layer and r["direction"] == d and r["threads"] == str(threads)
+                     and r["status"] == "PASSED"}
+            own = sorted((ms, a) for a, ms in times.items() if role[a] == (False, False))
+            baselines = sorted((ms, a) for a, ms in times.items() if role[a][0])
+            if not own:
+                continue
+            (ms, winner), second = own[0], own[1] if len(own) > 1 else None
+            cells.setdefault(layer, {})[d] = {
+                "winner": winner, "winner_ms": ms, "runner_up": second and second[1],
+                "runner_up_ms": second and second[0], "margin": second and second[0] / ms,
+                "significant": bool(second and second[0] / ms > 1.5), "test": "spread 0.020+0.020",
+                "best_baseline": baselines[0][1] if baselines else None,
+                "best_baseline_ms": baselines[0][0] if baselines else None}
+    return {"layers": {}, "order": [layer for layer, _, _ in LAYERS], "threads": threads, "cells": cells,
+            "rules": {"winner": "WINNER RULE", "best_baseline": "BASELINE RULE", "significance": "SIGNIFICANCE RULE",
+                      "alpha": 0.05, "min_repetitions": 4}}
+
+
+def write_plan(directory, csv_rows):
+    path = os.path.join(directory, "plan.json")
+    with open(path, "w") as f:
+        json.dump(plan(csv_rows), f)
+    return path
 
 
 def write_run(directory, stem, csv_rows, meta, raw, columns=COLUMNS):

@@ -15,7 +15,7 @@ import unittest
 
 CONVLAB = None  # set from the command line
 PROBLEM = "mb1ic4ih8oc4kh3ph1"
-COLUMNS = ["suite", "layer", "descriptor", "weight", "algorithm", "direction", "threads", "mb", "gflop", "gflop_useful",
+COLUMNS = ["suite", "layer", "descriptor", "layer_class", "weight", "algorithm", "direction", "threads", "mb", "gflop", "gflop_useful",
            "time_ms_median", "time_ms_min", "gflops_median", "workspace_bytes", "max_abs_err", "max_rel_err",
            "status", "reason", "implementation"]
 QUICK = ["--repetitions", "2", "--min-time", "0.01"]
@@ -64,6 +64,7 @@ class Bench(unittest.TestCase):
             self.assertEqual(row["status"], "PASSED", row)
             self.assertEqual(row["direction"], "fwd")
             self.assertEqual(row["mb"], "1")
+            self.assertEqual(row["layer_class"], "3x3_s1")  # kh3, stride 1, one group
             # 2 * mb * oc * oh * ow * ic * kh * kw = 2 * 1 * 4 * 8 * 8 * 4 * 9
             self.assertAlmostEqual(float(row["gflop"]), 18432e-9)
             median, fastest = float(row["time_ms_median"]), float(row["time_ms_min"])

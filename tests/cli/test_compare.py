@@ -75,9 +75,10 @@ class Compare(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
-    def copy_run(self, name, slow_down=None):
+    def copy_run(self, name, slow_down=None, keep=None):
         """A copy of run a; the rows of algorithm `slow_down` made 1000x slower in the CSV and raw JSON (far
-        beyond any spread of the repetitions, so the two samples are wholly apart)."""
+        beyond any spread of the repetitions, so the two samples are wholly apart); `keep`: only the first
+        `keep` repetitions of each row left in the raw JSON."""
         path = os.path.join(self.tmp, name + ".csv")
         rows = rows_of(self.a)
         with open(self.a, newline="") as f:
@@ -93,6 +94,16 @@ class Compare(unittest.TestCase):
         for b in raw:
             if b.get("run_name", "").startswith(f"{slow_down}/"):
                 b["real_time"] *= 1000
+        if keep is not None:
+            seen = {}
+            kept = []
+            for b in raw["benchmarks"]:
+                if b.get("run_type") == "iteration":
+                    seen[b["run_name"]] = seen.get(b["run_name"], 0) + 1
+                    if seen[b["run_name"]] > keep:
+                        continue
+                kept.append(b)
+            raw["benchmarks"] = kept
         with open(os.path.splitext(path)[0] + ".json", "w") as f:
             f.writelines(json.dumps(b) + "\n" for b in raw)
         return path
@@ -113,6 +124,20 @@ class Compare(unittest.TestCase):
             self.assertIn(" 1000.000 ", line)
             self.assertIn("slower (significant)", line)  # 5 against 5 repetitions, all apart: exact p = 0.0079
         self.assertIn(f"{len(PROBLEMS)} significantly different", result.stdout)
+
+    def test_the_test_needs_four_repetitions_a_side(self):
+        # Wholly apart samples: the exact two-sided p is 2 / C(2n, n), 0.029 at 4 a side (significant),
+        # 0.1 at 3 (never below 0.05, so compare says the test cannot tell rather than "not significant").
+        for keep, expected in ((4, "slower (significant)"), (3, "n/a (too few repetitions: the test needs 4")):
+            with self.subTest(keep=keep):
+                before = self.copy_run(f"kept{keep}", keep=keep)
+                after = self.copy_run(f"kept{keep}_slower", slow_down="im2col_gemm", keep=keep)
+                result = convlab("compare", before, after)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                lines = [l for l in result.stdout.splitlines() if " im2col_gemm " in l]
+                self.assertEqual(len(lines), len(PROBLEMS), result.stdout)
+                for line in lines:
+                    self.assertIn(expected, line)
 
     def test_runs_sharing_no_row_are_refused(self):
         other = os.path.join(self.tmp, "other.csv")
@@ -143,9 +168,9 @@ class Compare(unittest.TestCase):
         self.assertEqual(len(result.stderr.strip().splitlines()), 1)
 
     def test_a_run_older_than_gflop_useful_or_suspect_is_compared(self):
-        # gflop_useful follows from the descriptor, suspect is a verdict on the rates: a run from before either
-        # column is still comparable.
-        for column in ("gflop_useful", "suspect"):
+        # gflop_useful and layer_class follow from the descriptor, suspect is a verdict on the rates: a run from
+        # before any of these columns is still comparable.
+        for column in ("gflop_useful", "layer_class", "suspect"):
             with self.subTest(column=column):
                 older = self.copy_run("older_" + column)
                 with open(older, newline="") as f:

@@ -6,6 +6,7 @@ Run: python3 test_pick.py PATH/TO/convlab   (ctest does so)
 """
 import csv
 import json
+import math
 import os
 import random
 import shutil
@@ -113,6 +114,32 @@ class Pick(unittest.TestCase):
         # The baseline ran the missing cell too, but totals count only the plan's cells (as per_algorithm does).
         self.assertAlmostEqual(totals[self.baseline]["ms"], per_algorithm[self.baseline], places=6)
         self.assertEqual(totals[self.baseline]["cells"], len(winners))
+        self.check_decisions(plan, threads, winners)
+
+    def check_decisions(self, plan, threads, winners):
+        """Each cell's winner, runner-up, margin, verdict and best baseline, for scripts to report as they are."""
+        self.assertEqual(set(plan["cells"]), {layer for layer, _ in winners})
+        for (layer, direction), winner in winners.items():
+            cell = plan["cells"][layer][direction]
+            runner_up = next(a for a in self.own if a != winner)
+            t1, t2 = (self.times[(layer, direction, a, threads)] for a in (winner, runner_up))
+            self.assertEqual((cell["winner"], cell["runner_up"]), (winner, runner_up))
+            self.assertAlmostEqual(cell["winner_ms"], t1, places=6)
+            self.assertAlmostEqual(cell["margin"], t2 / t1, places=6)
+            # No raw JSON beside the fixture: the spreads decide, 0.01 each.
+            self.assertEqual(cell["significant"], t2 / t1 - 1 > 0.02, (layer, direction))
+            self.assertTrue(cell["test"].startswith("spread"))
+            self.assertEqual(cell["best_baseline"], self.baseline)  # the slow one, faster still, never counts
+            self.assertAlmostEqual(cell["best_baseline_ms"], self.times[(layer, direction, self.baseline, threads)],
+                                   places=6)
+        self.assertNotIn(MISSING[1], plan["cells"].get(MISSING[0], {}))
+        # The fewest repetitions a side at which the exact two-sided test can reach p < alpha: 2 / C(2n, n).
+        alpha = plan["rules"]["alpha"]
+        self.assertEqual(alpha, 0.05)
+        self.assertEqual(plan["rules"]["min_repetitions"],
+                         next(n for n in range(1, 20) if 2 / math.comb(2 * n, n) < alpha))
+        self.assertIn(f"at least {plan['rules']['min_repetitions']}", plan["rules"]["significance"])
+        self.assertIn("baseline", plan["rules"]["winner"])
 
     def test_plan_at_the_largest_thread_count(self):
         plan = os.path.join(self.tmp, "plan2.json")
@@ -120,6 +147,10 @@ class Pick(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.check_plan(plan, 2)
         self.assertIn("L2: bwd_w", result.stdout)
+        with open(plan) as f:
+            rules = json.load(f)["rules"]
+        for said in (rules["significance"], rules["winner"], rules["best_baseline"]):
+            self.assertIn(said, result.stdout)
         self.assertNotIn(self.slow, [line.split()[2] for line in result.stdout.splitlines()
                                      if line.startswith("L")])
 

@@ -1,7 +1,10 @@
 """Tests of scripts/plot.py and summary.py on synthetic runs (fixture_runs.py).
 
-Run: python3 test_plots.py [PATH/TO/convlab]   (ctest passes the binary; these tests need no build)
+Run: python3 test_plots.py [PATH/TO/convlab]   (ctest passes the binary, which these tests do not run; the
+FFT section and a CSV without layer_class need the convlab Python module: PYTHONPATH=build/python, which ctest
+sets, else the scripts look in build/python)
 """
+import json
 import math
 import os
 import shutil
@@ -65,9 +68,10 @@ class Plots(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="convlab_plots_")
         cls.csv = fx.write_run(cls.tmp, "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()))
+        cls.plan = fx.write_plan(cls.tmp, fx.rows())
         cls.out = os.path.join(cls.tmp, "out")
         cls.result = script("plot.py", cls.csv, "--out", cls.out, "--targets",
-                            os.path.join(SCRIPTS, "targets_resnet50.json"))
+                            os.path.join(SCRIPTS, "targets_resnet50.json"), "--plan", cls.plan)
         with open(os.path.join(cls.out, "SUMMARY.md")) as f:
             cls.summary = f.read()
         cls.tables = tables(cls.summary)
@@ -116,20 +120,61 @@ class Plots(unittest.TestCase):
                 row = find_row(rows, d, label)
                 self.assertEqual(row[2:], [g3(geo(ratios.values())), f"{g3(ratios[worst])} ({worst})", "3"])
 
-    def test_winner_with_margin(self):
+    def test_winners_are_the_plans(self):
+        # convlab's own algorithms win; the baselines' best stands beside; the rules are quoted from the plan.
         rows = section_named(self.tables, "Winner per layer")
-        for j, layer in enumerate(LAYER_NAMES):
-            ranked = sorted(((fx.rate(a, layer, "fwd", 2), a) for a, *_ in fx.ALGORITHMS
-                             if fx.rate(a, layer, "fwd", 2) and a not in ("naive", "reference")), reverse=True)
-            (r1, a1), (r2, a2) = ranked[:2]
-            self.assertEqual(find_row(rows, layer)[1], f"{a1} {g3(r1)} (+{100 * (r1 / r2 - 1):.0f}% over {a2})")
+        kinds = set()  # the kinds of cell the fixture exercised
+        own, baselines = ("im2col_gemm", "winograd_f2x3", "direct"), ("onednn", "onednn_blocked", "onednn_native",
+                                                                      "torch")
+        for layer in LAYER_NAMES:
+            for k, d in enumerate(fx.DIRECTIONS):
+                def ms(a):
+                    return fx.gflop(layer) / fx.rate(a, layer, d, 2) * 1e3
+                ranked = sorted((ms(a), a) for a in own if fx.rate(a, layer, d, 2) and (a, d, layer, 2) != fx.FAILED)
+                t1, a1 = ranked[0]
+                if len(ranked) > 1:
+                    t2, a2 = ranked[1]
+                    kind = "significant" if t2 / t1 > 1.5 else "within the noise"  # the fixture plan's verdict
+                    margin = f"+{100 * (t2 / t1 - 1):.0f}% over {a2}{'' if kind == 'significant' else ', ' + kind}"
+                else:
+                    kind = margin = "alone"
+                kinds.add(kind)
+                tb, b = min((ms(a), a) for a in baselines)
+                self.assertEqual(find_row(rows, layer)[1 + k], f"{a1} {g3(t1)} ms ({margin}); "
+                                                               f"best baseline {b} {g3(tb)} ms")
+        self.assertEqual(kinds, {"alone", "within the noise", "significant"})
+        self.assertIn("Winner: WINNER RULE.", self.summary)
+        self.assertIn("Best baseline: BASELINE RULE.", self.summary)
+        self.assertIn("(SIGNIFICANCE RULE;", self.summary)
+
+    def test_without_a_plan_no_winner_is_decided(self):
+        run = os.path.join(self.tmp, "no_plan")
+        csv_path = fx.write_run(run, "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()))
+        result = script("summary.py", csv_path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(os.path.join(run, "SUMMARY.md")) as f:
+            text = f.read()
+        self.assertIn("## Winner per layer\n\nNo plan given", text)
+        self.assertNotIn(("Winner per layer", None), tables(text))
+
+    def test_a_plan_of_another_run_is_refused(self):
+        plan = fx.plan(fx.rows())
+        plan["cells"]["elsewhere"] = plan["cells"]["t:res2a"]
+        path = os.path.join(self.tmp, "foreign_plan.json")
+        with open(path, "w") as f:
+            json.dump(plan, f)
+        result = script("summary.py", self.csv, "--out", os.path.join(self.tmp, "foreign"), "--plan", path)
+        self.assertEqual(result.returncode, 2)
+        self.assertRegex(result.stderr, r"^summary.py: error: plan .*layer elsewhere is in no CSV given")
+        self.assertEqual(len(result.stderr.strip().splitlines()), 1)
 
     def test_layer_classes(self):
         rows = section_named(self.tables, "Per layer class")
-        self.assertEqual({r[0] for r in rows}, {"3x3 stride 1", "1x1 stride 1", "3x3 stride 2"})
+        self.assertEqual({r[0] for r in rows}, set(fx.LAYER_CLASS.values()))
         families = {"gemm": ["im2col_gemm"], "winograd": ["winograd_f2x3"], "direct": ["direct"],
                     "onednn": ["onednn", "onednn_blocked", "onednn_native"], "torch": ["torch"]}
-        for cls, layer in (("3x3 stride 1", "t:res2a"), ("1x1 stride 1", "t:res2b")):
+        for layer in ("t:res2a", "t:res2b"):
+            cls = fx.LAYER_CLASS[layer]
             score = {f: max(fx.rate(a, layer, "fwd", 2) or 0 for a in names) for f, names in families.items()}
             score = {f: s for f, s in score.items() if s}
             ranked = sorted(score, key=score.get, reverse=True)
@@ -226,6 +271,23 @@ class UsefulCount(unittest.TestCase):
             self.assertIn("This CSV has no gflop_useful column", text)
             row = find_row(tables(text)[("Speed per direction (2 threads)", "fwd")], "direct")
             self.assertEqual(row[5], g3(geo(fx.rate("direct", l, "fwd", 2) / fx.PEAK["2"] for l in LAYER_NAMES)))
+        finally:
+            shutil.rmtree(os.path.dirname(run), ignore_errors=True)
+
+
+class LayerClassOfAnOlderCsv(unittest.TestCase):
+    """A CSV from before the layer_class column: the classes come from convlab.Problem, not from a parse here."""
+
+    def test_classes_from_the_python_module(self):
+        run = os.path.join(tempfile.mkdtemp(prefix="convlab_no_class_"), "old")
+        try:
+            columns = [c for c in fx.COLUMNS if c != "layer_class"]
+            csv_path = fx.write_run(run, "run", fx.rows(), fx.metadata(), fx.raw_json(fx.rows()), columns=columns)
+            result = script("summary.py", csv_path)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            with open(os.path.join(run, "SUMMARY.md")) as f:
+                rows = section_named(tables(f.read()), "Per layer class")
+            self.assertEqual({r[0] for r in rows}, set(fx.LAYER_CLASS.values()))
         finally:
             shutil.rmtree(os.path.dirname(run), ignore_errors=True)
 

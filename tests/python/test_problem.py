@@ -1,6 +1,7 @@
 """convlab.Problem, shape_set, algorithms and __version__, against the
 command line's own answers."""
 
+import csv
 import json
 import pickle
 import subprocess
@@ -74,6 +75,27 @@ def test_shape_set_reads_the_bundled_sets():
     assert any(p.name.endswith(":res3a_branch2b") for p in resnet)
     with pytest.raises(ValueError, match="no shape file 'no_such_set'"):
         convlab.shape_set("no_such_set")
+
+
+# Each class worked out by hand from the rule in algorithms/problem.hpp.
+CLASSES = {"mb1ic3ih16oc4kh7sh2ph3": "7x7_stem",       # 7x7 on 3 input channels
+           "mb1ic8ih16oc8kh7ph3": "large_kernel",      # 7x7 on 8: not an image's first layer
+           "mb1g4ic4ih8oc4kh3ph1": "depthwise",
+           "mb1ic4ih8oc8kh1sh2": "1x1_s2",
+           "mb1ic4ih8oc4kh3dh1ph2": "other"}            # dilated
+
+
+def test_layer_class_is_the_csvs(convlab_executable, tmp_path):
+    out = tmp_path / "v.csv"
+    args = [convlab_executable, "validate", "--algo", "naive", "--dir", "fwd", "--csv", str(out)]
+    for descriptor in CLASSES:
+        args += ["--problem", descriptor]
+    subprocess.run(args, capture_output=True, text=True, check=True)
+    with open(out, newline="") as f:
+        from_csv = {convlab.Problem(r["descriptor"]): r["layer_class"] for r in csv.DictReader(f)}
+    for descriptor, expected in CLASSES.items():
+        assert convlab.Problem(descriptor).layer_class() == expected, descriptor
+        assert from_csv[convlab.Problem(descriptor)] == expected, descriptor
 
 
 def test_algorithms_are_those_of_convlab_list(convlab_executable):

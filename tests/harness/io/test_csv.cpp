@@ -75,7 +75,7 @@ TEST_CASE("results CSV: fixed columns first, then the union of phase columns", "
     std::vector<ResultRow> rows = {row("conv1", "naive", "1")};
     write_results_csv(file, rows);
     const std::string first = slurp(file);
-    CHECK(first.rfind("suite,layer,descriptor,weight,algorithm,direction,threads,", 0) == 0);
+    CHECK(first.rfind("suite,layer,descriptor,layer_class,weight,algorithm,direction,threads,", 0) == 0);
 
     // A row finishing later with phases widens the header; the earlier row gets empty cells.
     ResultRow with_phases = row("conv1", "im2col_gemm", "1");
