@@ -81,10 +81,11 @@ bench googlenet_v1 3 0.02 "$@"
 
 # The network's plan and totals from the ResNet-50 rows, and the cost model
 # scored on sets it was not fitted on: each set in turn held out, the model
-# fitted on the other three (pick_and_cost_model.sh says how).
-scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_v1
-
+# fitted on the other three (pick_and_cost_model.sh says how), and the
+# winners plot drawn from the plan (pick writes data only).
 python="$(python_for_plots)"
+PYTHON="$python" scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_v1
+
 "$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
     --append results/pick.md --append results/cost_model.md --append results/crosscheck.md
 for set in mobilenet_dw alexnet googlenet_v1; do
@@ -104,7 +105,8 @@ run.sh: results in $root/results/
   crosscheck.md, crosscheck.csv
                         each baseline's ResNet-50 rows against its library run on its own
   pick.md, cost_model.md, *.plan.json, winners*.png
-                        convlab pick: the plan, the network totals, the cost model's held-out scores
+                        convlab pick: the plan, the network totals, the cost model's held-out scores;
+                        the winners drawn from the plan by plot_winners.py
   *.png                 plots (heatmaps, rooflines, GFLOP/s per layer, workspace, ...)
 EOF2
 exit "$status"

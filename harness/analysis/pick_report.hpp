@@ -1,10 +1,9 @@
 // What `convlab pick` prints and writes: the per-cell table, the network's
-// totals for one training step, the plan JSON, and the winners plot (drawn by
-// scripts/plot_winners.py from the plan JSON: matplotlib is Python's, and the
-// command stays free of a plotting library).
+// totals for one training step and the plan JSON. Data only: the winners plot
+// is drawn from the plan JSON by scripts/plot_winners.py, so an installed
+// convlab needs neither Python nor the source tree.
 #pragma once
 
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,9 +27,5 @@ nlohmann::json print_totals(const Results& results, const Plan& plan);
 nlohmann::json plan_json(const Measurements& m, const std::vector<std::map<std::string, std::string>>& choice,
                          const AlgorithmTable& algorithms, const nlohmann::json& totals,
                          const std::vector<std::string>& sources, int threads);
-
-// Runs /usr/bin/python3 scripts/plot_winners.py PLAN OUT when both exist;
-// prints why not otherwise (the plot is optional, the plan is not).
-void plot_winners(const nlohmann::json& plan, const std::filesystem::path& out);
 
 }  // namespace convlab::pick
