@@ -24,6 +24,7 @@ eval_sets="${EVAL:-googlenet_v1 vgg_19}"
 mb="${MB:-1}"
 threads="${THREADS:-1}"
 max_gflop="${MAX_GFLOP:-0.5}"
+python="${PYTHON:-/usr/bin/python3}"  # with matplotlib, for the winners plots
 mkdir -p "$out"
 
 bench() {  # SET: results of one shape set in $out/SET.csv
@@ -42,8 +43,9 @@ done
 for set in $eval_sets; do
     bench "$set"
     echo "== $set: measured plan"
-    "$build/convlab" pick "$out/$set.csv" --plan "$out/$set.plan.json" --plot "$out/$set.winners.png"
+    "$build/convlab" pick "$out/$set.csv" --plan "$out/$set.plan.json"
+    "$python" scripts/plot_winners.py "$out/$set.plan.json" "$out/$set.winners.png"
     echo "== $set: predicted by the model fitted on $train"
-    "$build/convlab" pick "$out/$set.csv" --predict --model "$out/model.json" \
-        --plan "$out/$set.predicted.json" --plot "$out/$set.predicted.png"
+    "$build/convlab" pick "$out/$set.csv" --predict --model "$out/model.json" --plan "$out/$set.predicted.json"
+    "$python" scripts/plot_winners.py "$out/$set.predicted.json" "$out/$set.predicted.png"
 done

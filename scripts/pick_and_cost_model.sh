@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The decision from a run's bench CSVs: `convlab pick` on the first set (the
-# network: plan, winners plot and the time of one training step beside the
-# best single algorithm and each baseline), then the cost model scored on
+# network: plan and the time of one training step beside the best single
+# algorithm and each baseline; the winners plot drawn from the plan by
+# plot_winners.py, as pick writes data only), then the cost model scored on
 # held-out sets: each set in turn is left out, the model is fitted on the
 # others (`pick --fit`) and `pick --predict` chooses on the left-out set
 # without looking at its times, scored against that set's measured oracle.
@@ -11,11 +12,14 @@
 # Reads DIR/SET.csv (with .meta.json and raw .json); writes DIR/pick.md,
 # DIR/NETWORK_SET.pick.txt, DIR/NETWORK_SET.plan.json, DIR/winners.png,
 # DIR/cost_model.md and DIR/cost_model/ (the fitted models and the full
-# printouts). Markdown sections, for summary.py --append.
+# printouts). Markdown sections, for summary.py --append. The plot needs
+# matplotlib in PYTHON (default /usr/bin/python3, as run.sh); without it the
+# script says so and goes on (the plan is the result, the plot a view of it).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 convlab="${CONVLAB:-$root/build/convlab}"
+python="${PYTHON:-/usr/bin/python3}"
 die() { echo "pick_and_cost_model.sh: $*" >&2; exit 2; }
 [[ $# -ge 3 ]] || die "usage: pick_and_cost_model.sh DIR NETWORK_SET OTHER_SET... (at least two sets)"
 dir="$1"
@@ -24,8 +28,12 @@ sets=("$@")
 network="${sets[0]}"
 for set in "${sets[@]}"; do [[ -f "$dir/$set.csv" ]] || die "no $dir/$set.csv"; done
 
-"$convlab" pick "$dir/$network.csv" --plan "$dir/$network.plan.json" --plot "$dir/winners.png" \
-    > "$dir/$network.pick.txt"
+"$convlab" pick "$dir/$network.csv" --plan "$dir/$network.plan.json" > "$dir/$network.pick.txt"
+if "$python" -c "import matplotlib" 2> /dev/null; then
+    "$python" "$root/scripts/plot_winners.py" "$dir/$network.plan.json" "$dir/winners.png"
+else
+    echo "pick_and_cost_model.sh: no $dir/winners.png: $python has no matplotlib" >&2
+fi
 {
     echo "## The plan for $network: \`convlab pick\`"
     echo
@@ -33,7 +41,7 @@ for set in "${sets[@]}"; do [[ -f "$dir/$set.csv" ]] || die "no $dir/$set.csv"; 
     echo "\`$network.pick.txt\`; the winners' families in \`winners.png\`):"
     echo
     echo '```'
-    sed -n '/^[0-9]* cells;/,$p' "$dir/$network.pick.txt" | grep -v -e '^plan: ' -e '^winners plot: '
+    sed -n '/^[0-9]* cells;/,$p' "$dir/$network.pick.txt" | grep -v '^plan: '
     echo '```'
 } > "$dir/pick.md"
 
@@ -58,7 +66,7 @@ for held_out in "${sets[@]}"; do
     model="$dir/cost_model/without_$held_out.json"
     "$convlab" pick --fit "${train[@]}" --model "$model" > /dev/null
     printout="$dir/cost_model/$held_out.predicted.txt"
-    "$convlab" pick "$dir/$held_out.csv" --predict --model "$model" --no-plot > "$printout"
+    "$convlab" pick "$dir/$held_out.csv" --predict --model "$model" > "$printout"
     ratio="$(sed -n 's/.*predicted plan .*(\([0-9.]*x\) the oracle).*/\1/p' "$printout")"
     recovered="$(sed -n 's/.*recovers \(-\{0,1\}[0-9.]*%\).*/\1/p' "$printout")"
     agreement="$(sed -n 's/.*agreement with the oracle: \([0-9]* of [0-9]*\) (\([0-9.]*%\)).*/\1 (\2)/p' "$printout")"

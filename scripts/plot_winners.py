@@ -4,7 +4,7 @@ column per direction (fwd, bwd_d, bwd_w), each cell coloured by the winning
 algorithm's family and labelled with its name; blank where no algorithm of
 convlab's passed.
 
-Usage: plot_winners.py PLAN.json OUT.png   (`convlab pick` runs it)
+Usage: plot_winners.py PLAN.json OUT.png   (PLAN.json from `convlab pick --plan`)
 """
 import json
 import sys

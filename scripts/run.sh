@@ -81,10 +81,11 @@ bench googlenet_v1 3 0.02 "$@"
 
 # The network's plan and totals from the ResNet-50 rows, and the cost model
 # scored on sets it was not fitted on: each set in turn held out, the model
-# fitted on the other three (pick_and_cost_model.sh says how).
-scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_v1
-
+# fitted on the other three (pick_and_cost_model.sh says how), and the
+# winners plot drawn from the plan (pick writes data only).
 python="$(python_for_plots)"
+PYTHON="$python" scripts/pick_and_cost_model.sh results resnet_50 mobilenet_dw alexnet googlenet_v1
+
 # Training through each algorithm on two real layers beside a float64 run
 # (about 3 minutes on 2 cores): the final losses, the divergence, and whether
 # the per-call error ranks the algorithms as training does.
@@ -97,7 +98,7 @@ echo "run.sh: training study took $((SECONDS - start))s"
     --append results/training/study.md
 for set in mobilenet_dw alexnet googlenet_v1; do
     mkdir -p "build/plots_$set"
-    build/convlab pick "results/$set.csv" --plan "build/plots_$set/plan.json" --no-plot > "build/plots_$set/pick.txt"
+    build/convlab pick "results/$set.csv" --plan "build/plots_$set/plan.json" > "build/plots_$set/pick.txt"
     "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set" --plan "build/plots_$set/plan.json"
     cp "build/plots_$set/SUMMARY.md" "results/SUMMARY_$set.md"
 done
@@ -113,7 +114,8 @@ run.sh: results in $root/results/
   crosscheck.md, crosscheck.csv
                         each baseline's ResNet-50 rows against its library run on its own
   pick.md, cost_model.md, *.plan.json, winners*.png
-                        convlab pick: the plan, the network totals, the cost model's held-out scores
+                        convlab pick: the plan, the network totals, the cost model's held-out scores;
+                        the winners drawn from the plan by plot_winners.py
   training/study.md     training through each algorithm beside a float64 run
   *.png                 plots (heatmaps, rooflines, GFLOP/s per layer, workspace, ...)
 EOF2

@@ -1,16 +1,8 @@
 #include "harness/analysis/pick_report.hpp"
 
-#include <spawn.h>
-#include <sys/wait.h>
-
-#include <cstdio>
-
 #include <fmt/format.h>
 
 #include "harness/analysis/significance.hpp"
-#include "harness/io/metadata.hpp"
-
-extern char** environ;
 
 namespace convlab::pick {
 
@@ -116,31 +108,6 @@ nlohmann::json decisions_json(const Measurements& m, const Plan& plan) {
                                   {"alpha", significance_alpha},
                                   {"min_repetitions", min_repetitions_for_test}};
     return {{"rules", rules}, {"cells", cells}};
-}
-
-void plot_winners(const nlohmann::json& plan, const std::filesystem::path& out) {
-    const std::filesystem::path script = std::filesystem::path(CONVLAB_SOURCE_DIR) / "scripts" / "plot_winners.py";
-    const char* python = "/usr/bin/python3";
-    if (!std::filesystem::exists(python) || !std::filesystem::exists(script)) {
-        fmt::print("no plot: needs {} and {}\n", python, script.string());
-        return;
-    }
-    if (!out.parent_path().empty()) std::filesystem::create_directories(out.parent_path());
-    const std::filesystem::path plan_file = std::filesystem::path(out).replace_extension(".plan.json");
-    write_json_file(plan_file, plan);
-    std::vector<std::string> args = {python, script.string(), plan_file.string(), out.string()};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    int status = -1;
-    std::fflush(stdout);
-    if (posix_spawn(&pid, python, nullptr, nullptr, argv.data(), environ) == 0) waitpid(pid, &status, 0);
-    std::filesystem::remove(plan_file);
-    if (status == 0)
-        fmt::print("winners plot: {}\n", out.string());
-    else
-        fmt::print("no plot: {} failed (matplotlib missing?)\n", script.string());
 }
 
 }  // namespace convlab::pick

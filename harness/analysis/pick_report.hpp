@@ -1,10 +1,9 @@
 // What `convlab pick` prints and writes: the per-cell table, the network's
-// totals for one training step, the plan JSON, and the winners plot (drawn by
-// scripts/plot_winners.py from the plan JSON: matplotlib is Python's, and the
-// command stays free of a plotting library).
+// totals for one training step and the plan JSON. Data only: the winners plot
+// is drawn from the plan JSON by scripts/plot_winners.py, so an installed
+// convlab needs neither Python nor the source tree.
 #pragma once
 
-#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,9 +35,5 @@ nlohmann::json plan_json(const Measurements& m, const std::vector<std::map<std::
 // "test", "best_baseline", "best_baseline_ms"}}}} (runner-up and baseline
 // entries null when the cell has none).
 nlohmann::json decisions_json(const Measurements& m, const Plan& plan);
-
-// Runs /usr/bin/python3 scripts/plot_winners.py PLAN OUT when both exist;
-// prints why not otherwise (the plot is optional, the plan is not).
-void plot_winners(const nlohmann::json& plan, const std::filesystem::path& out);
 
 }  // namespace convlab::pick

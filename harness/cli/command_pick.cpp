@@ -1,10 +1,11 @@
 // `convlab pick RESULTS.csv...`: a plan (one algorithm per layer and
 // direction) from bench results, the winners' margins over the runner-up
 // against the noise, and the network's time for one training step under the
-// plan, the best single algorithm and each baseline.
+// plan, the best single algorithm and each baseline. It writes data only
+// (`--plan FILE`); scripts/plot_winners.py draws the winners from the plan.
 //
 // `convlab pick --fit A.csv... --model M.json`: fits the cost model
-// (harness/cli/pick_model.hpp); `--predict` then chooses from the problem
+// (harness/analysis/pick_model.hpp); `--predict` then chooses from the problem
 // alone: on EVAL.csv... it is scored against the oracle plan of their times,
 // on --batch FILE it prints the predicted plan.
 #include <CLI/CLI.hpp>
@@ -33,8 +34,8 @@ using namespace convlab::pick;
 
 struct Options {
     std::vector<std::string> csvs, fit, batches;
-    std::string plan, plot = "results/winners.png", model, cache = "warm";
-    bool no_plot = false, predict = false;
+    std::string plan, model, cache = "warm";
+    bool predict = false;
     int threads = 0;
     int64_t mb = 0;
 };
@@ -234,7 +235,6 @@ int run_pick(const Options& o) {
         write_json_file(o.plan, plan);
         fmt::print("plan: {}\n", o.plan);
     }
-    if (!o.no_plot) plot_winners(plan, o.plot);
     return 0;
 }
 
@@ -246,9 +246,8 @@ void add_pick_command(CLI::App& app, int& status) {
     auto o = std::make_shared<Options>();
     command->add_option("RESULTS", o->csvs, "bench CSVs (with their meta.json; the raw JSON adds the repetitions)")
         ->type_name("CSV...");
-    command->add_option("--plan", o->plan, "write the plan as JSON")->type_name("FILE");
-    command->add_option("--plot", o->plot, "the winners plot (default results/winners.png)")->type_name("FILE");
-    command->add_flag("--no-plot", o->no_plot, "no plot");
+    command->add_option("--plan", o->plan, "write the plan as JSON (scripts/plot_winners.py draws it)")
+        ->type_name("FILE");
     command->add_option("--threads", o->threads, "the rows of this thread count (default: the largest)")
         ->type_name("N")
         ->check(CLI::Range(1, 4096));

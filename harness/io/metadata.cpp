@@ -4,37 +4,22 @@
 #include <cpuinfo.h>
 #include <openblas_config.h>
 
-#include <array>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <iterator>
-#include <memory>
+#include <sstream>
+#include <string_view>
 #include <thread>
 
 #include "algorithms/onednn/onednn_common.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/io/atomic_file.hpp"
+#include "source_state.hpp"  // generated in the build tree by cmake/source_state.cmake
 
 namespace convlab {
 namespace {
-
-// The source tree the binary was configured from, for its commit; an
-// installed binary whose tree is gone reports no commit.
-std::filesystem::path source_dir() { return CONVLAB_SOURCE_DIR; }
-
-// Standard output of a shell command, trailing newline removed; empty on failure.
-std::string command_output(const std::string& command) {
-    std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), ::pclose);
-    if (!pipe) return {};
-    std::string out;
-    std::array<char, 256> buffer;
-    while (size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe.get())) out.append(buffer.data(), n);
-    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    return out;
-}
 
 nlohmann::json cache_json(const cpuinfo_cache* cache, uint32_t count) {
     if (!cache || count == 0) return nullptr;
@@ -103,7 +88,17 @@ nlohmann::json onednn_json() {
     return {{"version", onednn_version()}, {"cpu_runtime", onednn_cpu_runtime()}};
 }
 
-nlohmann::json git_json() { return git_state(source_dir()); }
+// Recorded when the binary was built, not read from the source tree now: an
+// installed binary may run where that tree is gone, moved or changed since.
+nlohmann::json git_json() {
+    if (std::string_view(source_state::commit) == "unknown")
+        return {{"commit", "unknown"}, {"dirty", nullptr}, {"dirty_paths", nlohmann::json::array()}};
+    nlohmann::json paths = nlohmann::json::array();
+    std::istringstream lines(source_state::dirty_paths);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty()) paths.push_back(line);
+    return {{"commit", source_state::commit}, {"dirty", !paths.empty()}, {"dirty_paths", paths}};
+}
 
 std::string utc_now_iso8601() {
     const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -115,21 +110,6 @@ std::string utc_now_iso8601() {
 }
 
 }  // namespace
-
-nlohmann::json git_state(const std::filesystem::path& source) {
-    const std::string dir = source.string();
-    const std::string commit = command_output("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
-    if (commit.empty()) return {{"commit", "unknown"}, {"dirty", nullptr}, {"dirty_paths", nlohmann::json::array()}};
-    // Tracked files changed since the commit, the results a run writes aside.
-    const std::string changes = command_output("git -C '" + dir +
-                                               "' status --porcelain --untracked-files=no -- . ':(exclude)results' "
-                                               "2>/dev/null");
-    nlohmann::json paths = nlohmann::json::array();
-    std::istringstream lines(changes);
-    for (std::string line; std::getline(lines, line);)
-        if (line.size() > 3) paths.push_back(line.substr(3));  // "XY path"
-    return {{"commit", commit}, {"dirty", !paths.empty()}, {"dirty_paths", paths}};
-}
 
 std::string environment_value(const char* name) {
     const char* value = std::getenv(name);

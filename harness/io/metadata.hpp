@@ -1,8 +1,9 @@
 // What every result file carries about where it came from: the machine (CPU
 // model, ISA flags, cores, caches), the compiler and its flags, OpenBLAS (its
 // version, the kernel it chose, its build configuration) and oneDNN, the
-// environment variables that change what OpenBLAS does, the commit, the date
-// and the command line. Written as JSON beside the results CSV.
+// environment variables that change what OpenBLAS does, the commit the binary
+// was built from, the date and the command line. Written as JSON beside the
+// results CSV.
 #pragma once
 
 #include <filesystem>
@@ -14,6 +15,11 @@ namespace convlab {
 
 // Everything above that does not depend on the run: keys "cpu", "compiler",
 // "openblas", "onednn", "environment", "git", "date", "command_line".
+// "git" is the source tree's state when the binary was built (recorded by
+// cmake/source_state.cmake, never read from the tree at run time): commit,
+// dirty (tracked files changed since it, outside results/, which runs write
+// into) and dirty_paths, the paths git names; commit "unknown" and dirty null
+// when the tree was not a git work tree of its own.
 nlohmann::json machine_metadata();
 
 // The problem `convlab list` reports each algorithm's directions on: a plain
@@ -25,11 +31,6 @@ inline constexpr const char* list_probe_problem = "mb2ic16ih8oc16kh3ph1";
 // directions (on the probe problem), exact, tolerance, mixes_neighbours,
 // baseline, slow. Scripts read these instead of naming algorithms.
 nlohmann::json algorithms_json();
-
-// The "git" object: commit, dirty (tracked files changed since it, outside
-// results/, which runs write into) and dirty_paths, the paths git names.
-// Commit "unknown" and dirty null outside a git work tree.
-nlohmann::json git_state(const std::filesystem::path& source);
 
 // The environment variable's value, or "unset".
 std::string environment_value(const char* name);

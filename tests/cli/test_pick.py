@@ -19,10 +19,15 @@ CONVLAB = None  # set from the command line
 DIRECTIONS = ["fwd", "bwd_d", "bwd_w"]
 LAYERS = [("L1", "mb1ic4ih8oc4kh3ph1", 2), ("L2", "mb1ic4ih8oc8kh1", 1), ("L3", "mb1ic8ih8oc8kh3sh2ph1", 3)]
 MISSING = ("L2", "bwd_w")  # only the baseline has a row there
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts")
 
 
-def convlab(*args):
-    return subprocess.run([CONVLAB, *args], capture_output=True, text=True, timeout=300)
+def convlab(*args, cwd=None):
+    return subprocess.run([CONVLAB, *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+
+
+def has_matplotlib():
+    return subprocess.run(["/usr/bin/python3", "-c", "import matplotlib"], capture_output=True).returncode == 0
 
 
 def algorithms():
@@ -143,7 +148,7 @@ class Pick(unittest.TestCase):
 
     def test_plan_at_the_largest_thread_count(self):
         plan = os.path.join(self.tmp, "plan2.json")
-        result = convlab("pick", self.csv, "--plan", plan, "--no-plot")
+        result = convlab("pick", self.csv, "--plan", plan)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.check_plan(plan, 2)
         self.assertIn("L2: bwd_w", result.stdout)
@@ -165,7 +170,7 @@ class Pick(unittest.TestCase):
         path = write_fixture(run, "fixture", times, self.listed,
                              suspect={("L1", "fwd", loser, 2): "useful rate 300 GFLOP/s is 3.00x the FMA peak 100"})
         plan = os.path.join(run, "plan.json")
-        result = convlab("pick", path, "--plan", plan, "--no-plot")
+        result = convlab("pick", path, "--plan", plan)
         self.assertEqual(result.returncode, 0, result.stderr)
         with open(plan) as f:
             self.assertEqual(json.load(f)["layers"]["L1"]["fwd"], winners[("L1", "fwd")])
@@ -174,23 +179,33 @@ class Pick(unittest.TestCase):
 
     def test_plan_at_a_chosen_thread_count(self):
         plan = os.path.join(self.tmp, "plan1.json")
-        result = convlab("pick", self.csv, "--threads", "1", "--plan", plan, "--no-plot")
+        result = convlab("pick", self.csv, "--threads", "1", "--plan", plan)
         self.assertEqual(result.returncode, 0, result.stderr)
         self.check_plan(plan, 1)
 
-    def test_plot(self):
-        if subprocess.run(["/usr/bin/python3", "-c", "import matplotlib"], capture_output=True).returncode:
+    def test_pick_writes_only_the_plan(self):
+        """Data only: nothing beside --plan in the working directory (no results/winners.png)."""
+        work = os.path.join(self.tmp, "cwd")
+        os.makedirs(work)
+        result = convlab("pick", self.csv, "--plan", "plan.json", cwd=work)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(sorted(os.listdir(work)), ["plan.json"])
+        self.assertEqual(convlab("pick", self.csv, "--plot", "w.png").returncode, 2)  # the option is gone
+
+    def test_plot_winners_draws_the_plan(self):
+        if not has_matplotlib():
             self.skipTest("no matplotlib for /usr/bin/python3")
-        png = os.path.join(self.tmp, "plots", "winners.png")
-        result = convlab("pick", self.csv, "--plot", png)
+        plan, png = os.path.join(self.tmp, "drawn.plan.json"), os.path.join(self.tmp, "winners.png")
+        self.assertEqual(convlab("pick", self.csv, "--plan", plan).returncode, 0)
+        result = subprocess.run(["/usr/bin/python3", os.path.join(SCRIPTS, "plot_winners.py"), plan, png],
+                                capture_output=True, text=True, timeout=300)
         self.assertEqual(result.returncode, 0, result.stderr)
         with open(png, "rb") as f:
             self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
 
     def test_fit_and_predict(self):
         model, plan = os.path.join(self.tmp, "model.json"), os.path.join(self.tmp, "predicted.json")
-        result = convlab("pick", self.csv, "--predict", "--fit", self.csv, "--model", model, "--plan", plan,
-                         "--no-plot")
+        result = convlab("pick", self.csv, "--predict", "--fit", self.csv, "--model", model, "--plan", plan)
         self.assertEqual(result.returncode, 0, result.stderr)
         with open(model) as f:
             self.assertEqual(json.load(f)["kind"], "convlab pick cost model")
@@ -202,7 +217,7 @@ class Pick(unittest.TestCase):
             self.assertIn(predicted["layers"][layer][direction], self.own)
         self.assertAlmostEqual(predicted["totals_ms"]["agreement"], agree / len(winners), places=6)
         # Scoring again with the model read back gives the same choices.
-        again = convlab("pick", self.csv, "--predict", "--model", model, "--plan", plan + "2", "--no-plot")
+        again = convlab("pick", self.csv, "--predict", "--model", model, "--plan", plan + "2")
         self.assertEqual(again.returncode, 0, again.stderr)
         with open(plan + "2") as f:
             self.assertEqual(json.load(f)["layers"], predicted["layers"])
@@ -216,17 +231,19 @@ class Pick(unittest.TestCase):
         other = {key: ms * rng.uniform(0.5, 2) for key, ms in self.times.items()}
         write_fixture(directory, "net", self.times, self.listed)
         write_fixture(directory, "other", other, self.listed)
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
-                              "pick_and_cost_model.sh")
+        script = os.path.join(SCRIPTS, "pick_and_cost_model.sh")
         result = subprocess.run(["bash", script, directory, "net", "other"], capture_output=True, text=True,
                                 timeout=300, env={**os.environ, "CONVLAB": CONVLAB})
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
         with open(os.path.join(directory, "pick.md")) as f:
             pick = f.read()
-        printed = convlab("pick", os.path.join(directory, "net.csv"), "--no-plot").stdout
+        printed = convlab("pick", os.path.join(directory, "net.csv")).stdout
         plan_line = next(line for line in printed.splitlines() if "plan (best per layer)" in line)
         self.assertIn(plan_line, pick)
         self.assertTrue(os.path.exists(os.path.join(directory, "net.plan.json")))
+        if has_matplotlib():  # drawn by the script from the plan, not by pick
+            with open(os.path.join(directory, "winners.png"), "rb") as f:
+                self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
         with open(os.path.join(directory, "cost_model.md")) as f:
             rows = [line for line in f if line.startswith("| net |") or line.startswith("| other |")]
         self.assertEqual(len(rows), 2, rows)
@@ -234,7 +251,7 @@ class Pick(unittest.TestCase):
             cells = [c.strip() for c in row.strip().strip("|").split("|")]
             self.assertEqual(cells[:2], [held_out, fitted])
             scored = convlab("pick", os.path.join(directory, held_out + ".csv"), "--predict", "--model",
-                             os.path.join(directory, "cost_model", f"without_{held_out}.json"), "--no-plot")
+                             os.path.join(directory, "cost_model", f"without_{held_out}.json"))
             agreement = next(line for line in scored.stdout.splitlines() if "agreement" in line)
             self.assertIn(cells[4].split(" (")[0], agreement)
         bad = subprocess.run(["bash", script, directory, "net"], capture_output=True, text=True, timeout=60)
@@ -242,7 +259,7 @@ class Pick(unittest.TestCase):
         self.assertIn("at least two sets", bad.stderr)
 
     def expect_input_error(self, *args):
-        result = convlab("pick", *args, "--no-plot")
+        result = convlab("pick", *args)
         self.assertEqual(result.returncode, 2, result.stdout + result.stderr)
         self.assertEqual(len(result.stderr.strip().splitlines()), 1, result.stderr)
         self.assertTrue(result.stderr.startswith("convlab: error: "), result.stderr)
