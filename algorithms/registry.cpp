@@ -13,6 +13,7 @@ std::unique_ptr<Algorithm> make_winograd_f6x3();
 std::unique_ptr<Algorithm> make_fft();
 std::unique_ptr<Algorithm> make_direct();
 std::unique_ptr<Algorithm> make_direct_native();
+std::unique_ptr<Algorithm> make_indirect();
 std::unique_ptr<Algorithm> make_onednn();
 std::unique_ptr<Algorithm> make_onednn_blocked();
 std::unique_ptr<Algorithm> make_onednn_native();
@@ -37,6 +38,7 @@ const std::vector<std::unique_ptr<Algorithm>>& registry() {
         list.push_back(make_fft());
         list.push_back(make_direct());
         list.push_back(make_direct_native());
+        list.push_back(make_indirect());
         list.push_back(make_onednn());
         list.push_back(make_onednn_blocked());
         list.push_back(make_onednn_native());

@@ -1,0 +1,216 @@
+// indirect: the indirect convolution algorithm (Dukhan, "The Indirect
+// Convolution Algorithm", 2019; XNNPACK's engine) in all three directions,
+// on NHWC tensors inside. An indirection buffer holds, for every output
+// pixel and kernel tap, a pointer to the NHWC input row (channels
+// contiguous) that the tap multiplies, or to a zero row the primitive owns
+// for a padding tap; register-blocked micro-kernels (AVX-512, AVX2, scalar,
+// chosen from the CPU or CONVLAB_ISA as the direct engine chooses) sum
+// pixels x output channels tiles over those rows and packed weight panels.
+//
+//   fwd:   the buffer over x, weights packed as [oc panel][tap][ic][nr].
+//   bwd_d: per stride phase, a buffer over dy (each dx pixel gathers the dy
+//          rows that touch it) with the phase's taps of the transposed
+//          weights: one forward-shaped gather per phase, no scatter.
+//   bwd_w: the forward buffer over x feeds a dW tile kernel, input channels
+//          x output channels of one tap summed over pixels; db by the shared
+//          bias_gradient. docs/indirect.md derives both backward passes.
+//
+// The primitive owns its NHWC staging buffers, allocated at prepare, so the
+// pointers are known then and the buffers are built once, as XNNPACK builds
+// its at setup. stage_in converts NCHW to NHWC and packs the weights,
+// stage_out converts back; the timed call runs the kernels alone. The owned
+// buffers are what workspace_bytes() reports (the caller's workspace is not
+// used: pointers into it could not be built before the call).
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "algorithms/algorithm.hpp"
+#include "algorithms/common/bias_gradient.hpp"
+#include "algorithms/common/memory.hpp"
+#include "algorithms/indirect/drivers.hpp"
+#include "algorithms/indirect/plan.hpp"
+#include "algorithms/indirect/staging.hpp"
+#include "algorithms/phase_times.hpp"
+#include "algorithms/tensor.hpp"
+
+namespace convlab {
+
+namespace {
+
+using namespace indirect;
+
+using Floats = std::unique_ptr<float[], AlignedFree>;
+
+// The sizes of everything a primitive owns, before any of it is allocated.
+struct Sizes {
+    int64_t src = 0, dst = 0, dy = 0, zero = 0, panels = 0, pointers = 0;
+    std::vector<int64_t> phase_panels;  // bwd_d: floats of each phase's panels
+    int64_t bytes() const {
+        return aligned_float_bytes(src) + aligned_float_bytes(dst) + aligned_float_bytes(dy)
+             + aligned_float_bytes(zero) + aligned_float_bytes(panels) + pointers * int64_t(sizeof(const float*));
+    }
+};
+
+Sizes sizes_of(const Plan& plan) {
+    const Problem& p = plan.p;
+    const int64_t mr = plan.kernels.mr, taps = p.kh * p.kw;
+    Sizes s;
+    s.zero = std::max(p.ic, p.oc);  // a row of either tensor, whatever channel offset a kernel adds
+    switch (plan.d) {
+        case Direction::fwd:
+            s.src = p.x_elems(), s.dst = p.y_elems();
+            s.panels = p.g * plan.panels * panel_floats(plan.nr, taps, plan.reduction);
+            s.pointers = tiles_of(p.mb * p.oh * p.ow, mr) * taps * mr;
+            break;
+        case Direction::bwd_d:
+            s.src = p.y_elems(), s.dst = p.x_elems();
+            for (const Phase& ph : plan.phases) {
+                const int64_t count = int64_t(ph.taps.size());
+                s.phase_panels.push_back(p.g * plan.panels * panel_floats(plan.nr, count, plan.reduction));
+                s.panels += round_up(s.phase_panels.back(), 16);
+                s.pointers += count ? tiles_of(ph.pixels(p), mr) * count * mr : 0;
+            }
+            break;
+        case Direction::bwd_w:
+            s.src = p.x_elems(), s.dy = p.y_elems();
+            s.dst = p.g * taps * plan.icg_rows * plan.ocg_cols;
+            s.pointers = tiles_of(p.mb * p.oh * p.ow, mr) * taps * mr;
+            break;
+    }
+    return s;
+}
+
+class IndirectPrimitive final : public Primitive {
+public:
+    IndirectPrimitive(Plan plan, const Sizes& sizes)
+        : Primitive(plan.threads), plan_(std::move(plan)), bytes_(sizes.bytes()) {
+        const Problem& p = plan_.p;
+        src_ = aligned_floats(sizes.src), dst_ = aligned_floats(sizes.dst), zero_ = aligned_floats(sizes.zero);
+        panels_ = aligned_floats(sizes.panels);
+        if (sizes.dy) dy_ = aligned_floats(sizes.dy);
+        const int64_t mr = plan_.kernels.mr;
+        if (plan_.d == Direction::bwd_d) {
+            int64_t offset = 0;
+            for (size_t k = 0; k < plan_.phases.size(); ++k) {
+                rows_.push_back(backward_data_indirection(p, plan_.phases[k], src_.get(), p.oc, zero_.get(), mr));
+                phase_panels_.push_back(panels_.get() + offset);
+                phase_panels_read_.push_back(panels_.get() + offset);
+                offset += round_up(sizes.phase_panels[k], 16);
+            }
+        } else {
+            rows_.push_back(forward_indirection(p, src_.get(), p.ic, zero_.get(), mr));
+        }
+        for (const auto& rows : rows_) row_pointers_.push_back(rows.data());
+    }
+
+    int64_t workspace_bytes() const override { return bytes_; }
+    std::string implementation() const override {
+        return "indirect NHWC, " + plan_.tile_name() + " tile, layouts converted outside the timed call";
+    }
+
+    void stage_in(const ConvArgs& a) const override {
+        PhaseScope scope(a.phases, "stage_in");
+        const Problem& p = plan_.p;
+        const int T = threads();
+        switch (plan_.d) {
+            case Direction::fwd:
+                nchw_to_nhwc(a.x, p.mb, p.ic, p.ih, p.iw, src_.get(), T);
+                pack_forward_weights(p, a.w, a.b, plan_.nr, panels_.get());
+                break;
+            case Direction::bwd_d:
+                nchw_to_nhwc(a.dy, p.mb, p.oc, p.oh, p.ow, src_.get(), T);
+                for (size_t k = 0; k < plan_.phases.size(); ++k)
+                    pack_backward_data_weights(p, a.w, plan_.phases[k].taps, plan_.nr, phase_panels_[k]);
+                break;
+            case Direction::bwd_w:
+                nchw_to_nhwc(a.x, p.mb, p.ic, p.ih, p.iw, src_.get(), T);
+                nchw_to_nhwc(a.dy, p.mb, p.oc, p.oh, p.ow, dy_.get(), T);
+                break;
+        }
+    }
+
+    void stage_out(const ConvArgs& a) const override {
+        PhaseScope scope(a.phases, "stage_out");
+        const Problem& p = plan_.p;
+        const int T = threads();
+        switch (plan_.d) {
+            case Direction::fwd: nhwc_to_nchw(dst_.get(), p.mb, p.oc, p.oh, p.ow, a.y, T); break;
+            case Direction::bwd_d: nhwc_to_nchw(dst_.get(), p.mb, p.ic, p.ih, p.iw, a.dx, T); break;
+            case Direction::bwd_w: weights_grad_to_oihw(dst_.get(), p, plan_.icg_rows, plan_.ocg_cols, a.dw, T); break;
+        }
+    }
+
+protected:
+    void run(const ConvArgs& a) const override {
+        const Problem& p = plan_.p;
+        {
+            PhaseScope scope(a.phases, "conv");
+            switch (plan_.d) {
+                case Direction::fwd: run_forward(plan_, row_pointers_[0], panels_.get(), dst_.get(), p.oc); break;
+                case Direction::bwd_d:
+                    run_backward_data(plan_, row_pointers_, phase_panels_read_, dst_.get(), p.ic);
+                    break;
+                case Direction::bwd_w: run_weights_grad(plan_, row_pointers_[0], dy_.get(), p.oc, dst_.get()); break;
+            }
+        }
+        if (plan_.d == Direction::bwd_w && a.db) {
+            PhaseScope scope(a.phases, "bias");
+            bias_gradient(p, a.dy, a.db);
+        }
+    }
+
+private:
+    Plan plan_;
+    int64_t bytes_;
+    // Written by stage_in, run and stage_out through const member functions:
+    // the primitive's own buffers, not its state (one call at a time).
+    Floats src_, dst_, dy_, zero_, panels_;
+    std::vector<std::vector<const float*>> rows_;  // one indirection buffer, or one per stride phase
+    std::vector<const float* const*> row_pointers_;
+    std::vector<float*> phase_panels_;             // bwd_d: each phase's panels, packed by stage_in
+    std::vector<const float*> phase_panels_read_;  // the same, as the kernels read them
+};
+
+// Half the machine's memory: the buffers are allocated at prepare, before
+// the harness's memory guard sees workspace_bytes(), so prepare guards itself.
+int64_t allocation_budget() {
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page > 0 ? int64_t(pages) * int64_t(page) / 2 : int64_t(8) << 30;
+}
+
+class Indirect final : public Algorithm {
+public:
+    std::string_view name() const override { return "indirect"; }
+    std::string_view family() const override { return "indirect"; }
+    std::string_view description() const override {
+        return "indirect convolution (Dukhan 2019, XNNPACK's engine): a pointer per output pixel and tap into NHWC rows, "
+               "register-blocked AVX-512/AVX2 kernels; bwd_d by stride phases over dy, bwd_w by a dW tile kernel";
+    }
+    // Every output is a sum of fp32 products accumulated in fp32, the same
+    // terms as im2col + GEMM in another order (per tap, then per channel;
+    // backward weights over every pixel in one running sum per element, as
+    // direct's kernel and a GEMM's long k loop do). Products and sums of the
+    // checker's small integers are exact in fp32, FMA or not, so the result
+    // is exact on integer data; on real data the error is a few roundings
+    // per term (at most about n * 2^-24 of the sum of |terms| for n terms,
+    // far less in practice), so im2col_gemm's and direct's 1e-5 applies.
+    Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
+
+    Prepared prepare(const Problem& p, Direction d, int threads) const override {
+        Plan plan = make_plan(p, d, threads, chosen_kernels());
+        const Sizes sizes = sizes_of(plan);
+        if (sizes.bytes() > allocation_budget())
+            return declined(name(), "its buffers (" + std::to_string(sizes.bytes() >> 20) +
+                                        " MiB, allocated at prepare) exceed half of this machine's memory");
+        return prepared<IndirectPrimitive>(std::move(plan), sizes);
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Algorithm> make_indirect() { return std::make_unique<Indirect>(); }
+
+}  // namespace convlab
