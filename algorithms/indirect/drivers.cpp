@@ -57,7 +57,7 @@ void run_backward_data(const Plan& plan, const std::vector<const float* const*>&
                        const std::vector<const float*>& panels, float* dx, int64_t dx_stride) {
     const Problem& p = plan.p;
     for (size_t k = 0; k < plan.phases.size(); ++k) {
-        const Phase& ph = plan.phases[k];
+        const StridePhase& ph = plan.phases[k];
         const int64_t plane = ph.rows * ph.cols;
         auto out_of = [&](int64_t q) {
             const int64_t n = q / plane, iy = ph.row0 + q % plane / ph.cols * p.sh;

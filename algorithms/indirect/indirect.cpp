@@ -33,7 +33,7 @@
 #include "algorithms/indirect/drivers.hpp"
 #include "algorithms/indirect/plan.hpp"
 #include "algorithms/indirect/staging.hpp"
-#include "algorithms/phase_times.hpp"
+#include "algorithms/timing_phases.hpp"
 #include "algorithms/tensor.hpp"
 
 namespace convlab {
@@ -67,7 +67,7 @@ Sizes sizes_of(const Plan& plan) {
             break;
         case Direction::bwd_d:
             s.src = p.y_elems(), s.dst = p.x_elems();
-            for (const Phase& ph : plan.phases) {
+            for (const StridePhase& ph : plan.phases) {
                 const int64_t count = int64_t(ph.taps.size());
                 s.phase_panels.push_back(p.g * plan.panels * panel_floats(plan.nr, count, plan.reduction));
                 s.panels += round_up(s.phase_panels.back(), 16);
@@ -112,7 +112,7 @@ public:
     }
 
     void stage_in(const ConvArgs& a) const override {
-        PhaseScope scope(a.phases, "stage_in");
+        TimingPhaseScope scope(a.timing_phases, "stage_in");
         const Problem& p = plan_.p;
         const int T = threads();
         switch (plan_.d) {
@@ -133,7 +133,7 @@ public:
     }
 
     void stage_out(const ConvArgs& a) const override {
-        PhaseScope scope(a.phases, "stage_out");
+        TimingPhaseScope scope(a.timing_phases, "stage_out");
         const Problem& p = plan_.p;
         const int T = threads();
         switch (plan_.d) {
@@ -147,7 +147,7 @@ protected:
     void run(const ConvArgs& a) const override {
         const Problem& p = plan_.p;
         {
-            PhaseScope scope(a.phases, "conv");
+            TimingPhaseScope scope(a.timing_phases, "conv");
             switch (plan_.d) {
                 case Direction::fwd: run_forward(plan_, row_pointers_[0], panels_.get(), dst_.get(), p.oc); break;
                 case Direction::bwd_d:
@@ -157,7 +157,7 @@ protected:
             }
         }
         if (plan_.d == Direction::bwd_w && a.db) {
-            PhaseScope scope(a.phases, "bias");
+            TimingPhaseScope scope(a.timing_phases, "bias");
             bias_gradient(p, a.dy, a.db);
         }
     }

@@ -36,11 +36,11 @@ std::vector<const float*> forward_indirection(const Problem& p, const float* x, 
     });
 }
 
-std::vector<Phase> stride_phases(const Problem& p) {
-    std::vector<Phase> phases;
+std::vector<StridePhase> stride_phases(const Problem& p) {
+    std::vector<StridePhase> phases;
     for (int64_t row0 = 0; row0 < std::min(p.sh, p.ih); ++row0)
         for (int64_t col0 = 0; col0 < std::min(p.sw, p.iw); ++col0) {
-            Phase ph;
+            StridePhase ph;
             ph.row0 = row0, ph.col0 = col0;
             ph.rows = (p.ih - row0 + p.sh - 1) / p.sh;
             ph.cols = (p.iw - col0 + p.sw - 1) / p.sw;
@@ -53,7 +53,7 @@ std::vector<Phase> stride_phases(const Problem& p) {
     return phases;
 }
 
-std::vector<const float*> backward_data_indirection(const Problem& p, const Phase& phase, const float* dy,
+std::vector<const float*> backward_data_indirection(const Problem& p, const StridePhase& phase, const float* dy,
                                                     int64_t row_stride, const float* zero, int64_t mr) {
     const int64_t plane = phase.rows * phase.cols, taps = int64_t(phase.taps.size());
     if (taps == 0) return {};

@@ -35,7 +35,7 @@ std::vector<const float*> forward_indirection(const Problem& p, const float* x, 
 // likewise, or the zero row when that lies outside dy. So each phase is a
 // stride-1 gather over dy with a subset of the taps, and every dx pixel
 // belongs to exactly one phase.
-struct Phase {
+struct StridePhase {
     int64_t row0 = 0, col0 = 0;  // its first dx row and column
     int64_t rows = 0, cols = 0;  // its dx rows and columns
     std::vector<int64_t> taps;   // ky * kw + kx of the taps that reach it, ky then kx ascending
@@ -44,11 +44,11 @@ struct Phase {
 
 // One phase per (row0 < min(sh, ih), col0 < min(sw, iw)); a phase no tap
 // reaches has no taps (its dx is zero).
-std::vector<Phase> stride_phases(const Problem& p);
+std::vector<StridePhase> stride_phases(const Problem& p);
 
-// The phase's dx pixels (n, r, c) in that order, its taps in `Phase::taps`
+// The phase's dx pixels (n, r, c) in that order, its taps in `StridePhase::taps`
 // order, pointing into `dy` (mb x oh x ow rows).
-std::vector<const float*> backward_data_indirection(const Problem& p, const Phase& phase, const float* dy,
+std::vector<const float*> backward_data_indirection(const Problem& p, const StridePhase& phase, const float* dy,
                                                     int64_t row_stride, const float* zero, int64_t mr);
 
 }  // namespace convlab::indirect

@@ -9,9 +9,9 @@ namespace convlab::indirect {
 
 Kernels chosen_kernels() {
     switch (direct::chosen_isa()) {
-        case direct::Isa::avx512: return avx512_kernels();
-        case direct::Isa::avx2: return avx2_kernels();
-        case direct::Isa::scalar: break;
+        case Isa::avx512: return avx512_kernels();
+        case Isa::avx2: return avx2_kernels();
+        case Isa::scalar: break;
     }
     return scalar_kernels();
 }

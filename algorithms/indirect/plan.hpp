@@ -28,7 +28,7 @@ struct Plan {
     // fwd, bwd_d: pixel tiles per task, which run one weight panel after the
     // other, so each panel is read from memory once per block of tiles.
     int64_t tiles_per_block = 1;
-    std::vector<Phase> phases;      // bwd_d
+    std::vector<StridePhase> phases;      // bwd_d
     int64_t pixel_chunk = 0;        // bwd_w: pixels summed per pass over the tasks (a multiple of mr)
     int64_t icg_rows = 0, ocg_cols = 0;  // bwd_w: the staged dW tiles' padded sizes
 

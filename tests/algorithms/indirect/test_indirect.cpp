@@ -30,9 +30,9 @@ const Algorithm& indirect_algorithm() { return testing::registered("indirect"); 
 // Sets CONVLAB_ISA for the scope, restoring what was there.
 class ForcedIsa {
 public:
-    explicit ForcedIsa(direct::Isa isa) {
+    explicit ForcedIsa(Isa isa) {
         if (const char* old = std::getenv("CONVLAB_ISA")) before_ = old;
-        setenv("CONVLAB_ISA", std::string(direct::to_string(isa)).c_str(), 1);
+        setenv("CONVLAB_ISA", std::string(to_string(isa)).c_str(), 1);
     }
     ~ForcedIsa() {
         if (before_) setenv("CONVLAB_ISA", before_->c_str(), 1);
@@ -45,10 +45,10 @@ private:
     std::optional<std::string> before_;
 };
 
-std::vector<direct::Isa> isas_of_this_cpu() {
-    std::vector<direct::Isa> list;
-    for (auto isa : {direct::Isa::avx512, direct::Isa::avx2, direct::Isa::scalar})
-        if (direct::cpu_has(isa)) list.push_back(isa);
+std::vector<Isa> isas_of_this_cpu() {
+    std::vector<Isa> list;
+    for (auto isa : {Isa::avx512, Isa::avx2, Isa::scalar})
+        if (this_machine().runs(isa)) list.push_back(isa);
     return list;
 }
 
@@ -82,16 +82,16 @@ const char* const chosen[] = {
 }  // namespace
 
 TEST_CASE("indirect matches the reference on every ISA of this CPU", "[indirect]") {
-    for (direct::Isa isa : isas_of_this_cpu()) {
+    for (Isa isa : isas_of_this_cpu()) {
         ForcedIsa forced(isa);
-        INFO("CONVLAB_ISA=" << direct::to_string(isa));
-        SECTION(std::string(direct::to_string(isa)) + " presets") {
+        INFO("CONVLAB_ISA=" << to_string(isa));
+        SECTION(std::string(to_string(isa)) + " presets") {
             for (const Problem& p : testing::presets()) check_all_directions(p);
         }
-        SECTION(std::string(direct::to_string(isa)) + " chosen shapes") {
+        SECTION(std::string(to_string(isa)) + " chosen shapes") {
             for (const char* d : chosen) check_all_directions(Problem::parse(d));
         }
-        SECTION(std::string(direct::to_string(isa)) + " random problems") {
+        SECTION(std::string(to_string(isa)) + " random problems") {
             const uint64_t seed = testing::test_seed(2025);
             INFO("CONVLAB_SEED=" << seed);
             testing::RandomProblems random(seed);
@@ -124,10 +124,10 @@ TEST_CASE("indirect gives the same bits at 1, 2 and 3 threads", "[indirect]") {
 
 TEST_CASE("indirect says which kernels run and that the layouts are converted outside the timed call", "[indirect]") {
     const Problem p = Problem::parse("mb1ic16ih6oc48kh3ph1");
-    for (direct::Isa isa : isas_of_this_cpu()) {
+    for (Isa isa : isas_of_this_cpu()) {
         ForcedIsa forced(isa);
         const std::string what = indirect_algorithm().prepare(p, Direction::fwd, 1).primitive->implementation();
-        CHECK_THAT(what, Catch::StartsWith("indirect NHWC, " + std::string(direct::to_string(isa)) + " "));
+        CHECK_THAT(what, Catch::StartsWith("indirect NHWC, " + std::string(to_string(isa)) + " "));
         CHECK_THAT(what, Catch::Contains("outside the timed call"));
     }
 }
@@ -151,9 +151,9 @@ TEST_CASE("indirect backward weights ignores the input no output reads, even an 
     // (or in a channel past a tile's real ones) must reach no dw.
     for (const char* desc : {"mb1ic16ih20oc16kh3sh2ph0", "g16mb1ic16ih20oc16kh3sh2ph0", "mb1ic5ih20oc3kh3sh2ph0"}) {
         const Problem p = Problem::parse(desc);
-        for (direct::Isa isa : isas_of_this_cpu()) {
+        for (Isa isa : isas_of_this_cpu()) {
             ForcedIsa forced(isa);
-            INFO(desc << " CONVLAB_ISA=" << direct::to_string(isa));
+            INFO(desc << " CONVLAB_ISA=" << to_string(isa));
             ConvTensors clean = make_tensors(p, Direction::bwd_w, Fill::reals, 3);
             ConvTensors poisoned = make_tensors(p, Direction::bwd_w, Fill::reals, 3);
             for (int64_t c = 0; c < p.ic; ++c) {

@@ -97,9 +97,9 @@ void check_backward_data(const Problem& p, int64_t mr) {
     const int64_t stride = p.oc + 3;
     const std::vector<float> dy = coordinate_rows(p.mb, p.oh, p.ow, stride);
     const std::vector<float> zero(size_t(stride), 0.0f);
-    const std::vector<Phase> phases = stride_phases(p);
+    const std::vector<StridePhase> phases = stride_phases(p);
     std::vector<int> covered(size_t(p.ih * p.iw), 0);
-    for (const Phase& ph : phases) {
+    for (const StridePhase& ph : phases) {
         const auto buffer = backward_data_indirection(p, ph, dy.data(), stride, zero.data(), mr);
         const int64_t taps = int64_t(ph.taps.size());
         REQUIRE(int64_t(buffer.size()) == (taps ? tiles_of(ph.pixels(p), mr) * mr * taps : 0));
@@ -166,6 +166,6 @@ TEST_CASE("a stride larger than the kernel leaves phases with no taps", "[indire
     const auto phases = stride_phases(Problem::parse("mb1ic4ih9oc4kh2sh4"));
     REQUIRE(phases.size() == 16);
     int empty = 0;
-    for (const Phase& ph : phases) empty += ph.taps.empty();
+    for (const StridePhase& ph : phases) empty += ph.taps.empty();
     CHECK(empty == 12);  // only row0, col0 in {0, 1} are reached
 }

@@ -22,8 +22,8 @@ constexpr float sentinel = -12345.0f;
 
 std::vector<Kernels> kernels_of_this_cpu() {
     std::vector<Kernels> list{scalar_kernels()};
-    if (direct::cpu_has(direct::Isa::avx2)) list.push_back(avx2_kernels());
-    if (direct::cpu_has(direct::Isa::avx512)) list.push_back(avx512_kernels());
+    if (this_machine().runs(Isa::avx2)) list.push_back(avx2_kernels());
+    if (this_machine().runs(Isa::avx512)) list.push_back(avx512_kernels());
     return list;
 }
 
