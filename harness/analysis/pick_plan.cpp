@@ -7,7 +7,7 @@
 
 namespace convlab::pick {
 
-Verdict judge_margin(const MeasuredTime& winner, const MeasuredTime& runner_up) {
+MarginVerdict judge_margin(const MeasuredTime& winner, const MeasuredTime& runner_up) {
     if (enough_repetitions_for_test(winner.repetitions.size(), runner_up.repetitions.size())) {
         const RepetitionComparison c =
             compare_repetitions(winner.repetitions, runner_up.repetitions, significance_alpha);
@@ -57,22 +57,22 @@ std::optional<Cell> pick_cell(const std::map<std::string, MeasuredTime>& times, 
     return cell;
 }
 
-Plan pick_plan(const Measurements& m, const AlgorithmTable& algorithms) {
-    Plan plan(m.layers.size());
+PickPlan pick_plan(const Measurements& m, const AlgorithmTable& algorithms) {
+    PickPlan plan(m.layers.size());
     for (size_t l = 0; l < m.layers.size(); ++l)
         for (const auto& [direction, times] : m.times[l])
             if (auto cell = pick_cell(times, algorithms)) plan[l][direction] = *cell;
     return plan;
 }
 
-double plan_total_ms(const Measurements& m, const Plan& plan) {
+double plan_total_ms(const Measurements& m, const PickPlan& plan) {
     double total = 0;
     for (size_t l = 0; l < plan.size(); ++l)
         for (const auto& [direction, cell] : plan[l]) total += double(m.layers[l].weight) * cell.winner_ms;
     return total;
 }
 
-Total algorithm_total(const Measurements& m, const Plan& plan, const std::string& algorithm) {
+Total algorithm_total(const Measurements& m, const PickPlan& plan, const std::string& algorithm) {
     Total total;
     int asked = 0;
     for (size_t l = 0; l < plan.size(); ++l)
@@ -89,7 +89,7 @@ Total algorithm_total(const Measurements& m, const Plan& plan, const std::string
     return total;
 }
 
-std::optional<std::string> best_single(const Measurements& m, const Plan& plan, const AlgorithmTable& algorithms) {
+std::optional<std::string> best_single(const Measurements& m, const PickPlan& plan, const AlgorithmTable& algorithms) {
     std::optional<std::string> best;
     double best_ms = 0;
     for (const auto& [name, info] : algorithms) {
@@ -100,7 +100,7 @@ std::optional<std::string> best_single(const Measurements& m, const Plan& plan, 
     return best;
 }
 
-std::vector<std::string> missing_cells(const Measurements& m, const Plan& plan) {
+std::vector<std::string> missing_cells(const Measurements& m, const PickPlan& plan) {
     std::vector<std::string> missing;
     for (size_t l = 0; l < plan.size(); ++l)
         for (const char* direction : direction_names)

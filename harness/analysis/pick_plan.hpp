@@ -56,7 +56,7 @@ struct Measurements {
 };
 
 // How the margin of a winner was judged.
-struct Verdict {
+struct MarginVerdict {
     bool significant = false;
     std::string method;  // "mann-whitney p=0.0079", "spread 0.031+0.020", "no runner-up"
 };
@@ -65,20 +65,20 @@ struct Cell {
     std::string winner, runner_up, best_baseline;
     double winner_ms = 0, runner_up_ms = 0, baseline_ms = 0;
     double margin = 0;  // runner_up_ms / winner_ms; 0 without a runner-up
-    Verdict verdict;
+    MarginVerdict verdict;
 };
 
 // The significance rule (significance.hpp) when both sides have the
 // repetitions it needs (and the runner-up is the slower); otherwise the spread
 // rule (runner_up / winner - 1) > spread_winner + spread_runner_up.
-Verdict judge_margin(const MeasuredTime& winner, const MeasuredTime& runner_up);
+MarginVerdict judge_margin(const MeasuredTime& winner, const MeasuredTime& runner_up);
 
 // The winner among competing algorithms of one cell; empty when none passed.
 std::optional<Cell> pick_cell(const std::map<std::string, MeasuredTime>& times, const AlgorithmTable& algorithms);
 
 // [layer index][direction] -> cell, for every cell with a competitor.
-using Plan = std::vector<std::map<std::string, Cell>>;
-Plan pick_plan(const Measurements& m, const AlgorithmTable& algorithms);
+using PickPlan = std::vector<std::map<std::string, Cell>>;
+PickPlan pick_plan(const Measurements& m, const AlgorithmTable& algorithms);
 
 // sum over the given cells of weight x time.
 struct Total {
@@ -88,13 +88,13 @@ struct Total {
     bool complete = false;  // it covers every cell the plan covers
 };
 // The plan's total over its own cells.
-double plan_total_ms(const Measurements& m, const Plan& plan);
+double plan_total_ms(const Measurements& m, const PickPlan& plan);
 // One algorithm for every cell the plan covers.
-Total algorithm_total(const Measurements& m, const Plan& plan, const std::string& algorithm);
+Total algorithm_total(const Measurements& m, const PickPlan& plan, const std::string& algorithm);
 // The competing algorithm with the lowest complete total; empty when none is complete.
-std::optional<std::string> best_single(const Measurements& m, const Plan& plan, const AlgorithmTable& algorithms);
+std::optional<std::string> best_single(const Measurements& m, const PickPlan& plan, const AlgorithmTable& algorithms);
 
 // "LAYER: DIR" of cells no competitor passed.
-std::vector<std::string> missing_cells(const Measurements& m, const Plan& plan);
+std::vector<std::string> missing_cells(const Measurements& m, const PickPlan& plan);
 
 }  // namespace convlab::pick

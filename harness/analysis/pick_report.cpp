@@ -6,7 +6,7 @@
 
 namespace convlab::pick {
 
-void print_cells(const Results& results, const Plan& plan) {
+void print_cells(const Results& results, const PickPlan& plan) {
     const Measurements& m = results.measurements;
     fmt::print("{:<34} {:<6} {:<22} {:>9} {:<22} {:>7} {:<4} {:<24} {:<16} {:>9} {:>7}\n", "layer", "dir", "winner",
                "ms", "runner-up", "margin", "sig", "test", "best baseline", "ms", "base/w");
@@ -34,7 +34,7 @@ void print_cells(const Results& results, const Plan& plan) {
                    results.suspect_rows.size(), fmt::join(results.suspect_rows, ", "));
 }
 
-nlohmann::json print_totals(const Results& results, const Plan& plan) {
+nlohmann::json print_totals(const Results& results, const PickPlan& plan) {
     const Measurements& m = results.measurements;
     const double plan_ms = plan_total_ms(m, plan);
     nlohmann::json totals = {{"plan", plan_ms}};
@@ -87,7 +87,7 @@ nlohmann::json plan_json(const Measurements& m, const std::vector<std::map<std::
             {"threads", threads}};
 }
 
-nlohmann::json decisions_json(const Measurements& m, const Plan& plan) {
+nlohmann::json decisions_json(const Measurements& m, const PickPlan& plan) {
     auto name_or_null = [](const std::string& name) { return name.empty() ? nlohmann::json() : nlohmann::json(name); };
     nlohmann::json cells = nlohmann::json::object();
     for (size_t l = 0; l < plan.size(); ++l)

@@ -15,12 +15,12 @@
 
 namespace convlab::pick {
 
-void print_cells(const Results& results, const Plan& plan);
+void print_cells(const Results& results, const PickPlan& plan);
 
 // Prints the plan's total, the best single algorithm's, each baseline's,
 // with ratios to the plan and the cells each misses; returns them as
 // {"plan": ms, "best_single": {"algorithm":..., "ms":...}, "ALGO": ms, ...}.
-nlohmann::json print_totals(const Results& results, const Plan& plan);
+nlohmann::json print_totals(const Results& results, const PickPlan& plan);
 
 // {"layers": {LAYER: {"descriptor", "weight", "fwd", "bwd_d", "bwd_w"}}, "order": [LAYER...], "families": {ALGO: family},
 //  "totals_ms": totals, "source": [csvs], "threads": N}; `choice` gives each cell's algorithm.
@@ -34,6 +34,6 @@ nlohmann::json plan_json(const Measurements& m, const std::vector<std::map<std::
 // {"winner", "winner_ms", "runner_up", "runner_up_ms", "margin", "significant",
 // "test", "best_baseline", "best_baseline_ms"}}}} (runner-up and baseline
 // entries null when the cell has none).
-nlohmann::json decisions_json(const Measurements& m, const Plan& plan);
+nlohmann::json decisions_json(const Measurements& m, const PickPlan& plan);
 
 }  // namespace convlab::pick

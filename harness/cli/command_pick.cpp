@@ -105,8 +105,8 @@ CostModel load_model(const std::string& path) {
 nlohmann::json evaluate(const CostModel& model, const Results& r, Choice& choice) {
     const Measurements& m = r.measurements;
     if (!r.peak) throw InputError(fmt::format("pick: {} has no measured peak", fmt::join(r.sources, ", ")));
-    const Plan oracle = pick_plan(m, r.algorithms);
-    Plan predicted_plan(m.layers.size());
+    const PickPlan oracle = pick_plan(m, r.algorithms);
+    PickPlan predicted_plan(m.layers.size());
     int cells = 0, agree = 0, fallbacks = 0;
     fmt::print("{:<34} {:<6} {:<22} {:>9} {:<22} {:>9} {:>9} {}\n", "layer", "dir", "oracle", "ms", "predicted",
                "pred ms", "meas ms", "");
@@ -221,7 +221,7 @@ int run_pick(const Options& o) {
         if (o.predict) {
             totals = evaluate(*model, r, choice);
         } else {
-            const Plan plan = pick_plan(measured, r.algorithms);
+            const PickPlan plan = pick_plan(measured, r.algorithms);
             print_cells(r, plan);
             totals = print_totals(r, plan);
             decisions = decisions_json(measured, plan);

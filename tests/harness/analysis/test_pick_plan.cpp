@@ -86,7 +86,7 @@ TEST_CASE("totals weigh each layer by its count in the network", "[pick]") {
     m.times[1]["fwd"] = {{"a", at(10)}, {"b", at(8)}};
     m.times[1]["bwd_d"] = {{"a", at(5)}};
     m.times[1]["bwd_w"] = {{"base", at(7)}};  // no competitor: a missing cell
-    const Plan plan = pick_plan(m, table);
+    const PickPlan plan = pick_plan(m, table);
 
     // L1: a 1 + b 3 + a 2 = 6, x3 = 18; L2: b 8 + a 5 = 13.
     CHECK(plan_total_ms(m, plan) == Approx(31));

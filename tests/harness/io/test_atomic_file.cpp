@@ -8,6 +8,8 @@
 #include <iterator>
 #include <string>
 
+#include "tests/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 using convlab::FileWriteError;
 using convlab::write_file_atomically;
@@ -23,14 +25,7 @@ long entries_in(const fs::path& dir) {
     return long(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }
 
-struct ScratchDir {
-    fs::path path = fs::temp_directory_path() / ("convlab_test_atomic_" + std::to_string(::getpid()));
-    ScratchDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-};
+using convlab::testing::ScratchDir;
 
 }  // namespace
 

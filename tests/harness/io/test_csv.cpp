@@ -9,19 +9,14 @@
 #include <fstream>
 #include <iterator>
 
+#include "tests/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace convlab;
 
 namespace {
 
-struct ScratchDir {
-    fs::path path = fs::temp_directory_path() / ("convlab_test_csv_" + std::to_string(::getpid()));
-    ScratchDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-};
+using convlab::testing::ScratchDir;
 
 std::string slurp(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);

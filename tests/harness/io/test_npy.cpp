@@ -12,21 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "tests/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace convlab;
 
 namespace {
 
-// A fresh directory per test case, removed at the end.
-struct ScratchDir {
-    fs::path path;
-    explicit ScratchDir(const std::string& tag)
-        : path(fs::temp_directory_path() / ("convlab_test_npy_" + tag + "_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-};
+using convlab::testing::ScratchDir;
 
 std::string little_endian(uint64_t value, int bytes) {
     std::string out;

@@ -8,27 +8,14 @@
 #include <fstream>
 #include <string>
 
+#include "tests/scratch_dir.hpp"
+
 namespace fs = std::filesystem;
 using namespace convlab;
 
 namespace {
 
-struct ScratchDir {
-    fs::path path;
-    explicit ScratchDir(const std::string& tag)
-        : path(fs::temp_directory_path() / ("convlab_test_shapes_" + tag + "_" + std::to_string(::getpid()))) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~ScratchDir() { fs::remove_all(path); }
-
-    fs::path put(const std::string& name, const std::string& text) const {
-        const fs::path file = path / name;
-        fs::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary) << text;
-        return file;
-    }
-};
+using convlab::testing::ScratchDir;
 
 // read_shape_file must throw a ShapeFileError whose message contains every part.
 void require_error(const fs::path& file, const std::vector<std::string>& parts) {
