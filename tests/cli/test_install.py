@@ -95,6 +95,11 @@ class Install(unittest.TestCase):
     def test_the_binary_names_no_source_path(self):
         with open(self.installed, "rb") as f:
             binary = f.read()
+        if b"__asan_init" in binary or b"__ubsan_handle" in binary:
+            # The sanitizers' reports name the source file of every check
+            # they carry, so a sanitizer build names its tree by design; the
+            # runs with the trees hidden still test that it does not need it.
+            self.skipTest("a sanitizer build embeds source file names in its checks")
         source = SOURCE.encode()
         build = os.path.realpath(self.build).encode()
         # Weaker than the runs with the trees hidden (a path the compiler
