@@ -16,7 +16,7 @@ command -v "$cxx" >/dev/null || { echo "fuzz.sh: $cxx not found (apt-get install
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 cxxflags=(-std=c++20 -g -O1 $sanitize -I"$root")
 library_sources=(algorithms/problem.cpp algorithms/tensor.cpp harness/io/npy.cpp harness/io/shape_file.cpp
-                 harness/io/atomic_file.cpp)
+                 harness/io/atomic_file.cpp harness/io/paths.cpp algorithms/settings.cpp)
 targets=(fuzz_descriptor fuzz_shape_file fuzz_npy)
 declare -A max_len=([fuzz_descriptor]=256 [fuzz_shape_file]=4096 [fuzz_npy]=4096)
 declare -A dictionary=([fuzz_descriptor]=descriptor [fuzz_shape_file]=shape_file [fuzz_npy]=npy)
