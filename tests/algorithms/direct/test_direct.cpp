@@ -19,6 +19,7 @@
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/verify/check.hpp"
+#include "tests/forced_isa.hpp"
 #include "tests/presets.hpp"
 #include "tests/random_problem.hpp"
 #include "tests/algorithm_calls.hpp"
@@ -31,28 +32,8 @@ const Algorithm& direct_algorithm() {
     return testing::registered("direct");
 }
 
-// Sets CONVLAB_ISA for the scope, restoring what was there.
-class ForcedIsa {
-public:
-    explicit ForcedIsa(const char* isa) {
-        if (const char* old = std::getenv("CONVLAB_ISA")) before_ = old;
-        setenv("CONVLAB_ISA", isa, 1);
-    }
-    ~ForcedIsa() {
-        if (before_) setenv("CONVLAB_ISA", before_->c_str(), 1);
-        else unsetenv("CONVLAB_ISA");
-    }
-
-private:
-    std::optional<std::string> before_;
-};
-
-std::vector<Isa> isas_of_this_cpu() {
-    std::vector<Isa> list;
-    for (auto isa : {Isa::avx512, Isa::avx2, Isa::scalar})
-        if (this_machine().runs(isa)) list.push_back(isa);
-    return list;
-}
+using testing::ForcedIsa;
+using testing::isas_of_this_cpu;
 
 void check_all_directions(const Problem& p, int threads = all_cores()) {
     for (Direction d : all_directions) {
@@ -100,7 +81,7 @@ const char* const chosen[] = {
 
 TEST_CASE("direct matches the reference on every ISA of this CPU", "[direct]") {
     for (Isa isa : isas_of_this_cpu()) {
-        ForcedIsa forced(std::string(to_string(isa)).c_str());
+        ForcedIsa forced(isa);
         INFO("CONVLAB_ISA=" << to_string(isa));
         SECTION(std::string(to_string(isa)) + " presets") {
             for (const Problem& p : testing::presets()) check_all_directions(p);
@@ -125,7 +106,7 @@ TEST_CASE("direct runs with 1 and 2 threads on both thread-split paths", "[direc
 TEST_CASE("direct reports the ISA it runs", "[direct]") {
     const Problem p = Problem::parse("mb1ic16ih6oc16kh3ph1");
     for (Isa isa : isas_of_this_cpu()) {
-        ForcedIsa forced(std::string(to_string(isa)).c_str());
+        ForcedIsa forced(isa);
         CHECK(direct_algorithm().prepare(p, Direction::fwd, 1).primitive->implementation() == to_string(isa));
     }
 }
@@ -171,7 +152,7 @@ TEST_CASE("direct depthwise backward weights ignores the input no output reads, 
     // their inputs must be masked, or Inf x 0 makes a NaN of every dw.
     const Problem p = Problem::parse("g16mb1ic16ih20oc16kh3sh2ph0");
     for (Isa isa : isas_of_this_cpu()) {
-        ForcedIsa forced(std::string(to_string(isa)).c_str());
+        ForcedIsa forced(isa);
         INFO("CONVLAB_ISA=" << to_string(isa));
         ConvTensors clean = make_tensors(p, Direction::bwd_w, Fill::reals, 3);
         ConvTensors poisoned = make_tensors(p, Direction::bwd_w, Fill::reals, 3);

@@ -17,6 +17,7 @@
 #include "algorithms/direct/isa.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
+#include "tests/forced_isa.hpp"
 #include "tests/algorithm_calls.hpp"
 #include "tests/presets.hpp"
 #include "tests/random_problem.hpp"
@@ -27,30 +28,8 @@ namespace {
 
 const Algorithm& indirect_algorithm() { return testing::registered("indirect"); }
 
-// Sets CONVLAB_ISA for the scope, restoring what was there.
-class ForcedIsa {
-public:
-    explicit ForcedIsa(Isa isa) {
-        if (const char* old = std::getenv("CONVLAB_ISA")) before_ = old;
-        setenv("CONVLAB_ISA", std::string(to_string(isa)).c_str(), 1);
-    }
-    ~ForcedIsa() {
-        if (before_) setenv("CONVLAB_ISA", before_->c_str(), 1);
-        else unsetenv("CONVLAB_ISA");
-    }
-    ForcedIsa(const ForcedIsa&) = delete;
-    ForcedIsa& operator=(const ForcedIsa&) = delete;
-
-private:
-    std::optional<std::string> before_;
-};
-
-std::vector<Isa> isas_of_this_cpu() {
-    std::vector<Isa> list;
-    for (auto isa : {Isa::avx512, Isa::avx2, Isa::scalar})
-        if (this_machine().runs(isa)) list.push_back(isa);
-    return list;
-}
+using testing::ForcedIsa;
+using testing::isas_of_this_cpu;
 
 void check_all_directions(const Problem& p, int threads = all_cores()) {
     for (Direction d : all_directions) {
