@@ -61,22 +61,7 @@ const char* const chosen[] = {
 }  // namespace
 
 TEST_CASE("indirect matches the reference on every ISA of this CPU", "[indirect]") {
-    for (Isa isa : isas_of_this_cpu()) {
-        ForcedIsa forced(isa);
-        INFO("CONVLAB_ISA=" << to_string(isa));
-        SECTION(std::string(to_string(isa)) + " presets") {
-            for (const Problem& p : testing::presets()) check_all_directions(p);
-        }
-        SECTION(std::string(to_string(isa)) + " chosen shapes") {
-            for (const char* d : chosen) check_all_directions(Problem::parse(d));
-        }
-        SECTION(std::string(to_string(isa)) + " random problems") {
-            const uint64_t seed = testing::test_seed(2025);
-            INFO("CONVLAB_SEED=" << seed);
-            testing::RandomProblems random(seed);
-            for (int i = 0; i < 60; ++i) check_all_directions(random.next());
-        }
-    }
+    testing::check_on_every_isa(chosen, 2025, [](const Problem& p) { check_all_directions(p); });
 }
 
 TEST_CASE("indirect gives the same bits at 1, 2 and 3 threads", "[indirect]") {
