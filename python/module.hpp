@@ -12,6 +12,7 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/problem.hpp"
+#include "harness/verify/data.hpp"
 
 namespace convlab::python {
 
@@ -23,6 +24,9 @@ Problem problem_of(py::handle value);
 Direction direction_of(py::handle value);
 // None -> every core; an int >= 1; else ValueError / TypeError.
 int threads_of(py::handle value);
+// data: None (uniform) or "uniform" | "normal" | "relu" | "denormal[:SHARE]";
+// ftz: None or False (off), True (on), "on" | "off"; else ValueError / TypeError.
+DataConditions conditions_of(py::handle data, py::handle ftz);
 
 // "(2, 16, 8, 8)".
 std::string shape_text(const std::vector<int64_t>& dims);

@@ -32,6 +32,18 @@ int threads_of(py::handle value) {
     return thread_count("threads", py::str(value).cast<std::string>());  // SettingError: ValueError
 }
 
+DataConditions conditions_of(py::handle data, py::handle ftz) {
+    DataConditions conditions;
+    if (!data.is_none()) {
+        if (!py::isinstance<py::str>(data)) throw py::type_error("data is None or a string such as 'denormal:0.1'");
+        conditions.data = parse_data_spec("data", data.cast<std::string>());  // SettingError: ValueError
+    }
+    if (py::isinstance<py::bool_>(ftz)) conditions.flush_denormals = ftz.cast<bool>();
+    else if (py::isinstance<py::str>(ftz)) conditions.flush_denormals = parse_on_off("ftz", ftz.cast<std::string>());
+    else if (!ftz.is_none()) throw py::type_error("ftz is None, a bool, or 'on' / 'off'");
+    return conditions;
+}
+
 std::string shape_text(const std::vector<int64_t>& dims) {
     return dims.size() == 1 ? fmt::format("({},)", dims[0]) : fmt::format("({})", fmt::join(dims, ", "));
 }

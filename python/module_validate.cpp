@@ -3,6 +3,7 @@
 // reference) on a registered algorithm or a Python callable.
 #include <fmt/format.h>
 
+#include "harness/measure/float_mode.hpp"
 #include "harness/run/environment.hpp"
 #include "harness/run/selection.hpp"
 #include "harness/verify/check.hpp"
@@ -34,7 +35,8 @@ private:
     double tolerance_;
 };
 
-py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Problem& p, Direction d) {
+py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Problem& p, Direction d,
+                      const DataConditions& conditions) {
     py::dict out;
     out["verdict"] = std::string(to_string(v.status));
     out["max_abs_err"] = v.max_abs_err;
@@ -46,17 +48,20 @@ py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Proble
     out["algorithm"] = std::string(algorithm.name());
     out["problem"] = p.str();
     out["direction"] = std::string(to_string(d));
+    out["data"] = to_string(conditions.data);
+    out["ftz"] = conditions.flush_denormals;
     return out;
 }
 
 py::dict validate(py::handle target, py::handle problem, py::handle direction, py::handle seed,
                   py::handle tolerance, py::handle threads, py::handle exact, py::handle mixes_neighbours,
-                  const std::string& label) {
+                  const std::string& label, py::handle data, py::handle ftz) {
     check_environment_settings();  // a bad CONVLAB_ISA is a ValueError, not a FAILED verdict
     const Problem p = problem_of(problem);
     const Direction d = direction_of(direction);
     const int n = threads_of(threads);
     const uint64_t s = seed.is_none() ? 1 : seed.cast<uint64_t>();
+    const DataConditions conditions = conditions_of(data, ftz);
     std::unique_ptr<Algorithm> owned;
     const Algorithm* algorithm = nullptr;
     if (py::isinstance<py::str>(target)) {
@@ -81,14 +86,15 @@ py::dict validate(py::handle target, py::handle problem, py::handle direction, p
         py::gil_scoped_release unlocked;  // a callable takes it back in its primitive's run()
         ensure_fits_in_memory(p, d, algorithm->name(), checker_copies);
         try {
-            v = check(*algorithm, p, d, s, n);
+            const FloatModeScope float_mode(conditions.flush_denormals, n);
+            v = check(*algorithm, p, d, s, n, conditions);
         } catch (const std::exception& e) {  // as `convlab validate`: an algorithm that throws fails
             v = Verdict{};
             v.status = Status::failed;
             v.reason = fmt::format("threw: {}", e.what());
         }
     }
-    return verdict_dict(v, *algorithm, p, d);
+    return verdict_dict(v, *algorithm, p, d, conditions);
 }
 
 }  // namespace
@@ -96,7 +102,8 @@ py::dict validate(py::handle target, py::handle problem, py::handle direction, p
 void add_validate(py::module_& m) {
     m.def("validate", &validate, py::arg("target"), py::arg("p"), py::arg("direction"), py::arg("seed") = py::none(),
           py::arg("tolerance") = py::none(), py::arg("threads") = py::none(), py::arg("exact") = py::none(),
-          py::arg("mixes_neighbours") = py::none(), py::arg("label") = "callable",
+          py::arg("mixes_neighbours") = py::none(), py::arg("label") = "callable", py::arg("data") = py::none(),
+          py::arg("ftz") = py::none(),
           "checks an algorithm or callable against the double reference; the verdict as a dict");
 }
 

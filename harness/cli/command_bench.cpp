@@ -29,6 +29,7 @@
 
 #include "algorithms/registry.hpp"
 #include "harness/run/bench_case.hpp"
+#include "harness/run/conditions.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/cli/selection_options.hpp"
@@ -159,7 +160,8 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
             if (!in_shard(o.selection, selected.suite, selected.entry.problem, to_string(d))) continue;
             for (const Algorithm* a : algorithms)
                 for (int t : thread_counts)
-                    if (!done.count(result_key(case_identity(selected, a->name(), d, t, settings.timing.cold_cache))))
+                    if (!done.count(result_key(case_identity(selected, a->name(), d, t, settings.timing.cold_cache,
+                                                                   settings.conditions))))
                         cases.push_back({&selected, a, d, t});
         }
     }
@@ -191,6 +193,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                                                 disturbed_ratio)},
                        {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
                                   "timing; summed over threads when a phase runs in parallel"}};
+    metadata["data"] = data_conditions_json(settings.conditions);
     write_json_file(meta, metadata);
 
     BenchSession session(o.verbose);
@@ -256,6 +259,7 @@ void add_bench_command(CLI::App& app, int& status) {
     add_selection_options(*command, options->selection);
     add_thread_list_option(*command, options->threads, options->allow_oversubscribe);
     CaseSettings& settings = options->settings;
+    add_data_options(*command, settings.conditions);
     command->add_option("--repetitions", settings.timing.repetitions, "repetitions of each benchmark (default 5)")
         ->type_name("N")
         ->check(CLI::Range(1, 1000));

@@ -15,6 +15,7 @@
 
 #include "algorithms/algorithm.hpp"
 #include "harness/io/atomic_file.hpp"
+#include "harness/measure/float_mode.hpp"
 #include "harness/verify/check.hpp"
 #include "harness/cli/commands.hpp"
 #include "harness/verify/memory_guard.hpp"
@@ -31,6 +32,7 @@ namespace fs = std::filesystem;
 struct RunOptions {
     std::string problem, algorithm, direction, in, out;
     int threads = 0;
+    bool flush_denormals = false;  // --ftz
 };
 
 std::string shape_text(const std::vector<int64_t>& dims) {
@@ -68,6 +70,7 @@ void run(const RunOptions& o) {
     const Algorithm& algorithm = algorithm_named(o.algorithm);
     const Direction d = parse_direction(o.direction);
     ensure_fits_in_memory(p, d, algorithm.name(), 1);
+    const FloatModeScope float_mode(o.flush_denormals, o.threads);
     const Prepared prepared = algorithm.prepare(p, d, o.threads);
     if (!prepared)
         throw UsageError(fmt::format("{} does not run {} {}: {}", algorithm.name(), to_string(d), p.str(),
@@ -123,6 +126,7 @@ void add_run_command(CLI::App& app, int& status) {
         ->type_name("NAME");
     command->add_option("--dir", options->direction, "fwd, bwd_d or bwd_w")->required()->type_name("DIR")
         ->check(CLI::IsMember({"fwd", "bwd_d", "bwd_w"}));
+    add_ftz_option(*command, options->flush_denormals);
     command->add_option("--in", options->in, "directory of the input .npy files")->required()->type_name("DIR");
     command->add_option("--out", options->out, "directory for the output .npy files (created)")->required()
         ->type_name("DIR");

@@ -43,6 +43,7 @@
 #include "harness/verify/memory_guard.hpp"
 #include "harness/cli/bench_options.hpp"
 #include "harness/run/selection.hpp"
+#include "harness/run/conditions.hpp"
 #include "harness/run/validate_case.hpp"
 #include "harness/io/csv.hpp"
 #include "harness/io/metadata.hpp"
@@ -58,13 +59,14 @@ struct ValidateOptions {
     double budget_gflop = 0;  // 0: no budget
     std::string csv;          // --csv FILE: one row per case
     bool allow_oversubscribe = false;
+    DataConditions conditions;  // --data, --ftz
 };
 
 // One row of validate's CSV, as `merge` joins shards of it.
 // `problem` is null for a line convlab does not do (no layer class).
 ResultRow validate_row(const std::string& suite, const std::string& descriptor, const Problem* problem,
                        std::string_view algorithm, std::string_view direction, int threads, const Verdict& v,
-                       double seconds) {
+                       double seconds, const DataConditions& conditions) {
     const std::string name = problem ? problem->name : "";
     return {{"suite", suite},
             {"layer", name.empty() ? descriptor : name},
@@ -78,7 +80,9 @@ ResultRow validate_row(const std::string& suite, const std::string& descriptor, 
             {"max_rel_err", fmt::format("{:.3g}", v.max_rel_err)},
             {"worst", v.worst},
             {"reason", v.reason},
-            {"seconds", seconds >= 0 ? fmt::format("{:.3f}", seconds) : ""}};
+            {"seconds", seconds >= 0 ? fmt::format("{:.3f}", seconds) : ""},
+            {"data", to_string(conditions.data)},
+            {"ftz", conditions.flush_denormals ? "on" : "off"}};
 }
 
 struct Tally {
@@ -167,6 +171,7 @@ int validate(const ValidateOptions& o) {
                            {"budget_gflop", o.budget_gflop}, {"max_gflop", o.selection.max_gflop},
                            {"mb", o.selection.mb}, {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
                            {"oversubscribed", oversubscribed}};
+        metadata["data"] = data_conditions_json(o.conditions);
         write_json_file(metadata_path_for(csv), metadata);
     }
 
@@ -178,7 +183,7 @@ int validate(const ValidateOptions& o) {
             tally.line(Status::unsupported, "-", "-", entry.reason, entry.descriptor, -1);
             Verdict v;
             v.status = Status::unsupported, v.reason = entry.reason;
-            record(validate_row(selected.suite, entry.descriptor, nullptr, "", "", 0, v, -1));
+            record(validate_row(selected.suite, entry.descriptor, nullptr, "", "", 0, v, -1, o.conditions));
             continue;
         }
         // Direction outside, algorithm inside: the reference of one problem
@@ -198,20 +203,20 @@ int validate(const ValidateOptions& o) {
                         Verdict v;
                         v.status = Status::skipped, v.reason = why;
                         record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
-                                            to_string(d), threads, v, -1));
+                                            to_string(d), threads, v, -1, o.conditions));
                         continue;
                     }
                     if (interactive)  // what is running now, overwritten by its result line
                         fmt::print(stderr, "[{}/{}] running {} {} {} ...\r", tally.done + 1, tally.total, label,
                                    to_string(d), entry.problem.str());
                     const auto start = std::chrono::steady_clock::now();
-                    const Verdict v = validate_case(*algorithm, entry.problem, d, o.seed, threads);
+                    const Verdict v = validate_case(*algorithm, entry.problem, d, o.seed, threads, o.conditions);
                     const double seconds =
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                     tally.line(v.status, label, to_string(d), detail_of(v), entry.problem.str(),
                                v.status == Status::skipped ? -1 : seconds);
                     record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
-                                        to_string(d), threads, v, seconds));
+                                        to_string(d), threads, v, seconds, o.conditions));
                 }
         }
     }
@@ -236,6 +241,7 @@ void add_validate_command(CLI::App& app, int& status) {
     auto options = std::make_shared<ValidateOptions>();
     add_selection_options(*command, options->selection);
     add_thread_list_option(*command, options->threads, options->allow_oversubscribe);
+    add_data_options(*command, options->conditions);
     command->add_option("--csv", options->csv,
                         "also write one row per case (descriptor, algorithm, direction, verdict, errors, reason) "
                         "and its .meta.json")

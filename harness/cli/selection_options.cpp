@@ -40,7 +40,41 @@ CLI::Validator thread_count_check() {
         "N>=1");
 }
 
+// A setting read by its validator (data.hpp) into `apply`; CLI11 prefixes
+// "--NAME: " to the detail, as for --threads.
+template <class Apply>
+CLI::Option* add_setting(CLI::App& command, const std::string& name, const std::string& help, Apply apply) {
+    return command.add_option_function<std::string>(
+        name,
+        [name, apply](const std::string& text) {
+            try {
+                apply(text);
+            } catch (const SettingError& e) {
+                throw CLI::ValidationError(name, e.detail());
+            }
+        },
+        help);
+}
+
 }  // namespace
+
+void add_data_options(CLI::App& command, DataConditions& conditions) {
+    add_setting(command, "--data",
+                "the real-valued data of the check and the timing: uniform (default: [-1, 1)), normal (N(0, 1)), "
+                "relu (x with half exact zeros, as a ReLU leaves it), denormal[:SHARE] (SHARE of x, w and dy "
+                "subnormal; default 0.1)",
+                [&conditions](const std::string& text) { conditions.data = parse_data_spec("--data", text); })
+        ->type_name("DIST");
+    add_ftz_option(command, conditions.flush_denormals);
+}
+
+void add_ftz_option(CLI::App& command, bool& flush_denormals) {
+    add_setting(command, "--ftz",
+                "on: flush denormals (FTZ and DAZ) on every thread that runs the call; off (default): IEEE "
+                "gradual underflow",
+                [&flush_denormals](const std::string& text) { flush_denormals = parse_on_off("--ftz", text); })
+        ->type_name("on|off");
+}
 
 void add_selection_options(CLI::App& command, Selection& selection) {
     command.add_option_function<std::string>(

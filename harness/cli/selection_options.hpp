@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "harness/run/selection.hpp"
+#include "harness/verify/data.hpp"
 
 namespace CLI {
 class App;
@@ -20,5 +21,11 @@ void add_threads_option(CLI::App& command, int& threads);
 // --threads LIST ("1,2": each count a case of its own; default all cores),
 // for `validate`, `bench` and `peak`, with --allow-oversubscribe.
 void add_thread_list_option(CLI::App& command, std::vector<int>& threads, bool& allow_oversubscribe);
+
+// --data DIST (uniform, normal, relu, denormal[:SHARE]) and --ftz on|off, for
+// `validate` and `bench`.
+void add_data_options(CLI::App& command, DataConditions& conditions);
+// --ftz on|off alone, for `run` (whose data the user gives).
+void add_ftz_option(CLI::App& command, bool& flush_denormals);
 
 }  // namespace convlab

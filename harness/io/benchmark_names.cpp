@@ -7,7 +7,10 @@ namespace convlab {
 std::string benchmark_name(const ResultRow& row) {
     auto at = [&row](const char* column) { return row.count(column) ? row.at(column) : std::string(); };
     std::string name = fmt::format("{}/{}/{}/threads:{}", at("algorithm"), at("direction"), at("layer"), at("threads"));
-    return at("cache") == "cold" ? name + "/cache:cold" : name;
+    if (at("cache") == "cold") name += "/cache:cold";
+    if (!at("data").empty() && at("data") != "uniform") name += "/data:" + at("data");
+    if (at("ftz") == "on") name += "/ftz:on";
+    return name;
 }
 
 std::string benchmark_base_name(std::string name) {

@@ -102,7 +102,7 @@ const std::vector<std::string>& result_columns() {
         "max_abs_err",    "max_rel_err",    "check_mb",       "status",         "reason",
         "implementation", "family",         "cache",          "peak_fraction",  "arith_intensity",
         "bound",          "spread",         "cv",             "noisy",          "suspect",
-        "sentinel_ratio", "disturbed",      "retimed"};
+        "sentinel_ratio", "disturbed",      "retimed",        "data",           "ftz"};
     return columns;
 }
 
@@ -110,7 +110,7 @@ const std::vector<std::string>& validate_columns() {
     static const std::vector<std::string> columns = {
         "suite",     "layer",       "descriptor", "layer_class", "algorithm", "direction",
         "threads",   "status",      "max_abs_err", "max_rel_err", "worst",    "reason",
-        "seconds"};
+        "seconds",   "data",        "ftz"};
     return columns;
 }
 
@@ -178,6 +178,11 @@ std::string result_key(const ResultRow& row) {
     for (const char* column : {"suite", "layer", "descriptor", "algorithm", "direction", "threads", "cache"}) {
         auto found = row.find(column);
         parts.push_back(found == row.end() ? "" : found->second);
+    }
+    // A row from before the data and ftz columns ran on the defaults.
+    for (auto [column, before] : {std::pair{"data", "uniform"}, std::pair{"ftz", "off"}}) {
+        auto found = row.find(column);
+        parts.push_back(found == row.end() || found->second.empty() ? before : found->second);
     }
     std::string key = csv_line(parts);  // quoting keeps the parts apart
     key.pop_back();

@@ -9,6 +9,7 @@
 #include "algorithms/layer_class.hpp"
 #include "algorithms/tensor.hpp"
 #include "algorithms/threading.hpp"
+#include "harness/measure/float_mode.hpp"
 #include "harness/measure/placement.hpp"
 #include "harness/measure/roofline.hpp"
 #include "harness/verify/check.hpp"
@@ -31,8 +32,8 @@ struct TimedCall {
     std::unique_ptr<float[], AlignedFree> workspace;
     ConvArgs args;
 
-    TimedCall(const Primitive& primitive, const Problem& p, Direction d, uint64_t seed)
-        : tensors(make_tensors(p, d, Fill::reals, seed)), args(bind(tensors, d)) {
+    TimedCall(const Primitive& primitive, const Problem& p, Direction d, uint64_t seed, const DataSpec& data)
+        : tensors(make_tensors(p, d, Fill::reals, seed, data)), args(bind(tensors, d)) {
         const int64_t bytes = primitive.workspace_bytes();
         workspace = aligned_floats((bytes + 3) / 4);
         args.workspace = bytes > 0 ? reinterpret_cast<std::byte*>(workspace.get()) : nullptr;
@@ -43,13 +44,14 @@ struct TimedCall {
 // problem when they are the same (the case prepares once); a smaller
 // --check-mb is another problem, for which the checker prepares its own.
 Verdict checked(const Algorithm& algorithm, const Primitive& timed_primitive, const Problem& timed_problem,
-                const Problem& checked_problem, Direction d, uint64_t seed, int threads) {
+                const Problem& checked_problem, Direction d, uint64_t seed, int threads,
+                const DataConditions& conditions) {
     Verdict v;
     try {
         ensure_fits_in_memory(checked_problem, d, algorithm.name(), checker_copies);
         if (checked_problem == timed_problem)
-            return check(timed_primitive, algorithm.contract(), checked_problem, d, seed);
-        return check(algorithm, checked_problem, d, seed, threads);
+            return check(timed_primitive, algorithm.contract(), checked_problem, d, seed, conditions);
+        return check(algorithm, checked_problem, d, seed, threads, conditions);
     } catch (const DoesNotFit& e) {
         v.status = Status::skipped;
         v.reason = e.what();
@@ -100,7 +102,7 @@ void mark_failed(ResultRow& row, const std::string& why) {
 }  // namespace
 
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
-                        bool cold_cache) {
+                        bool cold_cache, const DataConditions& conditions) {
     const Problem& p = selected.entry.problem;
     return {{"suite", selected.suite},       {"layer", layer_of(selected)},
             {"descriptor", p.str()},         {"layer_class", layer_class(p)},
@@ -108,7 +110,8 @@ ResultRow case_identity(const SelectedProblem& selected, std::string_view algori
             {"algorithm", std::string(algorithm)}, {"direction", std::string(to_string(d))},
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
             {"gflop", number(p.flops() / 1e9)},    {"gflop_useful", number(p.useful_flops() / 1e9)},
-            {"cache", cold_cache ? "cold" : "warm"}};
+            {"cache", cold_cache ? "cold" : "warm"},    {"data", to_string(conditions.data)},
+            {"ftz", conditions.flush_denormals ? "on" : "off"}};
 }
 
 ResultRow unsupported_row(const SelectedProblem& selected) {
@@ -119,7 +122,9 @@ ResultRow unsupported_row(const SelectedProblem& selected) {
 std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,
                                   int threads, const CaseSettings& settings, BenchSession& session) {
     const Problem& p = selected.entry.problem;
-    ResultRow row = case_identity(selected, algorithm.name(), d, threads, settings.timing.cold_cache);
+    ResultRow row = case_identity(selected, algorithm.name(), d, threads, settings.timing.cold_cache,
+                                  settings.conditions);
+    const FloatModeScope float_mode(settings.conditions.flush_denormals, threads);
     row["family"] = std::string(algorithm.family());
     if (std::string why = over_budget_reason(algorithm, p, settings.budget_gflop); !why.empty())
         return skipped(row, why);
@@ -143,7 +148,8 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     Problem checked_problem = p;
     if (settings.check_mb > 0) checked_problem.mb = std::min(p.mb, settings.check_mb);
     row["check_mb"] = std::to_string(checked_problem.mb);
-    const Verdict verdict = checked(algorithm, primitive, p, checked_problem, d, settings.check_seed, threads);
+    const Verdict verdict =
+        checked(algorithm, primitive, p, checked_problem, d, settings.check_seed, threads, settings.conditions);
     if (verdict.status == Status::skipped) return skipped(row, verdict.reason);
     row["status"] = std::string(to_string(verdict.status));
     row["reason"] = verdict.status == Status::failed && !verdict.worst.empty()
@@ -152,7 +158,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     row["max_abs_err"] = fmt::format("{:.3g}", verdict.max_abs_err);
     row["max_rel_err"] = fmt::format("{:.3g}", verdict.max_rel_err);
 
-    TimedCall call(primitive, p, d, settings.timing_seed);
+    TimedCall call(primitive, p, d, settings.timing_seed, settings.conditions.data);
     try {
         primitive.stage_in(call.args);  // outside the timed calls: a network keeping the layouts would not pay it
         primitive.execute(call.args);   // warm-up: first touch of pages, JIT, caches

@@ -13,6 +13,7 @@
 #include "harness/io/csv.hpp"
 #include "harness/io/benchmark_names.hpp"
 #include "harness/run/selection.hpp"
+#include "harness/verify/data.hpp"
 
 namespace convlab {
 
@@ -24,19 +25,21 @@ struct CaseSettings {
     int phase_calls = 3;      // extra untimed calls for the phase breakdown (at most)
     uint64_t check_seed = 1;  // the checker's seed
     uint64_t timing_seed = 2; // the timed inputs' seed (real-valued data)
+    DataConditions conditions;  // the distribution of the checked and timed data, and FTZ/DAZ
     const PeakFigures* peak = nullptr;  // the measured machine, for peak_fraction, arith_intensity, bound
     NoiseSentinel* sentinel = nullptr;  // timed around every case (sentinel.hpp); null: none
 };
 
 // The columns that identify the row and describe the problem (suite, layer,
 // descriptor, layer_class, weight, algorithm, direction, threads, mb, gflop,
-// gflop_useful).
+// gflop_useful, cache, data, ftz).
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
-                        bool cold_cache);
+                        bool cold_cache, const DataConditions& conditions);
 // The row of a problem convlab does not do (a 3-D shape-file line).
 ResultRow unsupported_row(const SelectedProblem& selected);
 
-// Runs the case: SKIPPED (over budget, declined, does not fit in memory: with
+// Runs the case in the float mode of settings.conditions (FloatModeScope on
+// its threads, from prepare to the last phase call): SKIPPED (over budget, declined, does not fit in memory: with
 // the reason, no timing); otherwise the check, then the timing (a FAILED check
 // is still timed and stays FAILED) between two noise sentinels (once more when
 // either is slow: sentinel_ratio, disturbed), then the phase breakdown as

@@ -4,13 +4,16 @@
 
 #include <fmt/format.h>
 
+#include "harness/measure/float_mode.hpp"
 #include "harness/verify/memory_guard.hpp"
 
 namespace convlab {
 
-Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads) {
+Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads,
+                      const DataConditions& conditions) {
     Verdict v;
     try {
+        const FloatModeScope float_mode(conditions.flush_denormals, threads);
         const Prepared prepared = algorithm.prepare(p, d, threads);
         if (!prepared) {
             v.status = Status::skipped;
@@ -18,7 +21,7 @@ Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d,
             return v;
         }
         ensure_fits_in_memory(p, d, algorithm.name(), checker_copies, prepared.primitive->workspace_bytes());
-        return check(*prepared.primitive, algorithm.contract(), p, d, seed);
+        return check(*prepared.primitive, algorithm.contract(), p, d, seed, conditions);
     } catch (const DoesNotFit&) {
         throw;  // bad input, not a failure of the algorithm
     } catch (const std::exception& e) {  // an algorithm that throws fails; the run goes on

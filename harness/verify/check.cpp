@@ -33,8 +33,18 @@
 // The criteria, per pass:
 //   integer pass (Fill::integers, every partial sum an integer below 2^24):
 //     got == ref exactly when contract.exact_on_integers, else rel <= contract.tolerance;
-//   real pass (Fill::reals, uniform in [-1, 1]): rel <= contract.tolerance
+//   real pass (Fill::reals, the case's distribution, uniform in [-1, 1] by
+//     default): rel <= contract.tolerance
 // (the algorithm's Contract, algorithm.hpp).
+//
+// Subnormal data (--data denormal) meets fp32's underflow: a product of two
+// subnormals is 0 in fp32, and under FTZ every result below 2^-126 is. Below
+// an absolute error of 64 * (reduction length + 1) * 2^-126 (underflow_floor)
+// no check can tell a right answer from a wrong one, so such an element
+// passes, and a reference no larger than it does not count as nonzero in the
+// mostly-zeros test. The floor is below 1e-30 on every bundled layer, far
+// under any error a wrong index or a dropped term makes. Under --ftz on the
+// reference reads subnormal inputs as zero, as DAZ makes the hardware read them.
 // In both passes, NaN or Inf where the reference is finite fails (outputs are
 // poisoned with NaN, so this is an element never written), and so does an
 // output that is "mostly zeros": more than half of the elements whose
@@ -108,9 +118,13 @@ void run_primitive(const Primitive& primitive, Direction d, ConvTensors& t) {
 
 namespace {
 
-std::vector<double> to_double(const Tensor& t, bool absolute) {
+// With `flush`, subnormal values read as zero, as the hardware reads them under DAZ.
+std::vector<double> to_double(const Tensor& t, bool absolute, bool flush) {
     std::vector<double> v(size_t(t.size()));
-    for (int64_t i = 0; i < t.size(); ++i) v[size_t(i)] = absolute ? std::fabs(double(t[i])) : double(t[i]);
+    for (int64_t i = 0; i < t.size(); ++i) {
+        const double value = flush && std::fabs(t[i]) < std::numeric_limits<float>::min() ? 0.0 : double(t[i]);
+        v[size_t(i)] = absolute ? std::fabs(value) : value;
+    }
     return v;
 }
 
@@ -120,25 +134,25 @@ struct Expected {
     std::vector<std::vector<double>> ref, scale;
 };
 
-Expected reference_outputs(const Problem& p, Direction d, const ConvTensors& t) {
+Expected reference_outputs(const Problem& p, Direction d, const ConvTensors& t, bool flush) {
     Expected e;
     for (bool absolute : {false, true}) {
         auto& out = absolute ? e.scale : e.ref;
         switch (d) {
             case Direction::fwd: {
-                auto x = to_double(t.x, absolute), w = to_double(t.w, absolute), b = to_double(t.b, absolute);
+                auto x = to_double(t.x, absolute, flush), w = to_double(t.w, absolute, flush), b = to_double(t.b, absolute, flush);
                 out.emplace_back(size_t(p.y_elems()));
                 fast_reference_fwd(p, x.data(), w.data(), b.data(), out[0].data());
                 break;
             }
             case Direction::bwd_d: {
-                auto dy = to_double(t.dy, absolute), w = to_double(t.w, absolute);
+                auto dy = to_double(t.dy, absolute, flush), w = to_double(t.w, absolute, flush);
                 out.emplace_back(size_t(p.x_elems()));
                 fast_reference_bwd_d(p, dy.data(), w.data(), out[0].data());
                 break;
             }
             case Direction::bwd_w: {
-                auto x = to_double(t.x, absolute), dy = to_double(t.dy, absolute);
+                auto x = to_double(t.x, absolute, flush), dy = to_double(t.dy, absolute, flush);
                 out.emplace_back(size_t(p.w_elems()));
                 out.emplace_back(size_t(p.b_elems()));
                 fast_reference_bwd_w(p, x.data(), dy.data(), out[0].data(), out[1].data());
@@ -155,6 +169,7 @@ struct CacheKey {
     Direction d;
     Fill fill;
     uint64_t seed;
+    DataConditions conditions;
     bool operator==(const CacheKey&) const = default;
 };
 
@@ -165,7 +180,8 @@ std::shared_ptr<const Expected> cached_reference(const CacheKey& key, const Conv
     auto& slot = cache[key.fill == Fill::integers ? 0 : 1];
     if (!slot || !(slot->first == key)) {
         slot.reset();  // free the old one before computing the new one
-        slot.emplace(key, std::make_shared<const Expected>(reference_outputs(key.p, key.d, t)));
+        slot.emplace(key, std::make_shared<const Expected>(
+            reference_outputs(key.p, key.d, t, key.conditions.flush_denormals)));
     }
     return slot->second;
 }
@@ -197,7 +213,7 @@ std::vector<double> plane_maximum(const std::vector<double>& scale, const std::v
 }
 
 Comparison compare(const Tensor& got, const std::vector<double>& ref, const std::vector<double>& scale, bool exact,
-                   double tolerance) {
+                   double tolerance, double underflow_floor) {
     Comparison c;
     for (int64_t i = 0; i < got.size(); ++i) {
         const double g = got[i], r = ref[size_t(i)], s = scale[size_t(i)];
@@ -206,11 +222,11 @@ Comparison compare(const Tensor& got, const std::vector<double>& ref, const std:
             ++c.nonfinite;
             abs = rel = std::numeric_limits<double>::infinity();
         }
-        if (r != 0) {
+        if (std::fabs(r) > underflow_floor) {
             ++c.ref_nonzero;
             if (g == 0) ++c.zeros_where_ref_nonzero;
         }
-        if (exact ? g != r : !(rel <= tolerance)) ++c.over_criterion;
+        if (exact ? g != r : !(rel <= tolerance || abs <= underflow_floor)) ++c.over_criterion;
         if (rel > c.worst_rel) c.worst_rel = rel, c.worst = i;
         c.max_abs = std::max(c.max_abs, abs);
         c.max_rel = std::max(c.max_rel, rel);
@@ -238,16 +254,23 @@ std::string failure(const std::string& pass, const std::string& tensor, const Co
 
 }  // namespace
 
+double underflow_floor(const Problem& p, Direction d) {
+    const int64_t operations = integer_fill(p, d).reduction_length + 1;
+    return 64.0 * double(operations) * double(std::numeric_limits<float>::min());
+}
+
 Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contract& contract,
-                      const std::function<void(ConvTensors&)>& run) {
+                      const std::function<void(ConvTensors&)>& run, const DataConditions& conditions) {
     Verdict verdict;
     double worst_rel = -1;
     for (Fill fill : {Fill::integers, Fill::reals}) {
         const std::string pass = fill == Fill::integers ? "integer" : "real";
         const bool exact = fill == Fill::integers && contract.exact_on_integers;
         const double tolerance = contract.tolerance;
-        ConvTensors t = make_tensors(p, d, fill, seed);
-        const auto reference = cached_reference({p, d, fill, seed}, t);
+        // The integer pass is the same under every condition: integers are never subnormal.
+        const DataConditions pass_conditions = fill == Fill::reals ? conditions : DataConditions{};
+        ConvTensors t = make_tensors(p, d, fill, seed, pass_conditions.data);
+        const auto reference = cached_reference({p, d, fill, seed, pass_conditions}, t);
         const Expected& expected = *reference;
         run(t);
         const auto outputs = outputs_of(d, t);
@@ -256,7 +279,7 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
             const Comparison c =
                 compare(got, expected.ref[k],
                         contract.mixes_neighbours ? plane_maximum(expected.scale[k], got.dims()) : expected.scale[k],
-                        exact, tolerance);
+                        exact, tolerance, underflow_floor(p, d));
             verdict.max_abs_err = std::max(verdict.max_abs_err, c.max_abs);
             verdict.max_rel_err = std::max(verdict.max_rel_err, c.max_rel);
             const std::string why = failure(pass, outputs[k].name, c, got.size(), exact, tolerance);
@@ -274,7 +297,8 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
     return verdict;
 }
 
-Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads) {
+Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads,
+              const DataConditions& conditions) {
     const Prepared prepared = algorithm.prepare(p, d, threads);
     if (!prepared) {
         Verdict verdict;
@@ -282,11 +306,13 @@ Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_
         verdict.reason = prepared.decline_reason;
         return verdict;
     }
-    return check(*prepared.primitive, algorithm.contract(), p, d, seed);
+    return check(*prepared.primitive, algorithm.contract(), p, d, seed, conditions);
 }
 
-Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed) {
-    return check_outputs(p, d, seed, contract, [&](ConvTensors& t) { run_primitive(primitive, d, t); });
+Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed,
+              const DataConditions& conditions) {
+    return check_outputs(
+        p, d, seed, contract, [&](ConvTensors& t) { run_primitive(primitive, d, t); }, conditions);
 }
 
 }  // namespace convlab

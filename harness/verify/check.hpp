@@ -12,12 +12,13 @@
 #include "algorithms/problem.hpp"
 #include "algorithms/tensor.hpp"
 #include "algorithms/threading.hpp"
+#include "harness/verify/data.hpp"
 
 namespace convlab {
 
 enum class Fill {
     integers,  // small sparse integers: every partial sum exact in fp32
-    reals,     // real-valued uniform data: compared within the algorithm's tolerance
+    reals,     // real-valued data of the case's distribution (data.hpp): compared within the algorithm's tolerance
 };
 
 // The tensors of one call; which are inputs and which outputs depends on the
@@ -32,8 +33,8 @@ struct ConvTensors {
 // reference and scale of both passes): what the memory guard reserves.
 inline constexpr int checker_copies = 8;
 
-// Deterministic inputs for `d` from `seed`; output tensors allocated.
-ConvTensors make_tensors(const Problem& p, Direction d, Fill fill, uint64_t seed);
+// Deterministic inputs for `d` from `seed` (Fill::reals drawn from `data`); output tensors allocated.
+ConvTensors make_tensors(const Problem& p, Direction d, Fill fill, uint64_t seed, const DataSpec& data = {});
 
 // How Fill::integers fills the inputs of one direction, so the bound on every
 // sum can be checked from the parameters alone: every input value is an
@@ -82,16 +83,25 @@ struct Verdict {
 // tolerance; reals: within tolerance) against the reference, `run` filling
 // the outputs of `d` in the tensors it is given. What `check` does for a
 // registered algorithm, open to any code (the Python module's callables).
+// The real pass draws from conditions.data; with conditions.flush_denormals
+// the reference reads subnormal inputs as zero (the caller sets the mode on
+// the threads that run, float_mode.hpp).
 Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contract& contract,
-                      const std::function<void(ConvTensors&)>& run);
+                      const std::function<void(ConvTensors&)>& run, const DataConditions& conditions = {});
+
+// The absolute error below which fp32's underflow, not the algorithm, decides
+// an element (check.cpp says why): 64 * (reduction length + 1) * 2^-126.
+double underflow_floor(const Problem& p, Direction d);
 
 // check_outputs on a primitive the caller prepared for `p` and `d`, judged by
 // `contract` (its algorithm's): a case that also times or sizes that
 // primitive prepares it once.
-Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed = 1);
+Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed = 1,
+              const DataConditions& conditions = {});
 
 // The algorithm prepared for `threads` threads, then checked as above;
 // SKIPPED with the reason when it declines.
-Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed = 1, int threads = all_cores());
+Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed = 1, int threads = all_cores(),
+              const DataConditions& conditions = {});
 
 }  // namespace convlab

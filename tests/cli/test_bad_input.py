@@ -231,6 +231,15 @@ class CommandLine(BadInput):
             with self.subTest(command=name):
                 self.assert_refused(args + ["--threads", "0"], "--threads", "0")
 
+    def test_bad_data_and_ftz(self):
+        for name in ("validate", "bench"):
+            for value in ("gauss", "relu:0.2", "denormal:0.9", "denormal:", ""):
+                with self.subTest(command=name, data=value):
+                    self.assert_refused(self.commands()[name] + ["--data", value], "--data")
+        for name, args in self.commands().items():
+            with self.subTest(command=name):
+                self.assert_refused(args + ["--ftz", "yes"], "--ftz", "yes")
+
     def test_negative_or_zero_minibatch(self):
         for name in ("validate", "bench"):
             for value in ("-1", "0"):

@@ -131,6 +131,18 @@ class Bench(unittest.TestCase):
         self.assertEqual(self.bench(algos=["naive"]).returncode, 0)
         self.assertEqual(len(read_rows(self.csv)[1]), 1)
 
+    def test_data_and_ftz_are_columns_metadata_and_part_of_the_resume_key(self):
+        self.assertEqual(self.bench(algos=["naive"]).returncode, 0)
+        result = self.bench("--resume", "--data", "denormal:0.2", "--ftz", "on", algos=["naive"])
+        self.assertEqual(result.returncode, 0, result.stderr)
+        _, rows = read_rows(self.csv)
+        self.assertEqual([(r["data"], r["ftz"], r["status"]) for r in rows],
+                         [("uniform", "off", "PASSED"), ("denormal:0.2", "on", "PASSED")])
+        with open(os.path.splitext(self.csv)[0] + ".meta.json") as f:
+            data = json.load(f)["data"]
+        self.assertEqual((data["data"], data["ftz"]), ("denormal:0.2", "on"))
+        self.assertIn(data["float_mode_default"], ("off", "ftz", "daz", "ftz+daz"))
+
     def test_budget_skips_slow_algorithms_with_the_reason(self):
         result = self.bench("--budget-gflop", "0.00001")
         self.assertEqual(result.returncode, 0, result.stderr)

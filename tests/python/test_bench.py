@@ -91,6 +91,19 @@ def test_bad_arguments():
         convlab.bench(P, "naive", directions="up", **QUICK)
 
 
+def test_data_and_ftz_reach_the_rows_and_the_verdicts():
+    rows = convlab.bench(P, "im2col_gemm", directions="fwd", data="relu", ftz=True, **QUICK)
+    assert (rows[0]["data"], rows[0]["ftz"], rows[0]["status"]) == ("relu", "on", "PASSED")
+    verdict = convlab.validate("im2col_gemm", P, "bwd_d", data="denormal:0.5", ftz="on")
+    assert verdict.passed and verdict.data == "denormal:0.5" and verdict.ftz is True
+    with pytest.raises(ValueError, match="data: got 'gauss'"):
+        convlab.validate("im2col_gemm", P, "fwd", data="gauss")
+    with pytest.raises(ValueError, match="ftz"):
+        convlab.bench(P, "naive", ftz="yes", **QUICK)
+    with pytest.raises(TypeError):
+        convlab.validate("im2col_gemm", P, "fwd", ftz=1)
+
+
 def test_rows_make_a_data_frame():
     pandas = pytest.importorskip("pandas")
     frame = pandas.DataFrame(convlab.bench(P, "naive", directions="fwd", **QUICK))

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "algorithms/registry.hpp"
+#include "harness/run/selection.hpp"
 #include "tests/algorithm_calls.hpp"
 
 using namespace convlab;
@@ -238,4 +239,28 @@ TEST_CASE("fills are deterministic and depend on the seed", "[check][fill]") {
         CHECK(!std::equal(a.w.data(), a.w.data() + a.w.size(), a.x.data()));
         for (int64_t i = 0; i < a.x.size(); ++i) REQUIRE(std::fabs(a.x[i]) <= (fill == Fill::reals ? 1.0f : 4.0f));
     }
+}
+
+TEST_CASE("subnormal data: fp32 underflow is not held against a correct algorithm, a wrong one still fails",
+          "[check][data]") {
+    // With one output channel every dx element is one product dy * w, and a
+    // quarter of them are products of two subnormals: 0 in fp32, ~1e-80 in
+    // the double reference. Without the underflow floor this fails a correct
+    // algorithm with rel = 1 (it did when the floor was set to 0).
+    const Problem one_term = Problem::parse("mb2ic8ih9oc1kh1");  // dx: one term dy * w
+    const Problem conv = Problem::parse("mb2ic8ih7oc8kh3ph1");
+    for (bool flush : {false, true}) {
+        const DataConditions conditions{{Distribution::denormal, 0.5}, flush};
+        INFO("ftz " << flush);
+        for (Direction d : all_directions) {
+            INFO(to_string(d));
+            const Verdict one = check(algorithm_named("im2col_gemm"), one_term, d, 1, 1, conditions);
+            CHECK(one.status == Status::passed);
+            CHECK(check(algorithm_named("im2col_gemm"), conv, d, 1, 1, conditions).status == Status::passed);
+            auto off_by_a_term = [](float* out, int64_t n, float) { out[n / 2] += 0.01f; };
+            const Verdict wrong = check(Broken<decltype(off_by_a_term)>(off_by_a_term, false), conv, d, 1, 1, conditions);
+            CHECK(wrong.status == Status::failed);
+        }
+    }
+    CHECK(underflow_floor(Problem::parse("mb8ic512ih7oc512kh3ph1"), Direction::bwd_w) < 1e-30);
 }
