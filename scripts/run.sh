@@ -93,9 +93,15 @@ start=$SECONDS
 PYTHONPATH=build/python "$python" scripts/training_study.py --out results/training/study.md || status=$?
 echo "run.sh: training study took $((SECONDS - start))s"
 # SUMMARY.md's winners are pick's (its plan JSON), not decided again by the scripts.
+# Its "data" sections are the data studies committed per CPU (scripts/data_study.sh,
+# run apart: it would push run.sh past its budget).
+data_studies=()
+for study in results/data/*/data_study.md; do
+    [[ -f "$study" ]] && data_studies+=(--append "$study")
+done
 "$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
     --plan results/resnet_50.plan.json --append results/pick.md --append results/cost_model.md --append results/crosscheck.md \
-    --append results/training/study.md
+    --append results/training/study.md "${data_studies[@]}"
 for set in mobilenet_dw alexnet googlenet_v1; do
     mkdir -p "build/plots_$set"
     build/convlab pick "results/$set.csv" --plan "build/plots_$set/plan.json" > "build/plots_$set/pick.txt"
@@ -117,6 +123,7 @@ run.sh: results in $root/results/
                         convlab pick: the plan, the network totals, the cost model's held-out scores;
                         the winners drawn from the plan by plot_winners.py
   training/study.md     training through each algorithm beside a float64 run
+  data/CPU/             the data study (scripts/data_study.sh), appended to SUMMARY.md
   *.png                 plots (heatmaps, rooflines, GFLOP/s per layer, workspace, ...)
 EOF2
 exit "$status"
