@@ -41,6 +41,7 @@ py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Proble
     out["verdict"] = std::string(to_string(v.status));
     out["max_abs_err"] = v.max_abs_err;
     out["max_rel_err"] = v.max_rel_err;
+    out["max_rel_err_real"] = v.max_rel_err_real;
     out["worst"] = v.worst;
     out["exact"] = algorithm.contract().exact_on_integers;
     out["tolerance"] = algorithm.contract().tolerance;

@@ -109,8 +109,8 @@ const std::vector<std::string>& result_columns() {
 const std::vector<std::string>& validate_columns() {
     static const std::vector<std::string> columns = {
         "suite",     "layer",       "descriptor", "layer_class", "algorithm", "direction",
-        "threads",   "status",      "max_abs_err", "max_rel_err", "worst",    "reason",
-        "seconds",   "data",        "ftz"};
+        "threads",   "status",      "max_abs_err", "max_rel_err", "max_rel_err_real", "worst",
+        "reason",    "seconds",     "data",        "ftz"};
     return columns;
 }
 

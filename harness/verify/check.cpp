@@ -282,6 +282,7 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
                         exact, tolerance, underflow_floor(p, d));
             verdict.max_abs_err = std::max(verdict.max_abs_err, c.max_abs);
             verdict.max_rel_err = std::max(verdict.max_rel_err, c.max_rel);
+            if (fill == Fill::reals) verdict.max_rel_err_real = std::max(verdict.max_rel_err_real, c.max_rel);
             const std::string why = failure(pass, outputs[k].name, c, got.size(), exact, tolerance);
             // The worst element shown is the failing pass's (the first failure
             // found), else the largest rel error anywhere.

@@ -77,6 +77,7 @@ struct Verdict {
     std::string worst;          // "dx[0,1,3,2] got 7 expected 8" (tensor, index, got, expected)
     double max_abs_err = 0;     // over both passes and all outputs
     double max_rel_err = 0;     // |got - ref| / sum of |terms| of that element (see check.cpp)
+    double max_rel_err_real = 0;  // the same over the real pass alone: the error on the case's distribution
 };
 
 // Both passes (integers: exact when the contract says so, else within

@@ -64,6 +64,7 @@ class ValidationResult:
     verdict: str
     max_abs_err: float
     max_rel_err: float
+    max_rel_err_real: float
     worst: str
     exact: bool
     tolerance: float
