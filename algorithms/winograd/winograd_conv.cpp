@@ -31,6 +31,16 @@ bool winograd_shape(const Problem& p) {
 
 namespace {
 
+// The filters the forward transforms: its own w[oc][icg], or, for backward
+// data, the weights of the problem it is the full convolution of, read in
+// place: filter (oc, c) of group g is that problem's w[g][c][oc % ocg]
+// rotated by 180 degrees (its input and output channels swapped), so no
+// rotated copy of the weights is made first.
+struct FilterSource {
+    const float* w = nullptr;
+    bool rotated = false;
+};
+
 // U[xi][oc][icg] = (G w[oc][icg] G^T)[xi] for output channels oc_begin ..
 // oc_end into U[xi][oc - oc_begin][icg], whose xi-planes are `plane` floats
 // apart: the layout the GEMMs read as their left operand, made once per call.
@@ -38,17 +48,21 @@ namespace {
 // 7x7 layers; float adds a few ulps to U, far inside each tile's tolerance
 // (see winograd_f4x3.cpp). kernels.lanes input channels per call.
 template <class Tile>
-void filter_transform(const WinogradKernels& kernels, const Problem& p, const float* w, int64_t oc_begin,
+void filter_transform(const WinogradKernels& kernels, const Problem& p, const FilterSource& f, int64_t oc_begin,
                       int64_t oc_end, int64_t plane, float* U) {
     const int L = kernels.lanes;
-    const int64_t icg = p.icg();
+    const int64_t icg = p.icg(), ocg = p.ocg();
+    const FilterTransformFn filter = f.rotated ? kernels.filter_rotated : kernels.filter;
+    const int64_t lane_stride = f.rotated ? ocg * 9 : 9;  // floats from one input channel's filter to the next
     for (int64_t oc = oc_begin; oc < oc_end; ++oc)
         for (int64_t c0 = 0; c0 < icg; c0 += L) {
-            const float* src = w + (oc * icg + c0) * 9;
+            const float* src = f.rotated ? f.w + ((oc / ocg * icg + c0) * ocg + oc % ocg) * 9 : f.w + (oc * icg + c0) * 9;
             // The filters stream from memory and the gathers wait on them (the
-            // transform's hot spot): ask for the lines four calls ahead.
-            for (int k = 0; k < 9 * L; k += 16) __builtin_prefetch(src + 4 * 9 * L + k);
-            transform_filters<Tile>(kernels, src, int(std::min<int64_t>(L, icg - c0)), plane,
+            // transform's hot spot): ask for the lines four calls ahead. (The
+            // rotated filters of the next output channel share their lines.)
+            if (!f.rotated)
+                for (int k = 0; k < 9 * L; k += 16) __builtin_prefetch(src + 4 * 9 * L + k);
+            transform_filters<Tile>(kernels, filter, src, lane_stride, int(std::min<int64_t>(L, icg - c0)), plane,
                                     U + (oc - oc_begin) * icg + c0);
         }
 }
@@ -142,7 +156,7 @@ void output_transform(const WinogradKernels& kernels, const Problem& p, const Bl
 }
 
 template <class Tile>
-void fwd_by_filter_blocks(const WinogradKernels& kernels, const Problem& p, const ConvArgs& a,
+void fwd_by_filter_blocks(const WinogradKernels& kernels, const Problem& p, const ConvArgs& a, const FilterSource& f,
                           const FilterBlockPlan<Tile>& plan) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
     const TileGrid grid(p, Tile::m);
@@ -169,7 +183,7 @@ void fwd_by_filter_blocks(const WinogradKernels& kernels, const Problem& p, cons
             const int64_t rows = o_end - o_begin;
             {
                 TimingPhaseScope scope(a.timing_phases, "filter_transform");
-                filter_transform<Tile>(kernels, p, a.w, o_begin, o_end, rows * icg, U);
+                filter_transform<Tile>(kernels, p, f, o_begin, o_end, rows * icg, U);
             }
             {
                 TimingPhaseScope scope(a.timing_phases, "gemm");
@@ -185,7 +199,7 @@ void fwd_by_filter_blocks(const WinogradKernels& kernels, const Problem& p, cons
 }
 
 template <class Tile>
-void fwd_by_tile_blocks(const WinogradKernels& kernels, const Problem& p, const ConvArgs& a,
+void fwd_by_tile_blocks(const WinogradKernels& kernels, const Problem& p, const ConvArgs& a, const FilterSource& f,
                         const TileBlockPlan<Tile>& plan) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
     const TileGrid grid(p, Tile::m);
@@ -196,7 +210,7 @@ void fwd_by_tile_blocks(const WinogradKernels& kernels, const Problem& p, const 
         {
             TimingPhaseScope scope(a.timing_phases, "filter_transform");
 #pragma omp for schedule(static)
-            for (int64_t oc = 0; oc < p.oc; ++oc) filter_transform<Tile>(kernels, p, a.w, oc, oc + 1, p.oc * icg, U + oc * icg);
+            for (int64_t oc = 0; oc < p.oc; ++oc) filter_transform<Tile>(kernels, p, f, oc, oc + 1, p.oc * icg, U + oc * icg);
         }
         std::byte* mine = a.workspace + plan.u_bytes + omp_get_thread_num() * (plan.v_bytes + plan.m_bytes);
         float* V = reinterpret_cast<float*>(mine);
@@ -227,27 +241,65 @@ void fwd_by_tile_blocks(const WinogradKernels& kernels, const Problem& p, const 
 
 // The forward pass, its plan built once: streaming the filters in blocks
 // when the tiles are fewer than the output channels, else blocks of tiles.
+// rotated: the filters are read as backward data's (FilterSource).
 template <class Tile>
 class WinogradForward final : public Primitive {
 public:
-    WinogradForward(const Problem& p, int threads, const Machine& machine, const WinogradKernels& kernels)
-        : Primitive(threads), p_(p), stream_(p, threads, machine), tiles_(p, threads, machine), kernels_(kernels) {}
-    std::string implementation() const override { return std::string(kernels_.isa); }
+    WinogradForward(const Problem& p, int threads, const Machine& machine, const WinogradKernels& kernels,
+                    bool rotated = false)
+        : Primitive(threads), p_(p), stream_(p, threads, machine), tiles_(p, threads, machine), kernels_(kernels),
+          rotated_(rotated) {}
     int64_t workspace_bytes() const override {
         return stream_.used ? stream_.workspace_bytes() : tiles_.workspace_bytes();
     }
+    std::string implementation() const override { return std::string(kernels_.isa); }
+    void compute(const ConvArgs& a) const {
+        const FilterSource f{a.w, rotated_};
+        if (stream_.used) return fwd_by_filter_blocks<Tile>(kernels_, p_, a, f, stream_);
+        fwd_by_tile_blocks<Tile>(kernels_, p_, a, f, tiles_);
+    }
 
 protected:
-    void run(const ConvArgs& a) const override {
-        if (stream_.used) return fwd_by_filter_blocks<Tile>(kernels_, p_, a, stream_);
-        fwd_by_tile_blocks<Tile>(kernels_, p_, a, tiles_);
-    }
+    void run(const ConvArgs& a) const override { compute(a); }
 
 private:
     Problem p_;
     FilterBlockPlan<Tile> stream_;
     TileBlockPlan<Tile> tiles_;
     WinogradKernels kernels_;
+    bool rotated_;
+};
+
+// Backward data when its full convolution needs no crop (padding at most 2):
+// the forward of full_conv(p) on dy straight into dx, its filter transform
+// reading w rotated in place. Otherwise full_conv_backward_data (a rotated
+// copy of w, and the crop).
+bool fused_backward_data(const Problem& p) {
+    const FullConv f = full_conv(p);
+    return f.crop_h == 0 && f.crop_w == 0;
+}
+
+template <class Tile>
+class WinogradBackwardData final : public Primitive {
+public:
+    WinogradBackwardData(const Problem& p, int threads, const Machine& machine, const WinogradKernels& kernels)
+        : Primitive(threads), forward_(full_conv(p).forward, threads, machine, kernels, true) {}
+    int64_t workspace_bytes() const override { return forward_.workspace_bytes(); }
+    std::string implementation() const override { return forward_.implementation(); }
+
+protected:
+    void run(const ConvArgs& a) const override {
+        ConvArgs fwd;
+        fwd.x = a.dy;
+        fwd.w = a.w;
+        fwd.y = a.dx;
+        fwd.workspace = a.workspace;
+        fwd.timing_phases = a.timing_phases;
+        forward_.compute(fwd);
+    }
+
+private:
+    WinogradForward<Tile> forward_;
 };
 
 }  // namespace
@@ -260,6 +312,8 @@ Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, 
     switch (d) {
         case Direction::fwd: return {std::make_unique<WinogradForward<Tile>>(p, threads, machine, kernels), {}};
         case Direction::bwd_d:
+            if (fused_backward_data(p))
+                return {std::make_unique<WinogradBackwardData<Tile>>(p, threads, machine, kernels), {}};
             return {full_conv_backward_data(p, std::make_unique<WinogradForward<Tile>>(full_conv(p).forward, threads,
                                                                                        machine, kernels)),
                     {}};

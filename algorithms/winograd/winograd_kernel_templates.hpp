@@ -8,7 +8,7 @@
 // (floats per register); zero, add, sub, neg, mul(k, x), madd(acc, k, x)
 // (acc + k x); load / store of a whole register; join (one 8-tile vector per
 // channel), load_parts / store_parts (8 floats per channel, channels
-// `stride` apart); gather9 (p[9 l] for each lane l).
+// `stride` apart); gather (p[stride * l] for each lane l).
 #pragma once
 
 #include <cstdint>
@@ -110,12 +110,14 @@ void output_kernel(const float* src, int64_t xi_stride, int64_t channel_stride, 
         for (int j = 0; j < Mo; ++j) V::store_parts(out + (i * Mo + j) * 8, Mo * Mo * 8, o[i][j]);
 }
 
-template <class V, class Tile>
-void filter_kernel(const float* src, int64_t plane, float* dst) {
+// rotated: tap k of each filter is its tap 8 - k (the 180-degree rotation
+// backward data convolves with).
+template <class V, class Tile, bool rotated>
+void filter_kernel(const float* src, int64_t lane_stride, int64_t plane, float* dst) {
     constexpr int A = Tile::alpha;
     using reg = typename V::reg;
     reg g[3][3], u[A][A];
-    for (int k = 0; k < 9; ++k) g[k / 3][k % 3] = V::gather9(src + k);
+    for (int k = 0; k < 9; ++k) g[k / 3][k % 3] = V::gather(src + (rotated ? 8 - k : k), lane_stride);
     sandwich_regs<V>(Tile::G, g, u);
 #pragma GCC unroll 8
     for (int i = 0; i < A; ++i)
@@ -150,7 +152,8 @@ WinogradKernels kernels_of(std::string_view isa) {
     k.input = input_kernel<V, Tile>;
     k.dy = dy_kernel<V, Tile>;
     k.output = output_kernel<V, Tile>;
-    k.filter = filter_kernel<V, Tile>;
+    k.filter = filter_kernel<V, Tile, false>;
+    k.filter_rotated = filter_kernel<V, Tile, true>;
     k.gradient = gradient_kernel<V, Tile>;
     return k;
 }

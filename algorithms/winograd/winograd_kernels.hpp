@@ -26,10 +26,12 @@ using TileTransformFn = void (*)(const float* const* rows, float* dst, int64_t x
 // The alpha^2 GEMM results of channel p's lane group at src + xi * xi_stride
 // + p * channel_stride (8 floats each) to out[p][i][j][8], i, j < m.
 using OutputTransformFn = void (*)(const float* src, int64_t xi_stride, int64_t channel_stride, float* out);
-// `lanes` consecutive filters' 3x3 taps (src[l * 9 + k]) to G g G^T at
-// dst[xi * plane + l]; or back, `lanes` columns of the transformed weight
-// gradient (src[xi * plane + l]) to G^T . G at dst[l * 9 + k].
-using FilterTransformFn = void (*)(const float* src, int64_t plane, float* dst);
+// `lanes` filters' 3x3 taps (src[l * lane_stride + k]) to G g G^T at
+// dst[xi * plane + l].
+using FilterTransformFn = void (*)(const float* src, int64_t lane_stride, int64_t plane, float* dst);
+// Back: `lanes` columns of the transformed weight gradient (src[xi * plane +
+// l]) to G^T . G at dst[l * 9 + k].
+using GradientTransformFn = void (*)(const float* src, int64_t plane, float* dst);
 
 struct WinogradKernels {
     std::string_view isa;
@@ -38,8 +40,9 @@ struct WinogradKernels {
     TileTransformFn input = nullptr;     // B^T d B, K = alpha rows
     TileTransformFn dy = nullptr;        // A e A^T of an m x m dy block (bwd_w), K = m rows
     OutputTransformFn output = nullptr;  // A^T M A
-    FilterTransformFn filter = nullptr;  // G g G^T
-    FilterTransformFn gradient = nullptr;  // G^T dW G
+    FilterTransformFn filter = nullptr;          // G g G^T
+    FilterTransformFn filter_rotated = nullptr;  // G rot180(g) G^T: taps read in reverse (backward data)
+    GradientTransformFn gradient = nullptr;      // G^T dW G
 };
 
 // The kernels of `isa` for Tile (TileF2x3, TileF4x3, TileF6x3).
@@ -49,15 +52,17 @@ WinogradKernels winograd_kernels(Isa isa);
 // Most filters per filter / gradient call (AVX-512's 16).
 inline constexpr int max_kernel_lanes = 16;
 
-// kernels.filter on `lanes` <= kernels.lanes filters: the last, partial call
-// of a channel loop goes through zero-padded copies.
+// `filter` (kernels.filter or filter_rotated) on `lanes` <= kernels.lanes
+// filters: the last, partial call of a channel loop goes through zero-padded
+// copies.
 template <class Tile>
-void transform_filters(const WinogradKernels& kernels, const float* src, int lanes, int64_t plane, float* dst) {
-    if (lanes == kernels.lanes) return kernels.filter(src, plane, dst);
+void transform_filters(const WinogradKernels& kernels, FilterTransformFn filter, const float* src, int64_t lane_stride,
+                       int lanes, int64_t plane, float* dst) {
+    if (lanes == kernels.lanes) return filter(src, lane_stride, plane, dst);
     constexpr int A2 = Tile::alpha * Tile::alpha;
     float in[max_kernel_lanes * 9] = {}, out[A2][max_kernel_lanes];
-    std::copy(src, src + lanes * 9, in);
-    kernels.filter(in, max_kernel_lanes, &out[0][0]);
+    for (int l = 0; l < lanes; ++l) std::copy(src + l * lane_stride, src + l * lane_stride + 9, in + l * 9);
+    filter(in, 9, max_kernel_lanes, &out[0][0]);
     for (int xi = 0; xi < A2; ++xi) std::copy(out[xi], out[xi] + lanes, dst + xi * plane);
 }
 

@@ -29,8 +29,8 @@ struct WinogradAvx2 : direct::Avx2 {
     [[gnu::always_inline]] static inline reg join(const Lanes<8>* parts) { return __m256(parts[0]); }
     [[gnu::always_inline]] static inline reg load_parts(const float* p, int64_t) { return _mm256_loadu_ps(p); }
     [[gnu::always_inline]] static inline void store_parts(float* p, int64_t, reg v) { _mm256_storeu_ps(p, v); }
-    [[gnu::always_inline]] static inline reg gather9(const float* p) {
-        const __m256i index = _mm256_setr_epi32(0, 9, 18, 27, 36, 45, 54, 63);
+    [[gnu::always_inline]] static inline reg gather(const float* p, int64_t stride) {
+        const __m256i index = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32(int(stride)));
         // The masked form: g++ 12's unmasked one starts from an uninitialised register and warns.
         return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, index, _mm256_castsi256_ps(_mm256_set1_epi32(-1)),
                                         sizeof(float));

@@ -39,8 +39,10 @@ struct WinogradAvx512 : direct::Avx512 {
         store_lanes<8>(p, __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7));
         store_lanes<8>(p + stride, __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15));
     }
-    [[gnu::always_inline]] static inline reg gather9(const float* p) {
-        const __m512i index = _mm512_setr_epi32(0, 9, 18, 27, 36, 45, 54, 63, 72, 81, 90, 99, 108, 117, 126, 135);
+    [[gnu::always_inline]] static inline reg gather(const float* p, int64_t stride) {
+        const __m512i index =
+            _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                               _mm512_set1_epi32(int(stride)));
         return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), __mmask16(0xffff), index, p, sizeof(float));
     }
     [[gnu::always_inline]] static inline reg add(reg a, reg b) { return _mm512_add_ps(a, b); }

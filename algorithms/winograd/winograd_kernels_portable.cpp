@@ -7,7 +7,6 @@
 #include "algorithms/common/simd.hpp"
 #include "algorithms/winograd/winograd.hpp"
 #include "algorithms/winograd/winograd_kernels.hpp"
-#include "algorithms/winograd/winograd_tiles.hpp"
 
 namespace convlab {
 
@@ -22,7 +21,11 @@ struct WinogradPortable {
     static reg join(const Lanes<8>* parts) { return parts[0]; }
     static reg load_parts(const float* p, int64_t) { return load(p); }
     static void store_parts(float* p, int64_t, reg v) { store(p, v); }
-    static reg gather9(const float* p) { return gather_lanes<9>(p); }
+    static reg gather(const float* p, int64_t stride) {
+        reg v;
+        for (int l = 0; l < lanes; ++l) v[l] = p[stride * l];
+        return v;
+    }
     static reg add(reg a, reg b) { return a + b; }
     static reg sub(reg a, reg b) { return a - b; }
     static reg neg(reg a) { return -a; }
