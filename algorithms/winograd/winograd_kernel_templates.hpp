@@ -4,9 +4,9 @@
 // lives in that file's unnamed namespace, so every instantiation here is that
 // file's own and compiled for its ISA.
 //
-// V has: reg; channels (channels per register: 8 tiles each) and lanes
-// (floats per register); zero, add, sub, neg, mul(k, x), madd(acc, k, x)
-// (acc + k x); load / store of a whole register; join (one 8-tile vector per
+// V has: reg, a vector type (+, -, * act lane by lane); channels (channels
+// per register: 8 tiles each) and lanes (floats per register); zero, set1,
+// fma(a, b, c) = a b + c; load / store of a whole register; join (one 8-tile vector per
 // channel), load_parts / store_parts (8 floats per channel, channels
 // `stride` apart); gather (p[stride * l] for each lane l).
 #pragma once
@@ -34,9 +34,9 @@ template <class V, int C>
         if (k == 0.0f) continue;
         const typename V::reg t = x[c * stride];
         if (first)
-            sum = k == 1.0f ? t : k == -1.0f ? V::neg(t) : V::mul(k, t);
+            sum = k == 1.0f ? t : k == -1.0f ? -t : V::set1(k) * t;
         else
-            sum = k == 1.0f ? V::add(sum, t) : k == -1.0f ? V::sub(sum, t) : V::madd(sum, k, t);
+            sum = k == 1.0f ? sum + t : k == -1.0f ? sum - t : V::fma(V::set1(k), t, sum);
         first = false;
     }
     return sum;

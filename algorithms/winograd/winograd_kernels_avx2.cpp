@@ -35,13 +35,6 @@ struct WinogradAvx2 : direct::Avx2 {
         return _mm256_mask_i32gather_ps(_mm256_setzero_ps(), p, index, _mm256_castsi256_ps(_mm256_set1_epi32(-1)),
                                         sizeof(float));
     }
-    [[gnu::always_inline]] static inline reg add(reg a, reg b) { return _mm256_add_ps(a, b); }
-    [[gnu::always_inline]] static inline reg sub(reg a, reg b) { return _mm256_sub_ps(a, b); }
-    [[gnu::always_inline]] static inline reg neg(reg a) { return _mm256_sub_ps(_mm256_setzero_ps(), a); }
-    [[gnu::always_inline]] static inline reg mul(float k, reg a) { return _mm256_mul_ps(_mm256_set1_ps(k), a); }
-    [[gnu::always_inline]] static inline reg madd(reg acc, float k, reg a) {
-        return _mm256_fmadd_ps(_mm256_set1_ps(k), a, acc);
-    }
 };
 
 }  // namespace

@@ -45,13 +45,6 @@ struct WinogradAvx512 : direct::Avx512 {
                                _mm512_set1_epi32(int(stride)));
         return _mm512_mask_i32gather_ps(_mm512_setzero_ps(), __mmask16(0xffff), index, p, sizeof(float));
     }
-    [[gnu::always_inline]] static inline reg add(reg a, reg b) { return _mm512_add_ps(a, b); }
-    [[gnu::always_inline]] static inline reg sub(reg a, reg b) { return _mm512_sub_ps(a, b); }
-    [[gnu::always_inline]] static inline reg neg(reg a) { return _mm512_sub_ps(_mm512_setzero_ps(), a); }
-    [[gnu::always_inline]] static inline reg mul(float k, reg a) { return _mm512_mul_ps(_mm512_set1_ps(k), a); }
-    [[gnu::always_inline]] static inline reg madd(reg acc, float k, reg a) {
-        return _mm512_fmadd_ps(_mm512_set1_ps(k), a, acc);
-    }
 };
 
 }  // namespace

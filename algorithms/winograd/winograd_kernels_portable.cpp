@@ -26,11 +26,8 @@ struct WinogradPortable {
         for (int l = 0; l < lanes; ++l) v[l] = p[stride * l];
         return v;
     }
-    static reg add(reg a, reg b) { return a + b; }
-    static reg sub(reg a, reg b) { return a - b; }
-    static reg neg(reg a) { return -a; }
-    static reg mul(float k, reg a) { return k * a; }
-    static reg madd(reg acc, float k, reg a) { return acc + k * a; }
+    static reg set1(float k) { return reg{} + k; }
+    static reg fma(reg a, reg b, reg c) { return a * b + c; }
 };
 
 }  // namespace
