@@ -1,11 +1,12 @@
 // The SIMD layer of the hand-written kernels compiled for the build's target
-// (im2col, stride_view, Winograd): Lanes<L>, L floats in one vector (the
+// (im2col, stride_view, Winograd's portable transforms): Lanes<L>, L floats in one vector (the
 // GCC/Clang vector extension), so a kernel says which loop is vectorised
 // rather than leaving it to the compiler, and compiles on any x86-64 target.
 //
-// The direct engine has a second layer (its vector types V, kernels.hpp)
-// because it carries AVX-512, AVX2 and scalar kernels in one binary and picks
-// one at run time: each set is compiled under its own `#pragma GCC target`
+// The direct engine has a second layer (its vector types V, kernels.hpp;
+// the indirect engine and Winograd's transforms use it too) because it
+// carries AVX-512, AVX2 and scalar kernels in one binary and picks one at
+// run time: each set is compiled under its own `#pragma GCC target`
 // with intrinsics, whereas Lanes<L> takes its width from the build's -march.
 //
 // native_lanes is the width of the machine the build targets: 16 with

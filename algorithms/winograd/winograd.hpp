@@ -17,8 +17,8 @@
 //
 // The matrices are constexpr so that, once the sandwich loops are unrolled,
 // every coefficient is a compile-time constant: zeros vanish, +-1 become adds
-// and subtracts. The sandwich works on L independent lanes (tiles or
-// channels) at once, so the compiler vectorises over the lane index.
+// and subtracts. The sandwich here works on arrays of L independent lanes;
+// the engines' kernels do the same on registers (winograd_kernel_templates.hpp).
 #pragma once
 
 namespace convlab {

@@ -14,11 +14,13 @@
 
 #include <cblas.h>
 #include <memory>
+#include <string>
 
 #include "algorithms/timing_phases.hpp"
 #include "algorithms/common/bias_gradient.hpp"
 #include "algorithms/winograd/winograd.hpp"
 #include "algorithms/winograd/winograd_conv.hpp"
+#include "algorithms/winograd/winograd_kernels.hpp"
 #include "algorithms/winograd/winograd_tiles.hpp"
 
 namespace convlab {
@@ -45,87 +47,73 @@ struct BwdWPlan {
     int64_t workspace_bytes() const { return dw_bytes + v_bytes + u_bytes; }
 };
 
-// One channel plane's windows for the block's lane groups q0 .. q1:
-// dst[xi * xi_stride + k] = (M window M^T)[xi] for GEMM column k. Like the
-// forward's input transform: one plane read as a stream, the next lane group
-// staged while this one is transformed (a vector load right after the scalar
-// stores of a padded row would stall), whole 8-lane stores whose spare lanes
-// the next lane group overwrites (the last group's lie beyond the GEMM's
-// columns).
-template <class Tile, int K, int A>
-void transform_plane(const Matrix<A, K>& M, const TileGrid& grid, int64_t q0, int64_t q1, const float* data,
-                     int64_t channels, int64_t c, int64_t h, int64_t w, int64_t top, int64_t left, int64_t xi_stride,
-                     float* dst) {
+// Most channels per kernel call (AVX-512's two).
+constexpr int max_channels = 2;
+
+// Channels c .. c + n - 1 (n <= kernels.channels) of the block's lane groups
+// q0 .. q1 through `kernel` (K x K windows): dst[xi * xi_stride + q *
+// channel_stride + k] = (M window M^T)[xi] of channel c + q for GEMM column k.
+// Like the forward's input transform: planes read as streams, the next lane
+// group staged while this one is transformed (a vector load right after the
+// scalar stores of a padded row would stall), whole 8-lane stores whose
+// spare lanes the next lane group overwrites (the last group's lie beyond
+// the GEMM's columns); a missing second channel is the first passed twice.
+template <class Tile, int K>
+void transform_planes(TileTransformFn kernel, const TileGrid& grid, int64_t q0, int64_t q1, const float* data,
+                      int64_t channels, int64_t c, int n, int64_t h, int64_t w, int64_t top, int64_t left,
+                      int64_t xi_stride, int64_t channel_stride, float* dst) {
     constexpr int L = winograd_lanes;
     const int64_t first = grid.first_tile(q0);
-    WindowRows<K, Tile::m, L> rows[2];
-    rows[0].stage(data, channels, c, h, w, top, left, lane_group(grid, q0));
+    WindowRows<K, Tile::m, L> rows[2][max_channels];
+    const float* window[max_channels * K];
+    const auto stage = [&](int slot, int64_t q) {
+        const LaneGroup t = lane_group(grid, q);
+        for (int i = 0; i < n; ++i) rows[slot][i].stage(data, channels, c + i, h, w, top, left, t);
+    };
+    stage(0, q0);
     for (int64_t q = q0; q < q1; ++q) {
-        if (q + 1 < q1) rows[(q + 1 - q0) % 2].stage(data, channels, c, h, w, top, left, lane_group(grid, q + 1));
-        float d[K][K][L], v[A][A][L];
-        rows[(q - q0) % 2].load(d);
-        sandwich(M, d, v);
-        float* out = dst + grid.first_tile(q) - first;
-        for (int i = 0; i < A; ++i)
-            for (int j = 0; j < A; ++j)
-#pragma omp simd
-                for (int l = 0; l < L; ++l) out[(i * A + j) * xi_stride + l] = v[i][j][l];
+        if (q + 1 < q1) stage(int((q + 1 - q0) % 2), q + 1);
+        for (int s = 0; s < max_channels; ++s)
+            for (int i = 0; i < K; ++i) window[s * K + i] = rows[(q - q0) % 2][std::min(s, n - 1)].row[i];
+        kernel(window, dst + grid.first_tile(q) - first, xi_stride, n > 1 ? channel_stride : 0);
     }
 }
 
 // V[xi][c][k] = (B^T xwindow B)[xi] and Udy[xi][o][k] = (A dyblock A^T)[xi]
 // for the block's tiles, all channels; threads take whole channels (x's and
-// dy's in one index range), so no two write the same row.
+// dy's in one index range, kernels.channels at a time), so no two write the
+// same row.
 template <class Tile>
-void transform_block(const Problem& p, const TileGrid& grid, const float* x, const float* dy, int64_t q0, int64_t q1,
-                     int64_t nb, float* V, float* Udy) {
-    static constexpr auto A_matrix = transposed(Tile::AT);  // alpha x m
+void transform_block(const WinogradKernels& kernels, const Problem& p, const TileGrid& grid, const float* x,
+                     const float* dy, int64_t q0, int64_t q1, int64_t nb, float* V, float* Udy) {
+    const int64_t P = kernels.channels, x_tasks = ceil_div(p.ic, P), dy_tasks = ceil_div(p.oc, P);
 #pragma omp for schedule(static)
-    for (int64_t c = 0; c < p.ic + p.oc; ++c) {
-        if (c < p.ic)
-            transform_plane<Tile>(Tile::BT, grid, q0, q1, x, p.ic, c, p.ih, p.iw, p.ph, p.pw, p.ic * nb, V + c * nb);
-        else
-            transform_plane<Tile>(A_matrix, grid, q0, q1, dy, p.oc, c - p.ic, p.oh, p.ow, 0, 0, p.oc * nb,
-                                  Udy + (c - p.ic) * nb);
+    for (int64_t task = 0; task < x_tasks + dy_tasks; ++task) {
+        if (task < x_tasks) {
+            const int64_t c = task * P;
+            transform_planes<Tile, Tile::alpha>(kernels.input, grid, q0, q1, x, p.ic, c,
+                                                int(std::min(P, p.ic - c)), p.ih, p.iw, p.ph, p.pw, p.ic * nb, nb,
+                                                V + c * nb);
+        } else {
+            const int64_t o = (task - x_tasks) * P;
+            transform_planes<Tile, Tile::m>(kernels.dy, grid, q0, q1, dy, p.oc, o, int(std::min(P, p.oc - o)),
+                                            p.oh, p.ow, 0, 0, p.oc * nb, nb, Udy + o * nb);
+        }
     }
 }
 
 // dw[oc][c] = G^T dW[.][oc][c] G, in float (dW is a float sum already; in
-// double this was half of F(4,3)'s bwd_w on 512-channel 7x7 layers), eight
-// input channels at a time.
-// Full lane groups have constant trip counts, so the 16 (36) loads are whole
-// vectors (runtime-length lane loops made this a third of res5a's bwd_w).
-template <class Tile, bool full>
-void output_transform_lanes(const float* src, int lanes, int64_t plane, float* dst) {
-    constexpr int A = Tile::alpha, L = 8;
-    static constexpr auto GT = transposed(Tile::G);  // 3 x alpha
-    const int n = full ? L : lanes;
-    float m[A][A][L] = {}, taps[3][3][L];
-    for (int i = 0; i < A; ++i)
-        for (int j = 0; j < A; ++j)
-#pragma omp simd
-            for (int l = 0; l < n; ++l) m[i][j][l] = src[(i * A + j) * plane + l];
-    sandwich(GT, m, taps);
-    for (int l = 0; l < n; ++l)
-        for (int i = 0; i < 3; ++i)
-            for (int j = 0; j < 3; ++j) dst[(l * 3 + i) * 3 + j] = taps[i][j][l];
-}
-
+// double this was half of F(4,3)'s bwd_w on 512-channel 7x7 layers),
+// kernels.lanes input channels per call.
 template <class Tile>
-void output_transform(const Problem& p, const float* dW, float* dw) {
-    constexpr int L = 8;
+void output_transform(const WinogradKernels& kernels, const Problem& p, const float* dW, float* dw) {
+    const int L = kernels.lanes;
     const int64_t icg = p.icg(), plane = p.oc * icg;
 #pragma omp for schedule(static)
     for (int64_t oc = 0; oc < p.oc; ++oc)
-        for (int64_t c0 = 0; c0 < icg; c0 += L) {
-            const int lanes = int(std::min<int64_t>(L, icg - c0));
-            const float* src = dW + oc * icg + c0;
-            float* dst = dw + (oc * icg + c0) * 9;
-            if (lanes == L)
-                output_transform_lanes<Tile, true>(src, L, plane, dst);
-            else
-                output_transform_lanes<Tile, false>(src, lanes, plane, dst);
-        }
+        for (int64_t c0 = 0; c0 < icg; c0 += L)
+            transform_gradients<Tile>(kernels, dW + oc * icg + c0, int(std::min<int64_t>(L, icg - c0)), plane,
+                                      dw + (oc * icg + c0) * 9);
 }
 
 }  // namespace
@@ -133,7 +121,8 @@ void output_transform(const Problem& p, const float* dW, float* dw) {
 namespace {
 
 template <class Tile>
-void bwd_w(const Problem& p, const BwdWPlan<Tile>& plan, int threads, const ConvArgs& a) {
+void bwd_w(const WinogradKernels& kernels, const Problem& p, const BwdWPlan<Tile>& plan, int threads,
+           const ConvArgs& a) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
     const TileGrid grid(p, Tile::m);
     const int64_t icg = p.icg(), ocg = p.ocg(), nb = plan.nb;
@@ -148,7 +137,7 @@ void bwd_w(const Problem& p, const BwdWPlan<Tile>& plan, int threads, const Conv
             const int64_t count = grid.first_tile(q1) - grid.first_tile(q0);
             {
                 TimingPhaseScope scope(a.timing_phases, "input_transform");
-                transform_block<Tile>(p, grid, a.x, a.dy, q0, q1, nb, V, Udy);
+                transform_block<Tile>(kernels, p, grid, a.x, a.dy, q0, q1, nb, V, Udy);
             }
             TimingPhaseScope scope(a.timing_phases, "gemm");
 #pragma omp for schedule(static)
@@ -160,7 +149,7 @@ void bwd_w(const Problem& p, const BwdWPlan<Tile>& plan, int threads, const Conv
             }
         }
         TimingPhaseScope scope(a.timing_phases, "output_transform");
-        output_transform<Tile>(p, dW, a.dw);
+        output_transform<Tile>(kernels, p, dW, a.dw);
     }
     if (!a.db) return;
     TimingPhaseScope scope(a.timing_phases, "bias");
@@ -170,26 +159,32 @@ void bwd_w(const Problem& p, const BwdWPlan<Tile>& plan, int threads, const Conv
 template <class Tile>
 class WinogradBackwardWeights final : public Primitive {
 public:
-    WinogradBackwardWeights(const Problem& p, int threads) : Primitive(threads), p_(p), plan_(p) {}
+    WinogradBackwardWeights(const Problem& p, int threads, const WinogradKernels& kernels)
+        : Primitive(threads), p_(p), plan_(p), kernels_(kernels) {}
+    std::string implementation() const override { return std::string(kernels_.isa); }
     int64_t workspace_bytes() const override { return plan_.workspace_bytes(); }
 
 protected:
-    void run(const ConvArgs& a) const override { bwd_w<Tile>(p_, plan_, threads(), a); }
+    void run(const ConvArgs& a) const override { bwd_w<Tile>(kernels_, p_, plan_, threads(), a); }
 
 private:
     Problem p_;
     BwdWPlan<Tile> plan_;
+    WinogradKernels kernels_;
 };
 
 }  // namespace
 
 template <class Tile>
-std::unique_ptr<Primitive> winograd_backward_weights(const Problem& p, int threads) {
-    return std::make_unique<WinogradBackwardWeights<Tile>>(p, threads);
+std::unique_ptr<Primitive> winograd_backward_weights(const Problem& p, int threads, const WinogradKernels& kernels) {
+    return std::make_unique<WinogradBackwardWeights<Tile>>(p, threads, kernels);
 }
 
-template std::unique_ptr<Primitive> winograd_backward_weights<TileF2x3>(const Problem&, int);
-template std::unique_ptr<Primitive> winograd_backward_weights<TileF4x3>(const Problem&, int);
-template std::unique_ptr<Primitive> winograd_backward_weights<TileF6x3>(const Problem&, int);
+template std::unique_ptr<Primitive> winograd_backward_weights<TileF2x3>(const Problem&, int,
+                                                                         const WinogradKernels&);
+template std::unique_ptr<Primitive> winograd_backward_weights<TileF4x3>(const Problem&, int,
+                                                                         const WinogradKernels&);
+template std::unique_ptr<Primitive> winograd_backward_weights<TileF6x3>(const Problem&, int,
+                                                                         const WinogradKernels&);
 
 }  // namespace convlab

@@ -17,7 +17,9 @@
 #include "algorithms/timing_phases.hpp"
 #include "algorithms/threading.hpp"
 #include "algorithms/common/full_conv.hpp"
+#include "algorithms/direct/isa.hpp"
 #include "algorithms/winograd/winograd.hpp"
+#include "algorithms/winograd/winograd_kernels.hpp"
 #include "algorithms/winograd/winograd_plans.hpp"
 #include "algorithms/winograd/winograd_tiles.hpp"
 
@@ -29,55 +31,39 @@ bool winograd_shape(const Problem& p) {
 
 namespace {
 
-// U[xi][oc][icg] = (G w[oc][icg] G^T)[xi], in float, eight input channels
-// at a time. In double this transform took 40% of the forward of 512-channel
-// 7x7 layers (twice the vector operations, and the conversions); float adds
-// a few ulps to U, far inside each tile's tolerance (see winograd_f4x3.cpp).
-// Full lane groups take a path with constant trip counts, so the loads and
-// the 16 (36) stores are whole vectors: with runtime-length lane loops this
-// transform cost a quarter of the forward on 512-channel layers.
-template <class Tile, bool full>
-void filter_transform_lanes(const float* src, int lanes, int64_t plane, float* dst) {
-    constexpr int A = Tile::alpha, L = 8;
-    const int n = full ? L : lanes;
-    float g[3][3][L] = {}, u[A][A][L];
-    if constexpr (full) {
-        // Tap k of the eight filters is a stride-9 gather; each g[i][j] is
-        // then written whole (scalar stores read back as a vector would stall).
-        for (int k = 0; k < 9; ++k) {
-            const Lanes<8> taps = gather_lanes<9>(src + k);
-            for (int l = 0; l < L; ++l) g[k / 3][k % 3][l] = taps[l];
-        }
-    } else {
-        for (int l = 0; l < n; ++l)
-            for (int i = 0; i < 3; ++i)
-                for (int j = 0; j < 3; ++j) g[i][j][l] = src[(l * 3 + i) * 3 + j];
-    }
-    sandwich(Tile::G, g, u);
-    for (int i = 0; i < A; ++i)
-        for (int j = 0; j < A; ++j)
-#pragma omp simd
-            for (int l = 0; l < n; ++l) dst[(i * A + j) * plane + l] = u[i][j][l];
-}
+// The filters the forward transforms: its own w[oc][icg], or, for backward
+// data, the weights of the problem it is the full convolution of, read in
+// place: filter (oc, c) of group g is that problem's w[g][c][oc % ocg]
+// rotated by 180 degrees (its input and output channels swapped), so no
+// rotated copy of the weights is made first.
+struct FilterSource {
+    const float* w = nullptr;
+    bool rotated = false;
+};
 
-// Output channels oc_begin .. oc_end into U[xi][oc - oc_begin][icg], whose
-// xi-planes are `plane` floats apart.
+// U[xi][oc][icg] = (G w[oc][icg] G^T)[xi] for output channels oc_begin ..
+// oc_end into U[xi][oc - oc_begin][icg], whose xi-planes are `plane` floats
+// apart: the layout the GEMMs read as their left operand, made once per call.
+// In float: in double this transform took 40% of the forward of 512-channel
+// 7x7 layers; float adds a few ulps to U, far inside each tile's tolerance
+// (see winograd_f4x3.cpp). kernels.lanes input channels per call.
 template <class Tile>
-void filter_transform(const Problem& p, const float* w, int64_t oc_begin, int64_t oc_end, int64_t plane, float* U) {
-    constexpr int L = 8;
-    const int64_t icg = p.icg();
+void filter_transform(const WinogradKernels& kernels, const Problem& p, const FilterSource& f, int64_t oc_begin,
+                      int64_t oc_end, int64_t plane, float* U) {
+    const int L = kernels.lanes;
+    const int64_t icg = p.icg(), ocg = p.ocg();
+    const FilterTransformFn filter = f.rotated ? kernels.filter_rotated : kernels.filter;
+    const int64_t lane_stride = f.rotated ? ocg * 9 : 9;  // floats from one input channel's filter to the next
     for (int64_t oc = oc_begin; oc < oc_end; ++oc)
         for (int64_t c0 = 0; c0 < icg; c0 += L) {
-            const int lanes = int(std::min<int64_t>(L, icg - c0));
-            const float* src = w + (oc * icg + c0) * 9;
-            float* dst = U + (oc - oc_begin) * icg + c0;
+            const float* src = f.rotated ? f.w + ((oc / ocg * icg + c0) * ocg + oc % ocg) * 9 : f.w + (oc * icg + c0) * 9;
             // The filters stream from memory and the gathers wait on them (the
-            // transform's hot spot): ask for the lines four lane groups ahead.
-            for (int k = 0; k < 9 * L * 4; k += 16) __builtin_prefetch(src + 4 * 9 * L + k);
-            if (lanes == L)
-                filter_transform_lanes<Tile, true>(src, L, plane, dst);
-            else
-                filter_transform_lanes<Tile, false>(src, lanes, plane, dst);
+            // transform's hot spot): ask for the lines four calls ahead. (The
+            // rotated filters of the next output channel share their lines.)
+            if (!f.rotated)
+                for (int k = 0; k < 9 * L; k += 16) __builtin_prefetch(src + 4 * 9 * L + k);
+            transform_filters<Tile>(kernels, filter, src, lane_stride, int(std::min<int64_t>(L, icg - c0)), plane,
+                                    U + (oc - oc_begin) * icg + c0);
         }
 }
 
@@ -111,60 +97,67 @@ void prefetch_block_input(const Problem& p, const BlockGroups& b, const float* x
     }
 }
 
+// Most channels per kernel call (AVX-512's two).
+constexpr int max_channels = 2;
+
 // V[xi][c][k] for the block's tiles (GEMM column k) and the group's input
-// channels c_begin .. c_end. Channel-outer, so each input plane is read as
-// one stream. Each lane group stores all 8 lanes; the lanes beyond its tiles
-// are overwritten by the next lane group or lie beyond the GEMM's columns.
+// channels c_begin .. c_end, kernels.channels channels per call. Channel-outer,
+// so each input plane is read as one stream. Each lane group stores all 8
+// lanes; the lanes beyond its tiles are overwritten by the next lane group or
+// lie beyond the GEMM's columns. A last odd channel is passed twice, its
+// results stored twice in the same place.
 template <class Tile>
-void input_transform(const Problem& p, const BlockGroups& b, const float* x, int64_t group, int64_t c_begin,
-                     int64_t c_end, int64_t nb, float* V) {
+void input_transform(const WinogradKernels& kernels, const Problem& p, const BlockGroups& b, const float* x,
+                     int64_t group, int64_t c_begin, int64_t c_end, int64_t nb, float* V) {
     constexpr int A = Tile::alpha, L = winograd_lanes;
     const int64_t icg = p.icg();
-    WindowRows<A, Tile::m, L> rows[2];  // lane group k reads rows[k % 2], staged while k - 1 was transformed
-    for (int64_t c = c_begin; c < c_end; ++c) {
+    const int P = kernels.channels;
+    // Lane group k reads rows[k % 2], staged while k - 1 was transformed.
+    WindowRows<A, Tile::m, L> rows[2][max_channels];
+    const float* window[max_channels * A];
+    for (int64_t c = c_begin; c < c_end; c += P) {
+        const int n = int(std::min<int64_t>(P, c_end - c));
         const int64_t channel = group * icg + c;
-        if (c + 1 < c_end) prefetch_block_input<Tile>(p, b, x, channel + 1);
-        rows[0].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[0]);
+        for (int q = 0; q < int(std::min<int64_t>(P, c_end - c - P)); ++q)
+            prefetch_block_input<Tile>(p, b, x, channel + P + q);
+        const auto stage = [&](int slot, int64_t k) {
+            for (int q = 0; q < n; ++q)
+                rows[slot][q].stage(x, p.ic, channel + q, p.ih, p.iw, p.ph, p.pw, b.group[k]);
+        };
+        stage(0, 0);
         for (int64_t k = 0; k < b.size; ++k) {
-            if (k + 1 < b.size) rows[(k + 1) % 2].stage(x, p.ic, channel, p.ih, p.iw, p.ph, p.pw, b.group[k + 1]);
-            float d[A][A][L], v[A][A][L];
-            rows[k % 2].load(d);
-            sandwich(Tile::BT, d, v);
-            for (int i = 0; i < A; ++i)
-                for (int j = 0; j < A; ++j) {
-                    float* dst = V + ((i * A + j) * icg + c) * nb + b.column[k];
-#pragma omp simd
-                    for (int l = 0; l < L; ++l) dst[l] = v[i][j][l];
-                }
+            if (k + 1 < b.size) stage(int((k + 1) % 2), k + 1);
+            for (int q = 0; q < P; ++q)
+                for (int i = 0; i < A; ++i) window[q * A + i] = rows[k % 2][std::min(q, n - 1)].row[i];
+            kernels.input(window, V + c * nb + b.column[k], icg * nb, n > 1 ? nb : 0);
         }
     }
 }
 
 // y for the block's tiles and the group's output channels o_begin .. o_end
-// from M[xi][o - o_begin][k]: A^T M A plus bias.
+// from M[xi][o - o_begin][k]: A^T M A plus bias, kernels.channels channels
+// per call.
 template <class Tile>
-void output_transform(const Problem& p, const BlockGroups& b, const float* Mt, const float* bias, int64_t group,
-                      int64_t o_begin, int64_t o_end, int64_t nb, float* y) {
-    constexpr int A = Tile::alpha, Mo = Tile::m, L = winograd_lanes;
+void output_transform(const WinogradKernels& kernels, const Problem& p, const BlockGroups& b, const float* Mt,
+                      const float* bias, int64_t group, int64_t o_begin, int64_t o_end, int64_t nb, float* y) {
+    constexpr int Mo = Tile::m, L = winograd_lanes;
     const int64_t ocg = p.ocg(), rows = o_end - o_begin;
-    for (int64_t o = o_begin; o < o_end; ++o) {
+    const int P = kernels.channels;
+    for (int64_t o = o_begin; o < o_end; o += P) {
+        const int n = int(std::min<int64_t>(P, o_end - o));
         const int64_t oc = group * ocg + o;
         for (int64_t k = 0; k < b.size; ++k) {
-            float m[A][A][L], out[Mo][Mo][L];
-            for (int i = 0; i < A; ++i)
-                for (int j = 0; j < A; ++j) {
-                    const float* src = Mt + ((i * A + j) * rows + o - o_begin) * nb + b.column[k];
-#pragma omp simd
-                    for (int l = 0; l < L; ++l) m[i][j][l] = src[l];
-                }
-            sandwich(Tile::AT, m, out);
-            scatter_blocks<Mo, L>(out, bias ? bias[oc] : 0.0f, y, p.oc, oc, p.oh, p.ow, b.group[k]);
+            float out[max_channels][Mo][Mo][L];
+            kernels.output(Mt + (o - o_begin) * nb + b.column[k], rows * nb, n > 1 ? nb : 0, &out[0][0][0][0]);
+            for (int q = 0; q < n; ++q)
+                scatter_blocks<Mo, L>(out[q], bias ? bias[oc + q] : 0.0f, y, p.oc, oc + q, p.oh, p.ow, b.group[k]);
         }
     }
 }
 
 template <class Tile>
-void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterBlockPlan<Tile>& plan) {
+void fwd_by_filter_blocks(const WinogradKernels& kernels, const Problem& p, const ConvArgs& a, const FilterSource& f,
+                          const FilterBlockPlan<Tile>& plan) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
     const TileGrid grid(p, Tile::m);
     const BlockGroups groups(grid, 0, grid.group_count);
@@ -179,7 +172,7 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterBlock
             constexpr int64_t channels_per_task = 16;
 #pragma omp for schedule(dynamic)
             for (int64_t c0 = 0; c0 < icg; c0 += channels_per_task)
-                input_transform<Tile>(p, groups, a.x, 0, c0, std::min(icg, c0 + channels_per_task), nb, V);
+                input_transform<Tile>(kernels, p, groups, a.x, 0, c0, std::min(icg, c0 + channels_per_task), nb, V);
         }
         std::byte* mine = a.workspace + plan.v_bytes + omp_get_thread_num() * (plan.u_bytes + plan.m_bytes);
         float* U = reinterpret_cast<float*>(mine);
@@ -190,7 +183,7 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterBlock
             const int64_t rows = o_end - o_begin;
             {
                 TimingPhaseScope scope(a.timing_phases, "filter_transform");
-                filter_transform<Tile>(p, a.w, o_begin, o_end, rows * icg, U);
+                filter_transform<Tile>(kernels, p, f, o_begin, o_end, rows * icg, U);
             }
             {
                 TimingPhaseScope scope(a.timing_phases, "gemm");
@@ -200,13 +193,14 @@ void fwd_by_filter_blocks(const Problem& p, const ConvArgs& a, const FilterBlock
                                 int(nb));
             }
             TimingPhaseScope scope(a.timing_phases, "output_transform");
-            output_transform<Tile>(p, groups, Mt, a.b, 0, o_begin, o_end, nb, a.y);
+            output_transform<Tile>(kernels, p, groups, Mt, a.b, 0, o_begin, o_end, nb, a.y);
         }
     }
 }
 
 template <class Tile>
-void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan<Tile>& plan) {
+void fwd_by_tile_blocks(const WinogradKernels& kernels, const Problem& p, const ConvArgs& a, const FilterSource& f,
+                        const TileBlockPlan<Tile>& plan) {
     constexpr int64_t A2 = Tile::alpha * Tile::alpha;
     const TileGrid grid(p, Tile::m);
     const int64_t icg = p.icg(), ocg = p.ocg(), nb = plan.nb;
@@ -216,7 +210,7 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan
         {
             TimingPhaseScope scope(a.timing_phases, "filter_transform");
 #pragma omp for schedule(static)
-            for (int64_t oc = 0; oc < p.oc; ++oc) filter_transform<Tile>(p, a.w, oc, oc + 1, p.oc * icg, U + oc * icg);
+            for (int64_t oc = 0; oc < p.oc; ++oc) filter_transform<Tile>(kernels, p, f, oc, oc + 1, p.oc * icg, U + oc * icg);
         }
         std::byte* mine = a.workspace + plan.u_bytes + omp_get_thread_num() * (plan.v_bytes + plan.m_bytes);
         float* V = reinterpret_cast<float*>(mine);
@@ -229,7 +223,7 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan
             for (int64_t group = 0; group < p.g; ++group) {
                 {
                     TimingPhaseScope scope(a.timing_phases, "input_transform");
-                    input_transform<Tile>(p, groups, a.x, group, 0, icg, nb, V);
+                    input_transform<Tile>(kernels, p, groups, a.x, group, 0, icg, nb, V);
                 }
                 {
                     TimingPhaseScope scope(a.timing_phases, "gemm");
@@ -239,7 +233,7 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan
                                     Mt + xi * ocg * nb, int(nb));
                 }
                 TimingPhaseScope scope(a.timing_phases, "output_transform");
-                output_transform<Tile>(p, groups, Mt, a.b, group, 0, ocg, nb, a.y);
+                output_transform<Tile>(kernels, p, groups, Mt, a.b, group, 0, ocg, nb, a.y);
             }
         }
     }
@@ -247,25 +241,65 @@ void fwd_by_tile_blocks(const Problem& p, const ConvArgs& a, const TileBlockPlan
 
 // The forward pass, its plan built once: streaming the filters in blocks
 // when the tiles are fewer than the output channels, else blocks of tiles.
+// rotated: the filters are read as backward data's (FilterSource).
 template <class Tile>
 class WinogradForward final : public Primitive {
 public:
-    WinogradForward(const Problem& p, int threads, const Machine& machine)
-        : Primitive(threads), p_(p), stream_(p, threads, machine), tiles_(p, threads, machine) {}
+    WinogradForward(const Problem& p, int threads, const Machine& machine, const WinogradKernels& kernels,
+                    bool rotated = false)
+        : Primitive(threads), p_(p), stream_(p, threads, machine), tiles_(p, threads, machine), kernels_(kernels),
+          rotated_(rotated) {}
     int64_t workspace_bytes() const override {
         return stream_.used ? stream_.workspace_bytes() : tiles_.workspace_bytes();
     }
+    std::string implementation() const override { return std::string(kernels_.isa); }
+    void compute(const ConvArgs& a) const {
+        const FilterSource f{a.w, rotated_};
+        if (stream_.used) return fwd_by_filter_blocks<Tile>(kernels_, p_, a, f, stream_);
+        fwd_by_tile_blocks<Tile>(kernels_, p_, a, f, tiles_);
+    }
 
 protected:
-    void run(const ConvArgs& a) const override {
-        if (stream_.used) return fwd_by_filter_blocks<Tile>(p_, a, stream_);
-        fwd_by_tile_blocks<Tile>(p_, a, tiles_);
-    }
+    void run(const ConvArgs& a) const override { compute(a); }
 
 private:
     Problem p_;
     FilterBlockPlan<Tile> stream_;
     TileBlockPlan<Tile> tiles_;
+    WinogradKernels kernels_;
+    bool rotated_;
+};
+
+// Backward data when its full convolution needs no crop (padding at most 2):
+// the forward of full_conv(p) on dy straight into dx, its filter transform
+// reading w rotated in place. Otherwise full_conv_backward_data (a rotated
+// copy of w, and the crop).
+bool fused_backward_data(const Problem& p) {
+    const FullConv f = full_conv(p);
+    return f.crop_h == 0 && f.crop_w == 0;
+}
+
+template <class Tile>
+class WinogradBackwardData final : public Primitive {
+public:
+    WinogradBackwardData(const Problem& p, int threads, const Machine& machine, const WinogradKernels& kernels)
+        : Primitive(threads), forward_(full_conv(p).forward, threads, machine, kernels, true) {}
+    int64_t workspace_bytes() const override { return forward_.workspace_bytes(); }
+    std::string implementation() const override { return forward_.implementation(); }
+
+protected:
+    void run(const ConvArgs& a) const override {
+        ConvArgs fwd;
+        fwd.x = a.dy;
+        fwd.w = a.w;
+        fwd.y = a.dx;
+        fwd.workspace = a.workspace;
+        fwd.timing_phases = a.timing_phases;
+        forward_.compute(fwd);
+    }
+
+private:
+    WinogradForward<Tile> forward_;
 };
 
 }  // namespace
@@ -274,13 +308,16 @@ template <class Tile>
 Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, int threads,
                           const Machine& machine) {
     if (!winograd_shape(p)) return declined(name, "needs 3x3 kernel, stride 1, no dilation");
+    const WinogradKernels kernels = winograd_kernels<Tile>(direct::chosen_isa(machine));
     switch (d) {
-        case Direction::fwd: return {std::make_unique<WinogradForward<Tile>>(p, threads, machine), {}};
+        case Direction::fwd: return {std::make_unique<WinogradForward<Tile>>(p, threads, machine, kernels), {}};
         case Direction::bwd_d:
-            return {full_conv_backward_data(
-                        p, std::make_unique<WinogradForward<Tile>>(full_conv(p).forward, threads, machine)),
+            if (fused_backward_data(p))
+                return {std::make_unique<WinogradBackwardData<Tile>>(p, threads, machine, kernels), {}};
+            return {full_conv_backward_data(p, std::make_unique<WinogradForward<Tile>>(full_conv(p).forward, threads,
+                                                                                       machine, kernels)),
                     {}};
-        case Direction::bwd_w: return {winograd_backward_weights<Tile>(p, threads), {}};
+        case Direction::bwd_w: return {winograd_backward_weights<Tile>(p, threads, kernels), {}};
     }
     return declined(name, "unknown direction");
 }

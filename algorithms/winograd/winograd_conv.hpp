@@ -20,6 +20,7 @@
 #include "algorithms/algorithm.hpp"
 #include "algorithms/machine.hpp"
 #include "algorithms/problem.hpp"
+#include "algorithms/winograd/winograd_kernels.hpp"
 
 namespace convlab {
 
@@ -31,6 +32,6 @@ Prepared winograd_prepare(std::string_view name, const Problem& p, Direction d, 
 
 // The weight gradient alone (winograd_bwd_w.cpp); p must be Winograd-shaped.
 template <class Tile>
-std::unique_ptr<Primitive> winograd_backward_weights(const Problem& p, int threads);
+std::unique_ptr<Primitive> winograd_backward_weights(const Problem& p, int threads, const WinogradKernels& kernels);
 
 }  // namespace convlab

@@ -25,8 +25,10 @@ public:
     // spread rounding across a tile; see harness/verify/check.cpp) by
     // `build/tests/tolerance_survey winograd_f4x3`: 600 random Winograd-shaped
     // problems per direction (tests/random_problem.hpp, seed 99):
-    //   fwd median 8.0e-7, p99 2.5e-6, max 4.9e-6; bwd_d max 4.2e-6;
-    //   bwd_w max 2.1e-6 -- about 20x F(2,3), from B^T's 4s and 5s and A^T's 8s.
+    //   fwd median 7.9e-7, p99 2.7e-6, max 4.9e-6; bwd_d max 4.1e-6;
+    //   bwd_w max 2.1e-6 (the register transforms with FMA; the same maxima
+    //   within 0.1e-6 before them) -- about 20x F(2,3), from B^T's 4s and 5s
+    //   and A^T's 8s.
     // 5e-5 is 10x the worst seen.
 
     // The tile transforms mix neighbouring values: a NaN or Inf input spreads

@@ -27,11 +27,12 @@ public:
     // spread rounding across a tile; see harness/verify/check.cpp) by
     // `build/tests/tolerance_survey winograd_f6x3`: 600 random Winograd-shaped
     // problems per direction (tests/random_problem.hpp, seed 99):
-    //   fwd median 1.8e-6, p99 5.7e-6, max 1.2e-5; bwd_d median 1.7e-6,
-    //   p99 6.2e-6, max 1.3e-5; bwd_w median 8.2e-7, p99 3.3e-6, max 5.1e-6
-    //   -- 2 to 3x F(4,3) (B^T's 21/4 and 17/4, A^T's 32); seeds 1-3 at
-    //   2000 problems each stayed below 9.5e-6.
-    // 1.5e-4 is 11x the worst seen (3x F(4,3)'s 5e-5).
+    //   fwd median 1.9e-6, p99 5.5e-6, max 1.2e-5; bwd_d median 1.8e-6,
+    //   p99 6.1e-6, max 1.4e-5; bwd_w median 8.0e-7, p99 3.3e-6, max 5.1e-6
+    //   (the register transforms with FMA; before them bwd_d's max was
+    //   1.3e-5) -- 2 to 3x F(4,3) (B^T's 21/4 and 17/4, A^T's 32); seeds 1-3
+    //   at 2000 problems each stayed below 9.5e-6.
+    // 1.5e-4 is 10x the worst seen (3x F(4,3)'s 5e-5).
 
     // The tile transforms mix neighbouring values: a NaN or Inf input spreads
     // to every output of the tiles it touches, and rounding error spreads

@@ -15,10 +15,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#ifdef __AVX2__
-#include <immintrin.h>
-#endif
-
 #include "algorithms/problem.hpp"
 #include "algorithms/common/memory.hpp"
 #include "algorithms/common/simd.hpp"
@@ -58,23 +54,11 @@ inline LaneGroup lane_group(const TileGrid& grid, int64_t q) {
 
 static_assert(sizeof(Lanes<8>) == winograd_lanes * sizeof(float));
 
-// p[S * l] for l < 8 by one hardware gather where there is one.
-template <int S>
-inline Lanes<8> gather_lanes(const float* p) {
-#ifdef __AVX2__
-    const __m256i index = _mm256_setr_epi32(0, S, 2 * S, 3 * S, 4 * S, 5 * S, 6 * S, 7 * S);
-    return Lanes<8>(_mm256_i32gather_ps(p, index, sizeof(float)));
-#else
-    Lanes<8> v;
-    for (int l = 0; l < winograd_lanes; ++l) v[l] = p[S * l];
-    return v;
-#endif
-}
-
 // The K input rows a lane group's windows read, each `span` elements from
 // column ox - left: pointers straight into the plane (channel c
 // of image n of an NCHW tensor with `channels` h x w channels) when the span
 // lies inside it, else copies into `padded` with zeros outside the plane.
+// The transform kernels load the windows from these rows (winograd_kernels.hpp).
 template <int K, int S, int L>
 struct WindowRows {
     // Elements the loads touch: S * (L - 1) + K used, and the vector loads of
@@ -107,29 +91,7 @@ struct WindowRows {
             row[i] = padded[i];
         }
     }
-
-    // d[i][j][l] = row i, element S * l + j: the K x K windows of the L lanes.
-    // Each d[i][j] is written as one whole vector: the transform then reads it
-    // back whole, which store forwarding serves (narrower pieces would stall).
-    void load(float (&d)[K][K][L]) const {
-        for (int i = 0; i < K; ++i)
-            for (int j = 0; j < K; ++j) {
-                const Lanes<8> v = strided_lanes<S>(row[i] + j);
-                __builtin_memcpy(d[i][j], &v, sizeof v);
-            }
-    }
 };
-
-// Stage and load at once. A vector load right after the scalar-sized stores
-// of a padded row stalls (no store forwarding), so the hot forward loop
-// stages one lane group ahead instead (winograd_conv.cpp).
-template <int K, int S, int L>
-inline void gather_windows(const float* data, int64_t channels, int64_t c, int64_t h, int64_t w, int64_t top,
-                           int64_t left, const LaneGroup& t, float (&d)[K][K][L]) {
-    WindowRows<K, S, L> rows;
-    rows.stage(data, channels, c, h, w, top, left, t);
-    rows.load(d);
-}
 
 // plane[oy + i][ox + K * l + j] = o[i][j][l] + bias for the lanes below count
 // and the positions inside the h x w plane (channel c of image n); the rest of
