@@ -64,7 +64,7 @@ struct ValidateOptions {
 // `problem` is null for a line convlab does not do (no layer class).
 ResultRow validate_row(const std::string& suite, const std::string& descriptor, const Problem* problem,
                        std::string_view algorithm, std::string_view direction, int threads, const Verdict& v,
-                       double seconds) {
+                       double seconds, Layout layout = {}) {
     const std::string name = problem ? problem->name : "";
     return {{"suite", suite},
             {"layer", name.empty() ? descriptor : name},
@@ -78,7 +78,8 @@ ResultRow validate_row(const std::string& suite, const std::string& descriptor, 
             {"max_rel_err", fmt::format("{:.3g}", v.max_rel_err)},
             {"worst", v.worst},
             {"reason", v.reason},
-            {"seconds", seconds >= 0 ? fmt::format("{:.3f}", seconds) : ""}};
+            {"seconds", seconds >= 0 ? fmt::format("{:.3f}", seconds) : ""},
+            {"layout", problem ? to_string(layout) : ""}};
 }
 
 struct Tally {
@@ -166,7 +167,7 @@ int validate(const ValidateOptions& o) {
         metadata["run"] = {{"command", "validate"}, {"threads", o.threads}, {"seed", o.seed},
                            {"budget_gflop", o.budget_gflop}, {"max_gflop", o.selection.max_gflop},
                            {"mb", o.selection.mb}, {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
-                           {"oversubscribed", oversubscribed}};
+                           {"oversubscribed", oversubscribed}, {"layout", to_string(o.selection.layout)}};
         write_json_file(metadata_path_for(csv), metadata);
     }
 
@@ -198,20 +199,20 @@ int validate(const ValidateOptions& o) {
                         Verdict v;
                         v.status = Status::skipped, v.reason = why;
                         record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
-                                            to_string(d), threads, v, -1));
+                                            to_string(d), threads, v, -1, o.selection.layout));
                         continue;
                     }
                     if (interactive)  // what is running now, overwritten by its result line
                         fmt::print(stderr, "[{}/{}] running {} {} {} ...\r", tally.done + 1, tally.total, label,
                                    to_string(d), entry.problem.str());
                     const auto start = std::chrono::steady_clock::now();
-                    const Verdict v = validate_case(*algorithm, entry.problem, d, o.seed, threads);
+                    const Verdict v = validate_case(*algorithm, entry.problem, d, o.seed, threads, o.selection.layout);
                     const double seconds =
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                     tally.line(v.status, label, to_string(d), detail_of(v), entry.problem.str(),
                                v.status == Status::skipped ? -1 : seconds);
                     record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
-                                        to_string(d), threads, v, seconds));
+                                        to_string(d), threads, v, seconds, o.selection.layout));
                 }
         }
     }

@@ -42,7 +42,24 @@ CLI::Validator thread_count_check() {
 
 }  // namespace
 
+void add_layout_option(CLI::App& command, Layout& layout) {
+    command.add_option_function<std::string>(
+               "--layout",
+               [&layout](const std::string& text) {
+                   try {
+                       layout = parse_layout("--layout", text);
+                   } catch (const SettingError& e) {
+                       throw CLI::ValidationError("--layout", e.detail());
+                   }
+               },
+               "the tensors' layout: nchw or nhwc, optionally with the weights' (nhwc:hwio; oihw, hwio, ohwi, "
+               "iohw); nhwc alone is nhwc:ohwi; default nchw:oihw. An algorithm not running in it natively is "
+               "SKIPPED with its reason")
+        ->type_name("ACT[:WEI]");
+}
+
 void add_selection_options(CLI::App& command, Selection& selection) {
+    add_layout_option(command, selection.layout);
     command.add_option_function<std::string>(
                "--shard",
                [&selection](const std::string& text) {

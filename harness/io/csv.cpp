@@ -102,7 +102,7 @@ const std::vector<std::string>& result_columns() {
         "max_abs_err",    "max_rel_err",    "check_mb",       "status",         "reason",
         "implementation", "family",         "cache",          "peak_fraction",  "arith_intensity",
         "bound",          "spread",         "cv",             "noisy",          "suspect",
-        "sentinel_ratio", "disturbed",      "retimed"};
+        "sentinel_ratio", "disturbed",      "retimed",        "layout"};
     return columns;
 }
 
@@ -110,7 +110,7 @@ const std::vector<std::string>& validate_columns() {
     static const std::vector<std::string> columns = {
         "suite",     "layer",       "descriptor", "layer_class", "algorithm", "direction",
         "threads",   "status",      "max_abs_err", "max_rel_err", "worst",    "reason",
-        "seconds"};
+        "seconds",   "layout"};
     return columns;
 }
 
@@ -179,6 +179,9 @@ std::string result_key(const ResultRow& row) {
         auto found = row.find(column);
         parts.push_back(found == row.end() ? "" : found->second);
     }
+    // A CSV from before the layout column holds nchw:oihw rows.
+    auto layout = row.find("layout");
+    parts.push_back(layout == row.end() || layout->second.empty() ? "nchw:oihw" : layout->second);
     std::string key = csv_line(parts);  // quoting keeps the parts apart
     key.pop_back();
     return key;

@@ -12,6 +12,7 @@
 #include "harness/measure/placement.hpp"
 #include "harness/measure/roofline.hpp"
 #include "harness/verify/check.hpp"
+#include "harness/verify/layout_tensors.hpp"
 #include "harness/verify/memory_guard.hpp"
 
 namespace convlab {
@@ -24,6 +25,10 @@ std::string layer_of(const SelectedProblem& selected) {
     return p.name.empty() ? selected.entry.descriptor : p.name;
 }
 
+ConvTensors laid_out(ConvTensors canonical, Direction d, Layout layout) {
+    return layout == Layout{} ? std::move(canonical) : in_layout(canonical, d, layout);
+}
+
 // The tensors of one timed call: real-valued inputs, outputs, and the workspace,
 // all made before the timed loop and reused by every call.
 struct TimedCall {
@@ -31,8 +36,8 @@ struct TimedCall {
     std::unique_ptr<float[], AlignedFree> workspace;
     ConvArgs args;
 
-    TimedCall(const Primitive& primitive, const Problem& p, Direction d, uint64_t seed)
-        : tensors(make_tensors(p, d, Fill::reals, seed)), args(bind(tensors, d)) {
+    TimedCall(const Primitive& primitive, const Problem& p, Direction d, uint64_t seed, Layout layout)
+        : tensors(laid_out(make_tensors(p, d, Fill::reals, seed), d, layout)), args(bind(tensors, d)) {
         const int64_t bytes = primitive.workspace_bytes();
         workspace = aligned_floats((bytes + 3) / 4);
         args.workspace = bytes > 0 ? reinterpret_cast<std::byte*>(workspace.get()) : nullptr;
@@ -43,13 +48,13 @@ struct TimedCall {
 // problem when they are the same (the case prepares once); a smaller
 // --check-mb is another problem, for which the checker prepares its own.
 Verdict checked(const Algorithm& algorithm, const Primitive& timed_primitive, const Problem& timed_problem,
-                const Problem& checked_problem, Direction d, uint64_t seed, int threads) {
+                const Problem& checked_problem, Direction d, uint64_t seed, int threads, Layout layout) {
     Verdict v;
     try {
         ensure_fits_in_memory(checked_problem, d, algorithm.name(), checker_copies);
         if (checked_problem == timed_problem)
-            return check(timed_primitive, algorithm.contract(), checked_problem, d, seed);
-        return check(algorithm, checked_problem, d, seed, threads);
+            return check(timed_primitive, algorithm.contract(), checked_problem, d, seed, layout);
+        return check(algorithm, checked_problem, d, seed, threads, layout);
     } catch (const DoesNotFit& e) {
         v.status = Status::skipped;
         v.reason = e.what();
@@ -100,7 +105,7 @@ void mark_failed(ResultRow& row, const std::string& why) {
 }  // namespace
 
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
-                        bool cold_cache) {
+                        bool cold_cache, Layout layout) {
     const Problem& p = selected.entry.problem;
     return {{"suite", selected.suite},       {"layer", layer_of(selected)},
             {"descriptor", p.str()},         {"layer_class", layer_class(p)},
@@ -108,7 +113,7 @@ ResultRow case_identity(const SelectedProblem& selected, std::string_view algori
             {"algorithm", std::string(algorithm)}, {"direction", std::string(to_string(d))},
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
             {"gflop", number(p.flops() / 1e9)},    {"gflop_useful", number(p.useful_flops() / 1e9)},
-            {"cache", cold_cache ? "cold" : "warm"}};
+            {"cache", cold_cache ? "cold" : "warm"}, {"layout", to_string(layout)}};
 }
 
 ResultRow unsupported_row(const SelectedProblem& selected) {
@@ -119,7 +124,7 @@ ResultRow unsupported_row(const SelectedProblem& selected) {
 std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,
                                   int threads, const CaseSettings& settings, BenchSession& session) {
     const Problem& p = selected.entry.problem;
-    ResultRow row = case_identity(selected, algorithm.name(), d, threads, settings.timing.cold_cache);
+    ResultRow row = case_identity(selected, algorithm.name(), d, threads, settings.timing.cold_cache, settings.layout);
     row["family"] = std::string(algorithm.family());
     if (std::string why = over_budget_reason(algorithm, p, settings.budget_gflop); !why.empty())
         return skipped(row, why);
@@ -129,7 +134,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     Prepared prepared;
     try {
         ensure_fits_in_memory(p, d, algorithm.name(), 1);
-        prepared = algorithm.prepare(p, d, threads);
+        prepared = algorithm.prepare_in(p, d, threads, settings.layout);
         if (!prepared) return skipped(row, prepared.decline_reason);
         ensure_fits_in_memory(p, d, algorithm.name(), 1, prepared.primitive->workspace_bytes());
     } catch (const DoesNotFit& e) {
@@ -143,7 +148,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     Problem checked_problem = p;
     if (settings.check_mb > 0) checked_problem.mb = std::min(p.mb, settings.check_mb);
     row["check_mb"] = std::to_string(checked_problem.mb);
-    const Verdict verdict = checked(algorithm, primitive, p, checked_problem, d, settings.check_seed, threads);
+    const Verdict verdict = checked(algorithm, primitive, p, checked_problem, d, settings.check_seed, threads, settings.layout);
     if (verdict.status == Status::skipped) return skipped(row, verdict.reason);
     row["status"] = std::string(to_string(verdict.status));
     row["reason"] = verdict.status == Status::failed && !verdict.worst.empty()
@@ -152,7 +157,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     row["max_abs_err"] = fmt::format("{:.3g}", verdict.max_abs_err);
     row["max_rel_err"] = fmt::format("{:.3g}", verdict.max_rel_err);
 
-    TimedCall call(primitive, p, d, settings.timing_seed);
+    TimedCall call(primitive, p, d, settings.timing_seed, settings.layout);
     try {
         primitive.stage_in(call.args);  // outside the timed calls: a network keeping the layouts would not pay it
         primitive.execute(call.args);   // warm-up: first touch of pages, JIT, caches

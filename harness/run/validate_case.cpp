@@ -8,17 +8,18 @@
 
 namespace convlab {
 
-Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads) {
+Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads,
+                      Layout layout) {
     Verdict v;
     try {
-        const Prepared prepared = algorithm.prepare(p, d, threads);
+        const Prepared prepared = algorithm.prepare_in(p, d, threads, layout);
         if (!prepared) {
             v.status = Status::skipped;
             v.reason = prepared.decline_reason;
             return v;
         }
         ensure_fits_in_memory(p, d, algorithm.name(), checker_copies, prepared.primitive->workspace_bytes());
-        return check(*prepared.primitive, algorithm.contract(), p, d, seed);
+        return check(*prepared.primitive, algorithm.contract(), p, d, seed, layout);
     } catch (const DoesNotFit&) {
         throw;  // bad input, not a failure of the algorithm
     } catch (const std::exception& e) {  // an algorithm that throws fails; the run goes on

@@ -15,6 +15,7 @@ namespace convlab {
 // the memory available (DoesNotFit, an InputError, propagates: `validate`
 // refuses the run), then check() on that same primitive. An algorithm that
 // throws while preparing or running FAILS with what it threw.
-Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads);
+Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads,
+                      Layout layout = {});
 
 }  // namespace convlab

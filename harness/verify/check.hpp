@@ -29,8 +29,9 @@ struct ConvTensors {
 
 // Tensors the checker holds at once, counted in copies of one call's tensors
 // (the fp32 tensors, their double copies and |copies|, the cached double
-// reference and scale of both passes): what the memory guard reserves.
-inline constexpr int checker_copies = 8;
+// reference and scale of both passes, and in another layout than nchw:oihw
+// the permuted expected output and scale): what the memory guard reserves.
+inline constexpr int checker_copies = 10;
 
 // Deterministic inputs for `d` from `seed`; output tensors allocated.
 ConvTensors make_tensors(const Problem& p, Direction d, Fill fill, uint64_t seed);
@@ -63,7 +64,7 @@ struct NamedOutput {
 std::vector<NamedOutput> outputs_of(Direction d, ConvTensors& t);
 
 // Poisons the outputs of `d` with NaN, then runs the primitive as a caller
-// with NCHW tensors does (stage_in, execute, stage_out) with a NaN-poisoned
+// with its tensors does (stage_in, execute, stage_out) with a NaN-poisoned
 // workspace allocated here.
 void run_primitive(const Primitive& primitive, Direction d, ConvTensors& t);
 
@@ -82,16 +83,20 @@ struct Verdict {
 // tolerance; reals: within tolerance) against the reference, `run` filling
 // the outputs of `d` in the tensors it is given. What `check` does for a
 // registered algorithm, open to any code (the Python module's callables).
+// `run` is given the tensors in `layout` (layout_tensors.hpp), and the
+// outputs are compared in that layout.
 Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contract& contract,
-                      const std::function<void(ConvTensors&)>& run);
+                      const std::function<void(ConvTensors&)>& run, Layout layout = {});
 
 // check_outputs on a primitive the caller prepared for `p` and `d`, judged by
 // `contract` (its algorithm's): a case that also times or sizes that
 // primitive prepares it once.
-Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed = 1);
+Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed = 1,
+              Layout layout = {});
 
-// The algorithm prepared for `threads` threads, then checked as above;
-// SKIPPED with the reason when it declines.
-Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed = 1, int threads = all_cores());
+// The algorithm prepared for `threads` threads in `layout`, then checked as
+// above; SKIPPED with the reason when it declines.
+Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed = 1, int threads = all_cores(),
+              Layout layout = {});
 
 }  // namespace convlab

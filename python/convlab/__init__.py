@@ -71,6 +71,7 @@ class ValidationResult:
     algorithm: str
     problem: str
     direction: str
+    layout: str = "nchw:oihw"
 
     @property
     def passed(self):
@@ -87,7 +88,7 @@ class ValidationResult:
 
 
 def validate(target, p, direction, seed=None, tolerance=None, *, threads=None, exact=None,
-             mixes_neighbours=None, label=None):
+             mixes_neighbours=None, label=None, layout="nchw:oihw"):
     """Checks `target` on problem `p` (a Problem or a descriptor) and
     direction "fwd" | "bwd_d" | "bwd_w" as `convlab validate` does: an integer
     fill, then a real one, outputs poisoned with NaN, every element against the
@@ -100,15 +101,21 @@ def validate(target, p, direction, seed=None, tolerance=None, *, threads=None, e
     to tolerance (default 1e-5) on both fills, not to exactness, unless
     exact=True; mixes_neighbours=True judges it as Winograd is judged (the
     plane's largest scale). One that raises or returns a wrong shape or type
-    is FAILED with the reason."""
+    is FAILED with the reason.
+
+    layout: the arrays' layout, "nchw", "nhwc" or a pair such as "nhwc:hwio"
+    or "nchw:iohw" (docs/layouts.md): a callable receives and returns its
+    arrays in it, so code written for NHWC / HWIO is checked as it is; a
+    registered algorithm that does not run in it is SKIPPED."""
     if label is None:
         label = target if isinstance(target, str) else getattr(target, "__name__", "callable")
     return ValidationResult(**_convlab.validate(target, p, direction, seed, tolerance, threads, exact,
-                                                mixes_neighbours, label))
+                                                mixes_neighbours, label, layout))
 
 
 # Columns kept as text; every other column of a row is a number (None when empty).
-_TEXT_COLUMNS = {"suite", "layer", "descriptor", "algorithm", "direction", "status", "reason", "implementation"}
+_TEXT_COLUMNS = {"suite", "layer", "descriptor", "algorithm", "direction", "status", "reason", "implementation",
+                 "layout"}
 
 
 def _typed(column, value):
@@ -154,7 +161,8 @@ def _targets(algos):
 
 
 def bench(problems, algos, directions=("fwd", "bwd_d", "bwd_w"), threads=None, repetitions=5, min_time=0.1,
-          *, check_mb=None, budget_gflop=2.0, max_gflop=None, tolerance=None, suite="python", verbose=False):
+          *, check_mb=None, budget_gflop=2.0, max_gflop=None, tolerance=None, suite="python", verbose=False,
+          layout="nchw:oihw"):
     """The rows `convlab bench` writes to its CSV, as a list of dicts (one per
     problem x direction x algorithm x thread count, in that order; the columns
     of the CSV, numbers as numbers, empty fields None), made by the same code:
@@ -166,7 +174,8 @@ def bench(problems, algos, directions=("fwd", "bwd_d", "bwd_w"), threads=None, r
     validate(), checked with its default contract, or `tolerance`; their rows
     say family "python", implementation "python"). threads: None (every core),
     an int or a list of ints. pandas.DataFrame(rows) gives the CSV's table.
-    verbose=True lets Google Benchmark print its console table."""
+    verbose=True lets Google Benchmark print its console table. layout: the
+    tensors' layout, as in validate()."""
     if isinstance(problems, (str, Problem)):
         problems = [problems]
     if isinstance(directions, str):
@@ -178,7 +187,7 @@ def bench(problems, algos, directions=("fwd", "bwd_d", "bwd_w"), threads=None, r
     targets = _targets(algos)
     rows = _convlab.bench(list(problems), targets, list(directions), list(threads), repetitions,
                           float(min_time), check_mb or 0, float(budget_gflop), float(max_gflop or 0), tolerance,
-                          suite, verbose)
+                          suite, verbose, layout)
     typed = [{column: _typed(column, value) for column, value in row.items()} for row in rows]
     families = {a["name"]: a["family"] for a in algorithms()}
     for row in typed:  # a column the CSV lacks: which engine, or "python" for a callable
