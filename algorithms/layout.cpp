@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/common/nhwc_layouts.hpp"
 #include "algorithms/settings.hpp"
 
 namespace convlab {
@@ -11,6 +12,13 @@ std::vector<Layout> all_layouts() {
     for (ActivationLayout a : {ActivationLayout::nchw, ActivationLayout::nhwc})
         for (WeightLayout w : {WeightLayout::oihw, WeightLayout::hwio, WeightLayout::ohwi, WeightLayout::iohw})
             out.push_back({a, w});
+    return out;
+}
+
+std::vector<Layout> nchw_and_every_nhwc() {
+    std::vector<Layout> out = {Layout{}};
+    for (WeightLayout w : {WeightLayout::ohwi, WeightLayout::hwio, WeightLayout::oihw, WeightLayout::iohw})
+        out.push_back({ActivationLayout::nhwc, w});
     return out;
 }
 

@@ -41,6 +41,7 @@
 #include "algorithms/algorithm.hpp"
 #include "algorithms/common/bias_gradient.hpp"
 #include "algorithms/common/memory.hpp"
+#include "algorithms/common/nhwc_layouts.hpp"
 #include "algorithms/indirect/drivers.hpp"
 #include "algorithms/indirect/plan.hpp"
 #include "algorithms/indirect/staging.hpp"
@@ -307,12 +308,7 @@ public:
     }
     // NHWC is what the kernels read: in place, with any weight layout (the
     // packing reads the weights through their strides).
-    std::vector<Layout> layouts() const override {
-        std::vector<Layout> out = {Layout{}};
-        for (WeightLayout w : {WeightLayout::ohwi, WeightLayout::hwio, WeightLayout::oihw, WeightLayout::iohw})
-            out.push_back({ActivationLayout::nhwc, w});
-        return out;
-    }
+    std::vector<Layout> layouts() const override { return nchw_and_every_nhwc(); }
 
 protected:
     Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {

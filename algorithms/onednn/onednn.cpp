@@ -110,7 +110,7 @@ public:
 
 protected:
     Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
-        return onednn_prepare<PlainPrimitive>(name(), p, d, threads, layout);
+        return onednn_unless_reference(name(), onednn_prepare<PlainPrimitive>(name(), p, d, threads, layout), layout);
     }
 };
 

@@ -64,6 +64,14 @@ dnnl::memory::desc plain_w_desc(const Problem& p, Layout layout) {
 }
 
 std::vector<Layout> onednn_layouts() { return all_layouts(); }
+
+Prepared onednn_unless_reference(std::string_view name, Prepared prepared, Layout layout) {
+    if (!prepared || layout == Layout{}) return prepared;
+    const std::string impl = prepared.primitive->implementation();
+    if (impl.rfind("ref", 0) != 0) return prepared;
+    return declined(name, fmt::format("oneDNN has only its reference implementation ({}) for {}", impl,
+                                      to_string(layout)));
+}
 dnnl::memory::desc plain_b_desc(const Problem& p) { return {{p.oc}, dt::f32, tag::x}; }
 
 std::string onednn_geometry_limit(const Problem& p) {

@@ -89,6 +89,12 @@ std::string onednn_decline_reason(std::string_view name, Direction d, const dnnl
 // The case layouts oneDNN is given as they are (strided plain descs).
 std::vector<Layout> onednn_layouts();
 
+// A primitive prepared in a layout other than nchw:oihw, or declined when
+// oneDNN has only its reference loops for it (impl "ref:any", as for NHWC
+// with OHWI plain weights: its GEMM convolution wants HWIO): those are not a
+// native path, and on a network's layers they take minutes per call.
+Prepared onednn_unless_reference(std::string_view name, Prepared prepared, Layout layout);
+
 template <class P, class... Extra>
 Prepared onednn_prepare(std::string_view name, const Problem& p, Direction d, int threads, Extra&&... extra) {
     if (std::string limit = onednn_geometry_limit(p); !limit.empty()) return declined(name, limit);

@@ -35,8 +35,9 @@ public:
 
 protected:
     Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
-        return onednn_prepare<NativeOnednnPrimitive>(name(), p, d, threads, dnnl::algorithm::convolution_direct,
-                                                     layout);
+        return onednn_unless_reference(
+            name(), onednn_prepare<NativeOnednnPrimitive>(name(), p, d, threads, dnnl::algorithm::convolution_direct, layout),
+            layout);
     }
 };
 

@@ -60,6 +60,7 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/common/memory.hpp"
+#include "algorithms/common/nhwc_layouts.hpp"
 #include "algorithms/timing_phases.hpp"
 
 namespace convlab {
@@ -215,12 +216,7 @@ public:
     }
     // XNNPACK runs NHWC: in place there, with the weights (any layout)
     // reordered into its own order and packed outside the timed call.
-    std::vector<Layout> layouts() const override {
-        std::vector<Layout> out = {Layout{}};
-        for (WeightLayout w : {WeightLayout::ohwi, WeightLayout::hwio, WeightLayout::oihw, WeightLayout::iohw})
-            out.push_back({ActivationLayout::nhwc, w});
-        return out;
-    }
+    std::vector<Layout> layouts() const override { return nchw_and_every_nhwc(); }
 
 protected:
     Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {

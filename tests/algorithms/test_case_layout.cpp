@@ -7,6 +7,7 @@
 #include <numeric>
 #include <vector>
 
+#include "algorithms/common/nhwc_layouts.hpp"
 #include "algorithms/settings.hpp"
 
 using namespace convlab;
@@ -19,6 +20,11 @@ TEST_CASE("parse_layout reads a pair or a lone activation tag with its natural w
     for (const Layout& l : all_layouts()) CHECK(parse_layout("x", to_string(l)) == l);
     CHECK(all_layouts().size() == 8);
     CHECK(all_layouts().front() == Layout{});
+    const auto nhwc = nchw_and_every_nhwc();
+    REQUIRE(nhwc.size() == 5);
+    CHECK(nhwc[0] == Layout{});
+    CHECK(nhwc[1] == parse_layout("x", "nhwc"));
+    for (size_t k = 1; k < nhwc.size(); ++k) CHECK(nhwc[k].activations == ActivationLayout::nhwc);
     for (const char* bad : {"", "NHWC", "nhwc:", "nchw:oihw:x", "chwn", ":oihw", "nhwc:hwoi"})
         CHECK_THROWS_AS(parse_layout("--layout", bad), SettingError);
     CHECK_THROWS_WITH(parse_layout("--layout", "nwhc"), Catch::StartsWith("--layout: got 'nwhc', expected nchw or nhwc"));
