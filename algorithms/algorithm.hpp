@@ -17,7 +17,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "algorithms/layout.hpp"
 #include "algorithms/problem.hpp"
 
 namespace convlab {
@@ -33,7 +35,8 @@ Direction parse_direction(std::string_view text);
 // ...): timing_phases.hpp.
 class TimingPhases;
 
-// Non-owning pointers to the tensors of one call. Which are read and which are
+// Non-owning pointers to the tensors of one call, each in the layout the
+// primitive was prepared for (Algorithm::prepare_in; nchw:oihw by prepare). Which are read and which are
 // written depends on the direction:
 //   fwd:   reads x, w, b (b may be null: no bias)   writes y
 //   bwd_d: reads dy, w                              writes dx
@@ -136,7 +139,21 @@ public:
     // Builds the plan for this problem, direction and thread count (threads >= 1),
     // or declines with a reason prefixed by the name:
     // "winograd_f2x3: needs 3x3 kernel, stride 1, no dilation".
+    // The tensors are in nchw:oihw (layout.hpp).
     virtual Prepared prepare(const Problem& p, Direction d, int threads) const = 0;
+
+    // The layouts it runs natively, nchw:oihw first: the tensors of every call
+    // are in that layout and nothing converts them inside or around the call
+    // (docs/layouts.md). Most algorithms run nchw:oihw only.
+    virtual std::vector<Layout> layouts() const { return {Layout{}}; }
+    // prepare() in `layout`: declined with the reason when the algorithm
+    // does not run in it natively (the harness never converts for it).
+    Prepared prepare_in(const Problem& p, Direction d, int threads, Layout layout) const;
+
+protected:
+    // What prepare_in calls for a layout of layouts() other than nchw:oihw;
+    // an algorithm listing another layout overrides it.
+    virtual Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const;
 };
 
 }  // namespace convlab

@@ -59,7 +59,7 @@ struct Target {
 py::list bench(const py::list& problems, const py::list& algos, const std::vector<std::string>& directions,
                const std::vector<int>& threads, int repetitions, double min_time, int64_t check_mb,
                double budget_gflop, double max_gflop, py::handle tolerance, const std::string& suite, bool verbose,
-               py::handle data, py::handle ftz) {
+               const std::string& layout, py::handle data, py::handle ftz) {
     check_environment_settings();
     if (repetitions < 1) throw py::value_error("repetitions must be at least 1");
     if (!(min_time > 0)) throw py::value_error("min_time must be positive (seconds)");
@@ -81,7 +81,8 @@ py::list bench(const py::list& problems, const py::list& algos, const std::vecto
             targets.push_back({&algorithm_named(pair[1].cast<std::string>()), nullptr});
         } else {
             auto owned = std::make_unique<PythonAlgorithm>(label, py::reinterpret_borrow<py::object>(pair[1]),
-                                                           callable_contract(tolerance, py::none(), py::none()));
+                                                           callable_contract(tolerance, py::none(), py::none()),
+                                                           parse_layout("layout", layout));
             targets.push_back({owned.get(), std::move(owned)});
         }
     }
@@ -94,6 +95,7 @@ py::list bench(const py::list& problems, const py::list& algos, const std::vecto
     settings.check_mb = check_mb;
     settings.budget_gflop = budget_gflop;
     settings.max_gflop = max_gflop;
+    settings.layout = parse_layout("layout", layout);
     settings.conditions = conditions_of(data, ftz);
     initialize_google_benchmark();
 
@@ -133,7 +135,8 @@ py::list bench(const py::list& problems, const py::list& algos, const std::vecto
 void add_bench(py::module_& m) {
     m.def("bench", &bench, py::arg("problems"), py::arg("algos"), py::arg("directions"), py::arg("threads"),
           py::arg("repetitions"), py::arg("min_time"), py::arg("check_mb"), py::arg("budget_gflop"),
-          py::arg("max_gflop"), py::arg("tolerance"), py::arg("suite"), py::arg("verbose"), py::arg("data"), py::arg("ftz"),
+          py::arg("max_gflop"), py::arg("tolerance"), py::arg("suite"), py::arg("verbose"), py::arg("layout"),
+          py::arg("data"), py::arg("ftz"),
           "rows of `convlab bench` as dicts of strings; see convlab.bench");
 }
 

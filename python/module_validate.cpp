@@ -29,13 +29,19 @@ public:
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
         return base_.prepare(p, d, threads);
     }
+    std::vector<Layout> layouts() const override { return base_.layouts(); }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
+        return base_.prepare_in(p, d, threads, layout);
+    }
 
 private:
     const Algorithm& base_;
     double tolerance_;
 };
 
-py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Problem& p, Direction d,
+py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Problem& p, Direction d, Layout layout,
                       const DataConditions& conditions) {
     py::dict out;
     out["verdict"] = std::string(to_string(v.status));
@@ -49,6 +55,7 @@ py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Proble
     out["algorithm"] = std::string(algorithm.name());
     out["problem"] = p.str();
     out["direction"] = std::string(to_string(d));
+    out["layout"] = to_string(layout);
     out["data"] = to_string(conditions.data);
     out["ftz"] = conditions.flush_denormals;
     return out;
@@ -56,12 +63,13 @@ py::dict verdict_dict(const Verdict& v, const Algorithm& algorithm, const Proble
 
 py::dict validate(py::handle target, py::handle problem, py::handle direction, py::handle seed,
                   py::handle tolerance, py::handle threads, py::handle exact, py::handle mixes_neighbours,
-                  const std::string& label, py::handle data, py::handle ftz) {
+                  const std::string& label, const std::string& layout_text, py::handle data, py::handle ftz) {
     check_environment_settings();  // a bad CONVLAB_ISA is a ValueError, not a FAILED verdict
     const Problem p = problem_of(problem);
     const Direction d = direction_of(direction);
     const int n = threads_of(threads);
     const uint64_t s = seed.is_none() ? 1 : seed.cast<uint64_t>();
+    const Layout layout = parse_layout("layout", layout_text);
     const DataConditions conditions = conditions_of(data, ftz);
     std::unique_ptr<Algorithm> owned;
     const Algorithm* algorithm = nullptr;
@@ -77,7 +85,7 @@ py::dict validate(py::handle target, py::handle problem, py::handle direction, p
         }
     } else if (PyCallable_Check(target.ptr())) {
         owned = std::make_unique<PythonAlgorithm>(label, py::reinterpret_borrow<py::object>(target),
-                                                  callable_contract(tolerance, exact, mixes_neighbours));
+                                                  callable_contract(tolerance, exact, mixes_neighbours), layout);
         algorithm = owned.get();
     } else {
         throw py::type_error("target is an algorithm name or a callable");
@@ -88,14 +96,14 @@ py::dict validate(py::handle target, py::handle problem, py::handle direction, p
         ensure_fits_in_memory(p, d, algorithm->name(), checker_copies);
         try {
             const FloatModeScope float_mode(conditions.flush_denormals, n);
-            v = check(*algorithm, p, d, s, n, conditions);
+            v = check(*algorithm, p, d, s, n, layout, conditions);
         } catch (const std::exception& e) {  // as `convlab validate`: an algorithm that throws fails
             v = Verdict{};
             v.status = Status::failed;
             v.reason = fmt::format("threw: {}", e.what());
         }
     }
-    return verdict_dict(v, *algorithm, p, d, conditions);
+    return verdict_dict(v, *algorithm, p, d, layout, conditions);
 }
 
 }  // namespace
@@ -103,9 +111,10 @@ py::dict validate(py::handle target, py::handle problem, py::handle direction, p
 void add_validate(py::module_& m) {
     m.def("validate", &validate, py::arg("target"), py::arg("p"), py::arg("direction"), py::arg("seed") = py::none(),
           py::arg("tolerance") = py::none(), py::arg("threads") = py::none(), py::arg("exact") = py::none(),
-          py::arg("mixes_neighbours") = py::none(), py::arg("label") = "callable", py::arg("data") = py::none(),
-          py::arg("ftz") = py::none(),
-          "checks an algorithm or callable against the double reference; the verdict as a dict");
+          py::arg("mixes_neighbours") = py::none(), py::arg("label") = "callable", py::arg("layout") = "nchw:oihw",
+          py::arg("data") = py::none(), py::arg("ftz") = py::none(),
+          "checks an algorithm or callable against the double reference, its arrays in `layout` "
+          "(nchw, nhwc, or a pair such as nhwc:hwio); the verdict as a dict");
 }
 
 }  // namespace convlab::python

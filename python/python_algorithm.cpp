@@ -44,8 +44,11 @@ void copy_result(py::handle result, const char* name, const std::vector<int64_t>
 
 class PythonPrimitive final : public Primitive {
 public:
-    PythonPrimitive(int threads, const py::object& fn, const Problem& p, Direction d, std::string label)
-        : Primitive(threads), fn_(fn), p_(p), d_(d), label_(std::move(label)) {}
+    PythonPrimitive(int threads, const py::object& fn, const Problem& p, Direction d, std::string label, Layout layout)
+        : Primitive(threads), fn_(fn), p_(p), d_(d), label_(std::move(label)),
+          x_dims_(dims_in(p.x_dims(), axis_order(layout.activations))),
+          y_dims_(dims_in(p.y_dims(), axis_order(layout.activations))),
+          w_dims_(dims_in(p.w_dims(), axis_order(layout.weights))) {}
     std::string implementation() const override { return "python"; }
 
 protected:
@@ -63,20 +66,20 @@ private:
         py::capsule keeper(static_cast<const void*>(this), [](void*) {});
         switch (d_) {
             case Direction::fwd: {
-                py::array x = view(args.x, p_.x_dims(), keeper), w = view(args.w, p_.w_dims(), keeper);
+                py::array x = view(args.x, x_dims_, keeper), w = view(args.w, w_dims_, keeper);
                 py::object b = args.b ? py::object(view(args.b, p_.b_dims(), keeper)) : py::object(py::none());
-                copy_result(fn_(x, w, b), "y", p_.y_dims(), args.y, label_);
+                copy_result(fn_(x, w, b), "y", y_dims_, args.y, label_);
                 not_kept({x, w});
                 break;
             }
             case Direction::bwd_d: {
-                py::array dy = view(args.dy, p_.y_dims(), keeper), w = view(args.w, p_.w_dims(), keeper);
-                copy_result(fn_(dy, w), "dx", p_.x_dims(), args.dx, label_);
+                py::array dy = view(args.dy, y_dims_, keeper), w = view(args.w, w_dims_, keeper);
+                copy_result(fn_(dy, w), "dx", x_dims_, args.dx, label_);
                 not_kept({dy, w});
                 break;
             }
             case Direction::bwd_w: {
-                py::array x = view(args.x, p_.x_dims(), keeper), dy = view(args.dy, p_.y_dims(), keeper);
+                py::array x = view(args.x, x_dims_, keeper), dy = view(args.dy, y_dims_, keeper);
                 py::object result = fn_(x, dy);
                 if (!py::isinstance<py::tuple>(result) && !py::isinstance<py::list>(result))
                     throw std::runtime_error(fmt::format("{} returned {}, expected a pair (dw, db)", label_,
@@ -85,7 +88,7 @@ private:
                 if (pair.size() != 2)
                     throw std::runtime_error(fmt::format("{} returned {} values, expected a pair (dw, db)", label_,
                                                          pair.size()));
-                copy_result(pair[0], "dw", p_.w_dims(), args.dw, label_);
+                copy_result(pair[0], "dw", w_dims_, args.dw, label_);
                 if (args.db) copy_result(pair[1], "db", p_.b_dims(), args.db, label_);
                 result = py::none();
                 pair = py::sequence();
@@ -109,6 +112,7 @@ private:
     Problem p_;
     Direction d_;
     std::string label_;
+    std::vector<int64_t> x_dims_, y_dims_, w_dims_;  // in the case's layout: the callable's shapes
 };
 
 }  // namespace
@@ -119,7 +123,11 @@ PythonAlgorithm::~PythonAlgorithm() {
 }
 
 Prepared PythonAlgorithm::prepare(const Problem& p, Direction d, int threads) const {
-    return prepared<PythonPrimitive>(threads, fn_, p, d, label_);
+    return prepared<PythonPrimitive>(threads, fn_, p, d, label_, Layout{});
+}
+
+Prepared PythonAlgorithm::prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const {
+    return prepared<PythonPrimitive>(threads, fn_, p, d, label_, layout);
 }
 
 Contract callable_contract(py::handle tolerance, py::handle exact, py::handle mixes_neighbours) {

@@ -18,8 +18,9 @@ namespace convlab::python {
 
 class PythonAlgorithm final : public Algorithm {
 public:
-    PythonAlgorithm(std::string label, py::object fn, Contract contract)
-        : label_(std::move(label)), fn_(std::move(fn)), contract_(contract) {}
+    // `layout`: the one layout the callable takes and returns its arrays in.
+    PythonAlgorithm(std::string label, py::object fn, Contract contract, Layout layout = {})
+        : label_(std::move(label)), fn_(std::move(fn)), contract_(contract), layout_(layout) {}
     ~PythonAlgorithm() override;  // drops the callable with the GIL held
 
     std::string_view name() const override { return label_; }
@@ -27,11 +28,16 @@ public:
     std::string_view description() const override { return "a Python callable"; }
     Contract contract() const override { return contract_; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override;
+    std::vector<Layout> layouts() const override { return {layout_}; }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override;
 
 private:
     std::string label_;
     py::object fn_;
     Contract contract_;
+    Layout layout_;
 };
 
 // A callable's default contract. Not exact: nothing tells convlab how a

@@ -113,8 +113,12 @@ class Results:
         caches = list(dict.fromkeys(r.get("cache") for r in rows if r.get("cache")))
         self.cache = "warm" if "warm" in caches else (caches[0] if caches else None)
         self.other_cache_rows = [r for r in rows if r.get("cache") and r.get("cache") != self.cache]
+        # Tables of one layout: nchw:oihw when present (the "Layouts" section compares them, summary_layouts.py).
+        layouts = list(dict.fromkeys(r.get("layout") or "nchw:oihw" for r in rows))
+        self.layout = "nchw:oihw" if "nchw:oihw" in layouts or not layouts else layouts[0]
         self.passed = [r for r in rows if r.get("status") == "PASSED" and number(r.get("gflops_median"))
-                       and (self.cache is None or r.get("cache") == self.cache)]
+                       and (self.cache is None or r.get("cache") == self.cache)
+                       and (r.get("layout") or "nchw:oihw") == self.layout]
         present = {r["algorithm"] for r in rows if r.get("algorithm")}
         self.algorithms = [a for a in self.catalog.names if a in present]
         self.layers = list(dict.fromkeys(r["layer"] for r in rows if r.get("algorithm")))

@@ -20,6 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_results import DIRECTIONS, Results, geomean, number, read_rows  # noqa: E402
 from summary_fft import fft_section  # noqa: E402
+from summary_layouts import layouts_section  # noqa: E402
 from summary_sections import (accuracy_section, classes_section, direct_versus_gemm_section,  # noqa: E402
                               disturbed_section, noisy_section, phases_section, suspect_section,
                               winners_section)
@@ -246,7 +247,7 @@ def summary_markdown(res, csv_label, plots, targets=None, appended=()):
              machine_section(res, res.meta), speed_section(res), versus_baselines_section(res), winners_section(res),
              classes_section(res), direct_versus_gemm_section(res), fft_section(res), noisy_section(res),
              disturbed_section(res), suspect_section(res),
-             accuracy_section(res), phases_section(res)]
+             accuracy_section(res), phases_section(res), layouts_section(res)]
     parts.append(target_checks.section(res, targets) if targets is not None else
                  "## Targets\n\nNo targets file given (`--targets FILE.json`; scripts/targets_resnet50.json holds "
                  "the ResNet-50 ones).\n")

@@ -13,5 +13,8 @@ namespace convlab {
 
 // OpenMP over output channels; call from outside a parallel region.
 void bias_gradient(const Problem& p, const float* dy, float* db);
+// The same sums, in the same order, of an NHWC dy ([mb][oh][ow][oc]): equal
+// bit for bit to bias_gradient on the NCHW copy.
+void bias_gradient_nhwc(const Problem& p, const float* dy, float* db);
 
 }  // namespace convlab

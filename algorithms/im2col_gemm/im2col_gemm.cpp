@@ -132,6 +132,15 @@ public:
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
         return prepared<Im2colGemmPrimitive>(p, d, threads);
     }
+    // NHWC with the weights whose reduction follows it (im2col_gemm_nhwc.cpp).
+    std::vector<Layout> layouts() const override {
+        return {Layout{}, {ActivationLayout::nhwc, WeightLayout::ohwi}, {ActivationLayout::nhwc, WeightLayout::hwio}};
+    }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
+        return {im2col_gemm_nhwc(p, d, threads, layout.weights), {}};
+    }
 };
 
 }  // namespace

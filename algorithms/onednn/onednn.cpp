@@ -44,11 +44,11 @@ namespace {
 // Workspace: [scratchpad][bias stand-in], each region 64-byte aligned.
 class PlainPrimitive final : public Primitive {
 public:
-    PlainPrimitive(const Problem& p, Direction d, int threads)
+    PlainPrimitive(const Problem& p, Direction d, int threads, Layout layout)
         : Primitive(threads),
-          pd_(onednn_conv_pd(p, d, OnednnLayout::plain)),
+          pd_(onednn_conv_pd(p, d, OnednnLayout::plain, dnnl::algorithm::convolution_direct, layout)),
           conv_(pd_),
-          operands_(onednn_operands(p, d)),
+          operands_(onednn_operands(p, d, layout)),
           bias_offset_(align64(scratchpad_bytes(pd_))),
           bias_elems_(p.oc) {
         for (const OnednnOperand& op : operands_) {
@@ -97,12 +97,20 @@ class Onednn final : public Algorithm {
 public:
     std::string_view name() const override { return "onednn"; }
     std::string_view description() const override {
-        return "oneDNN 2.6 direct convolution on the caller's plain NCHW/OIHW tensors (external baseline)";
+        return "oneDNN 2.6 direct convolution on the caller's plain tensors, in the case's layout (external baseline)";
     }
     std::string_view family() const override { return "onednn"; }
     Properties properties() const override { return {.baseline = true, .slow = false}; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return onednn_prepare<PlainPrimitive>(name(), p, d, threads);
+        return onednn_prepare<PlainPrimitive>(name(), p, d, threads, Layout{});
+    }
+    // oneDNN takes the caller's tensors in any of these as strided plain
+    // memory; where it has no implementation for them, it declines.
+    std::vector<Layout> layouts() const override { return onednn_layouts(); }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
+        return onednn_unless_reference(name(), onednn_prepare<PlainPrimitive>(name(), p, d, threads, layout), layout);
     }
 };
 

@@ -20,7 +20,8 @@ namespace {
 
 class BlockedPrimitive final : public Primitive {
 public:
-    BlockedPrimitive(const Problem& p, Direction d, int threads) : Primitive(threads), staged_(p, d) {}
+    BlockedPrimitive(const Problem& p, Direction d, int threads, Layout layout)
+        : Primitive(threads), staged_(p, d, dnnl::algorithm::convolution_direct, layout) {}
     int64_t workspace_bytes() const override { return staged_.workspace_bytes(); }
     std::string implementation() const override { return staged_.implementation(); }
 
@@ -45,7 +46,13 @@ public:
     std::string_view family() const override { return "onednn"; }
     Properties properties() const override { return {.baseline = true, .slow = false}; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return onednn_prepare<BlockedPrimitive>(name(), p, d, threads);
+        return onednn_prepare<BlockedPrimitive>(name(), p, d, threads, Layout{});
+    }
+    std::vector<Layout> layouts() const override { return onednn_layouts(); }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
+        return onednn_unless_reference(name(), onednn_prepare<BlockedPrimitive>(name(), p, d, threads, layout), layout);
     }
 };
 

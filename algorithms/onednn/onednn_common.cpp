@@ -40,11 +40,37 @@ dnnl::memory::dims onednn_dilates(const Problem& p) { return {p.dh, p.dw}; }
 dnnl::memory::dims onednn_padding_l(const Problem& p) { return {p.ph, p.pw}; }
 dnnl::memory::dims onednn_padding_r(const Problem& p) { return {p.ph_bottom(), p.pw_right()}; }
 
-dnnl::memory::desc plain_x_desc(const Problem& p) { return {{p.mb, p.ic, p.ih, p.iw}, dt::f32, tag::nchw}; }
-dnnl::memory::desc plain_y_desc(const Problem& p) { return {{p.mb, p.oc, p.oh, p.ow}, dt::f32, tag::nchw}; }
-dnnl::memory::desc plain_w_desc(const Problem& p) {
-    if (p.g == 1) return {{p.oc, p.ic, p.kh, p.kw}, dt::f32, tag::oihw};
-    return {{p.g, p.ocg(), p.icg(), p.kh, p.kw}, dt::f32, tag::goihw};
+namespace {
+
+dnnl::memory::desc activation_desc(const std::vector<int64_t>& dims, Layout layout) {
+    if (layout.activations == ActivationLayout::nchw) return {dims, dt::f32, tag::nchw};
+    const auto s = strides_in(dims, axis_order(layout.activations));
+    return {dims, dt::f32, dnnl::memory::dims(s.begin(), s.end())};
+}
+
+}  // namespace
+
+dnnl::memory::desc plain_x_desc(const Problem& p, Layout layout) { return activation_desc(p.x_dims(), layout); }
+dnnl::memory::desc plain_y_desc(const Problem& p, Layout layout) { return activation_desc(p.y_dims(), layout); }
+dnnl::memory::desc plain_w_desc(const Problem& p, Layout layout) {
+    if (layout.weights == WeightLayout::oihw) {
+        if (p.g == 1) return {{p.oc, p.ic, p.kh, p.kw}, dt::f32, tag::oihw};
+        return {{p.g, p.ocg(), p.icg(), p.kh, p.kw}, dt::f32, tag::goihw};
+    }
+    const auto s = strides_in(p.w_dims(), axis_order(layout.weights));  // of (oc, ic/g, kh, kw)
+    if (p.g == 1) return {{p.oc, p.ic, p.kh, p.kw}, dt::f32, dnnl::memory::dims(s.begin(), s.end())};
+    // Output channel g * ocg + o: the group's stride is ocg output channels'.
+    return {{p.g, p.ocg(), p.icg(), p.kh, p.kw}, dt::f32, dnnl::memory::dims{p.ocg() * s[0], s[0], s[1], s[2], s[3]}};
+}
+
+std::vector<Layout> onednn_layouts() { return all_layouts(); }
+
+Prepared onednn_unless_reference(std::string_view name, Prepared prepared, Layout layout) {
+    if (!prepared || layout == Layout{}) return prepared;
+    const std::string impl = prepared.primitive->implementation();
+    if (impl.rfind("ref", 0) != 0) return prepared;
+    return declined(name, fmt::format("oneDNN has only its reference implementation ({}) for {}", impl,
+                                      to_string(layout)));
 }
 dnnl::memory::desc plain_b_desc(const Problem& p) { return {{p.oc}, dt::f32, tag::x}; }
 
@@ -70,10 +96,13 @@ struct ConvDescs {
     dnnl::memory::desc x, w, b, y;
 };
 
-ConvDescs conv_descs(const Problem& p, OnednnLayout layout) {
-    if (layout == OnednnLayout::plain) return {plain_x_desc(p), plain_w_desc(p), plain_b_desc(p), plain_y_desc(p)};
+ConvDescs conv_descs(const Problem& p, OnednnLayout layout, Layout case_layout) {
+    const ConvDescs plain{plain_x_desc(p, case_layout), plain_w_desc(p, case_layout), plain_b_desc(p),
+                          plain_y_desc(p, case_layout)};
+    if (layout == OnednnLayout::plain) return plain;
     auto any = [](const dnnl::memory::desc& d) { return dnnl::memory::desc(d.dims(), dt::f32, tag::any); };
-    return {any(plain_x_desc(p)), any(plain_w_desc(p)), any(plain_b_desc(p)), any(plain_y_desc(p))};
+    if (case_layout.activations == ActivationLayout::nhwc) return {plain.x, any(plain.w), any(plain.b), plain.y};
+    return {any(plain.x), any(plain.w), any(plain.b), any(plain.y)};
 }
 
 // The direct baselines ask for convolution_direct, not convolution_auto:
@@ -91,8 +120,9 @@ dnnl::convolution_forward::primitive_desc forward_pd(const Problem& p, const Con
 
 }  // namespace
 
-dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout, dnnl::algorithm kind) {
-    const ConvDescs m = conv_descs(p, layout);
+dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout, dnnl::algorithm kind,
+                                    Layout case_layout) {
+    const ConvDescs m = conv_descs(p, layout, case_layout);
     const auto fwd = forward_pd(p, m, kind);
     switch (d) {
         case Direction::fwd: return fwd;
@@ -120,21 +150,21 @@ std::string onednn_decline_reason(std::string_view name, Direction d, const dnnl
     return fmt::format("{}: oneDNN rejects the problem (status {}): {}", name, int(e.status), e.what());
 }
 
-std::vector<OnednnOperand> onednn_operands(const Problem& p, Direction d) {
+std::vector<OnednnOperand> onednn_operands(const Problem& p, Direction d, Layout l) {
     switch (d) {
         case Direction::fwd:
-            return {{DNNL_ARG_SRC, false, false, plain_x_desc(p)},
-                    {DNNL_ARG_WEIGHTS, false, false, plain_w_desc(p)},
+            return {{DNNL_ARG_SRC, false, false, plain_x_desc(p, l)},
+                    {DNNL_ARG_WEIGHTS, false, false, plain_w_desc(p, l)},
                     {DNNL_ARG_BIAS, false, true, plain_b_desc(p)},
-                    {DNNL_ARG_DST, true, false, plain_y_desc(p)}};
+                    {DNNL_ARG_DST, true, false, plain_y_desc(p, l)}};
         case Direction::bwd_d:
-            return {{DNNL_ARG_DIFF_DST, false, false, plain_y_desc(p)},
-                    {DNNL_ARG_WEIGHTS, false, false, plain_w_desc(p)},
-                    {DNNL_ARG_DIFF_SRC, true, false, plain_x_desc(p)}};
+            return {{DNNL_ARG_DIFF_DST, false, false, plain_y_desc(p, l)},
+                    {DNNL_ARG_WEIGHTS, false, false, plain_w_desc(p, l)},
+                    {DNNL_ARG_DIFF_SRC, true, false, plain_x_desc(p, l)}};
         case Direction::bwd_w:
-            return {{DNNL_ARG_SRC, false, false, plain_x_desc(p)},
-                    {DNNL_ARG_DIFF_DST, false, false, plain_y_desc(p)},
-                    {DNNL_ARG_DIFF_WEIGHTS, true, false, plain_w_desc(p)},
+            return {{DNNL_ARG_SRC, false, false, plain_x_desc(p, l)},
+                    {DNNL_ARG_DIFF_DST, false, false, plain_y_desc(p, l)},
+                    {DNNL_ARG_DIFF_WEIGHTS, true, false, plain_w_desc(p, l)},
                     {DNNL_ARG_DIFF_BIAS, true, true, plain_b_desc(p)}};
     }
     return {};

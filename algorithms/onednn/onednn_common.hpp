@@ -45,10 +45,12 @@ dnnl::memory::dims onednn_padding_r(const Problem& p);
 
 // Plain memory descs of the caller's tensors: x and y nchw; weights oihw, or
 // goihw with dims {g, oc/g, ic/g, kh, kw} when grouped (the same bytes as
-// convlab's [oc][ic/g][kh][kw]); bias x.
-dnnl::memory::desc plain_x_desc(const Problem& p);
-dnnl::memory::desc plain_y_desc(const Problem& p);
-dnnl::memory::desc plain_w_desc(const Problem& p);
+// convlab's [oc][ic/g][kh][kw]); bias x. In another case layout the same dims
+// with the layout's strides (oneDNN's descs take any strides: nhwc, hwio,
+// ohwi, iohw, grouped or not).
+dnnl::memory::desc plain_x_desc(const Problem& p, Layout layout = {});
+dnnl::memory::desc plain_y_desc(const Problem& p, Layout layout = {});
+dnnl::memory::desc plain_w_desc(const Problem& p, Layout layout = {});
 dnnl::memory::desc plain_b_desc(const Problem& p);
 
 // Why oneDNN cannot take this problem before we even ask it: it requires
@@ -64,8 +66,12 @@ std::string onednn_geometry_limit(const Problem& p);
 // training forward descriptor as their hint. The bias (fwd) and bias diff
 // (bwd_w) are always part of the primitive. Throws dnnl::error when oneDNN
 // declines.
+// In a case layout with NHWC activations, `preferred` keeps the activations
+// in the caller's NHWC and lets oneDNN choose the weights' layout only (as
+// PyTorch's channels_last calls it).
 dnnl::primitive_desc onednn_conv_pd(const Problem& p, Direction d, OnednnLayout layout,
-                                    dnnl::algorithm kind = dnnl::algorithm::convolution_direct);
+                                    dnnl::algorithm kind = dnnl::algorithm::convolution_direct,
+                                    Layout case_layout = {});
 
 // Attributes with scratchpad_mode::user: the primitive's scratchpad is memory
 // convlab passes (in its workspace), so workspace_bytes() is all it needs.
@@ -80,6 +86,15 @@ std::string onednn_decline_reason(std::string_view name, Direction d, const dnnl
 // Primitive P built from (p, d, threads) with the thread count set first
 // (oneDNN sizes its kernels and scratchpad for it when a descriptor is
 // created), or the reason oneDNN declines.
+// The case layouts oneDNN is given as they are (strided plain descs).
+std::vector<Layout> onednn_layouts();
+
+// A primitive prepared in a layout other than nchw:oihw, or declined when
+// oneDNN has only its reference loops for it (impl "ref:any", as for NHWC
+// with OHWI plain weights: its GEMM convolution wants HWIO): those are not a
+// native path, and on a network's layers they take minutes per call.
+Prepared onednn_unless_reference(std::string_view name, Prepared prepared, Layout layout);
+
 template <class P, class... Extra>
 Prepared onednn_prepare(std::string_view name, const Problem& p, Direction d, int threads, Extra&&... extra) {
     if (std::string limit = onednn_geometry_limit(p); !limit.empty()) return declined(name, limit);
@@ -98,8 +113,8 @@ struct OnednnOperand {
     bool is_bias;             // b (fwd) or db (bwd_w): the caller may pass null
     dnnl::memory::desc user;  // the caller's plain layout
 };
-// The operands of direction `d`, inputs first.
-std::vector<OnednnOperand> onednn_operands(const Problem& p, Direction d);
+// The operands of direction `d`, inputs first, in the case's layout.
+std::vector<OnednnOperand> onednn_operands(const Problem& p, Direction d, Layout layout = {});
 // The caller's pointer for `arg` in `args` (null for an absent bias).
 void* user_pointer(const ConvArgs& args, int arg);
 

@@ -29,6 +29,16 @@ public:
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
         return onednn_prepare<NativeOnednnPrimitive>(name(), p, d, threads);
     }
+    // NHWC activations are handed over as they are; the weights (any layout)
+    // are reordered into oneDNN's choice outside the timed call.
+    std::vector<Layout> layouts() const override { return onednn_layouts(); }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
+        return onednn_unless_reference(
+            name(), onednn_prepare<NativeOnednnPrimitive>(name(), p, d, threads, dnnl::algorithm::convolution_direct, layout),
+            layout);
+    }
 };
 
 }  // namespace

@@ -6,11 +6,11 @@
 
 namespace convlab {
 
-BlockedPlan make_blocked_plan(const Problem& p, Direction d, dnnl::algorithm kind) {
+BlockedPlan make_blocked_plan(const Problem& p, Direction d, dnnl::algorithm kind, Layout layout) {
     BlockedPlan plan;
-    plan.conv = onednn_conv_pd(p, d, OnednnLayout::preferred, kind);
+    plan.conv = onednn_conv_pd(p, d, OnednnLayout::preferred, kind, layout);
     int64_t scratchpad = scratchpad_bytes(plan.conv);
-    for (const OnednnOperand& op : onednn_operands(p, d)) {
+    for (const OnednnOperand& op : onednn_operands(p, d, layout)) {
         OperandPlan o{op, plan.conv.query_md(dnnl::query::exec_arg_md, op.arg), std::nullopt, -1};
         if (o.chosen != op.user) {
             const auto& from = op.output ? o.chosen : op.user;
@@ -29,8 +29,8 @@ BlockedPlan make_blocked_plan(const Problem& p, Direction d, dnnl::algorithm kin
     return plan;
 }
 
-StagedOnednn::StagedOnednn(const Problem& p, Direction d, dnnl::algorithm kind)
-    : plan_(make_blocked_plan(p, d, kind)), conv_(plan_.conv), bias_elems_(p.oc) {
+StagedOnednn::StagedOnednn(const Problem& p, Direction d, dnnl::algorithm kind, Layout layout)
+    : plan_(make_blocked_plan(p, d, kind, layout)), conv_(plan_.conv), bias_elems_(p.oc) {
     const auto& engine = onednn_engine();
     scratchpad_ = dnnl::memory(dnnl::memory::desc({std::max<int64_t>(plan_.bias_offset, 1)},
                                                   dnnl::memory::data_type::u8, dnnl::memory::format_tag::x),

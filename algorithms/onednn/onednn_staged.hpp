@@ -1,4 +1,5 @@
-// oneDNN in its preferred layouts, split into the three stages both
+// oneDNN in its preferred layouts (with NHWC activations: those kept, the
+// weights in oneDNN's choice; onednn_conv_pd), split into the three stages both
 // onednn_blocked and onednn_native run:
 //   stage_in:  reorder the inputs from the caller's NCHW / OIHW into the
 //              layouts oneDNN chose (format_tag::any), into workspace buffers;
@@ -48,11 +49,12 @@ struct BlockedPlan {
 
 // Throws dnnl::error when oneDNN declines (see onednn_decline_reason).
 BlockedPlan make_blocked_plan(const Problem& p, Direction d,
-                              dnnl::algorithm kind = dnnl::algorithm::convolution_direct);
+                              dnnl::algorithm kind = dnnl::algorithm::convolution_direct, Layout layout = {});
 
 class StagedOnednn {
 public:
-    StagedOnednn(const Problem& p, Direction d, dnnl::algorithm kind = dnnl::algorithm::convolution_direct);
+    StagedOnednn(const Problem& p, Direction d, dnnl::algorithm kind = dnnl::algorithm::convolution_direct,
+                 Layout layout = {});
 
     void stage_in(const ConvArgs& a) const;
     void run(const ConvArgs& a) const;
@@ -90,8 +92,8 @@ private:
 class NativeOnednnPrimitive final : public Primitive {
 public:
     NativeOnednnPrimitive(const Problem& p, Direction d, int threads,
-                          dnnl::algorithm kind = dnnl::algorithm::convolution_direct)
-        : Primitive(threads), staged_(p, d, kind) {}
+                          dnnl::algorithm kind = dnnl::algorithm::convolution_direct, Layout layout = {})
+        : Primitive(threads), staged_(p, d, kind, layout) {}
     int64_t workspace_bytes() const override { return staged_.workspace_bytes(); }
     std::string implementation() const override { return staged_.implementation(); }
     // Work a network keeping oneDNN's layouts would not pay per call.

@@ -2,7 +2,8 @@
 // libtorch (Debian's libtorch-dev 1.13.1, the library python3-torch runs):
 // fwd by at::convolution, bwd_d and bwd_w by at::convolution_backward with an
 // output mask (what autograd calls), on tensors wrapping the caller's NCHW
-// buffers (at::from_blob, no copies in). ATen allocates its results, as it
+// buffers (at::from_blob, no copies in), or their channels_last strides in
+// an nhwc:ohwi case. ATen allocates its results, as it
 // does for every PyTorch user, and the timed call ends there, as a user's
 // call to conv2d does: the copy of the results into the caller's buffers is
 // stage_out(), outside the timed call (a PyTorch user keeps ATen's tensor).
@@ -71,20 +72,26 @@ std::string_view backend_name(at::native::ConvBackend b) {
     }
 }
 
-at::Tensor wrap(const float* data, const std::vector<int64_t>& dims) {
+// `channels_last`: a 4-D tensor's buffer is [d0][d2][d3][d1] (NHWC, or OHWI
+// weights), its logical dims the NCHW ones, as PyTorch's channels_last keeps them.
+at::Tensor wrap(const float* data, const std::vector<int64_t>& dims, bool channels_last = false) {
     // ATen's from_blob takes void*; inputs are only read.
-    return at::from_blob(const_cast<float*>(data), dims, at::TensorOptions().dtype(at::kFloat));
+    if (!channels_last || dims.size() != 4)
+        return at::from_blob(const_cast<float*>(data), dims, at::TensorOptions().dtype(at::kFloat));
+    const std::vector<int64_t> strides = {dims[1] * dims[2] * dims[3], 1, dims[3] * dims[1], dims[1]};
+    return at::from_blob(const_cast<float*>(data), dims, strides, at::TensorOptions().dtype(at::kFloat));
 }
 
 class TorchPrimitive final : public Primitive {
 public:
-    TorchPrimitive(const Problem& p, Direction d, int threads)
-        : Primitive(threads), p_(p), d_(d), threads_(threads), g_(torch_geometry(p)) {
+    TorchPrimitive(const Problem& p, Direction d, int threads, bool channels_last)
+        : Primitive(threads), p_(p), d_(d), threads_(threads), cl_(channels_last), g_(torch_geometry(p)) {
         stride_ = {p.sh, p.sw};
         padding_ = {g_.h.padding, g_.w.padding};
         dilation_ = {g_.h.dilation, g_.w.dilation};
         at::set_num_threads(threads_);
-        implementation_ = fmt::format("ATen {} {}", TORCH_VERSION, backend_name(select_backend()));
+        implementation_ = fmt::format("ATen {} {}{}", TORCH_VERSION, backend_name(select_backend()),
+                                      cl_ ? ", channels_last" : "");
         if (d_ != Direction::bwd_d && g_.input_copied()) implementation_ += ", x zero-padded copy";
         if (d_ != Direction::fwd && g_.output_larger(p_)) implementation_ += ", dy zero-padded copy";
     }
@@ -121,7 +128,9 @@ private:
     }
 
     at::native::ConvBackend select_backend() const {
-        const at::Tensor x = at::empty(torch_x_dims(), at::kFloat), w = at::empty(p_.w_dims(), at::kFloat);
+        const auto format = cl_ ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+        const at::Tensor x = at::empty(torch_x_dims(), at::TensorOptions().dtype(at::kFloat).memory_format(format));
+        const at::Tensor w = at::empty(p_.w_dims(), at::TensorOptions().dtype(at::kFloat).memory_format(format));
         const std::vector<int64_t> no_output_padding = {0, 0};
         if (d_ == Direction::fwd) {
             const c10::optional<at::Tensor> bias = at::empty({p_.oc}, at::kFloat);
@@ -143,7 +152,7 @@ private:
 
     // x as torch sees it: narrowed to the rows the problem reads, zero rows appended when needed.
     at::Tensor torch_x(const float* x) const {
-        at::Tensor t = wrap(x, p_.x_dims());
+        at::Tensor t = wrap(x, p_.x_dims(), cl_);
         if (g_.input_narrowed(p_)) t = t.narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows);
         if (g_.input_copied()) t = at::constant_pad_nd(t, {0, g_.w.extra, 0, g_.h.extra}, 0);
         return t;
@@ -151,29 +160,30 @@ private:
 
     // dy with zero rows appended up to torch's output size.
     at::Tensor torch_dy(const float* dy) const {
-        at::Tensor t = wrap(dy, p_.y_dims());
+        at::Tensor t = wrap(dy, p_.y_dims(), cl_);
         if (g_.output_larger(p_)) t = at::constant_pad_nd(t, {0, g_.w.out - p_.ow, 0, g_.h.out - p_.oh}, 0);
         return t;
     }
 
     void fwd(const ConvArgs& a) const {
-        const at::Tensor x = torch_x(a.x), w = wrap(a.w, p_.w_dims());
+        const at::Tensor x = torch_x(a.x), w = wrap(a.w, p_.w_dims(), cl_);
         const c10::optional<at::Tensor> bias = a.b ? c10::optional<at::Tensor>(wrap(a.b, p_.b_dims())) : c10::nullopt;
         results_.y = at::convolution(x, w, bias, stride_, padding_, dilation_, false, {0, 0}, p_.g);
     }
 
     void bwd_d(const ConvArgs& a) const {
         // Read for its shape only; the caller's dx when torch's input fits in it.
-        const at::Tensor shape = g_.input_copied() ? at::empty(torch_x_dims(), at::kFloat)
-                                                   : wrap(a.dx, p_.x_dims()).narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows);
-        const at::Tensor dy = torch_dy(a.dy), w = wrap(a.w, p_.w_dims());
+        const at::Tensor shape = g_.input_copied() ? at::empty(torch_x_dims(), at::TensorOptions().dtype(at::kFloat).memory_format(
+                                                         cl_ ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous))
+                                                   : wrap(a.dx, p_.x_dims(), cl_).narrow(2, 0, g_.h.rows).narrow(3, 0, g_.w.rows);
+        const at::Tensor dy = torch_dy(a.dy), w = wrap(a.w, p_.w_dims(), cl_);
         results_.dx = std::get<0>(at::convolution_backward(dy, shape, w, c10::nullopt, stride_, padding_, dilation_,
                                                            false, {0, 0}, p_.g, {true, false, false}));
     }
 
     void bwd_w(const ConvArgs& a) const {
         const at::Tensor x = torch_x(a.x), dy = torch_dy(a.dy);
-        const at::Tensor shape = wrap(a.dw, p_.w_dims());  // read for its shape only
+        const at::Tensor shape = wrap(a.dw, p_.w_dims(), cl_);  // read for its shape only
         const std::vector<int64_t> bias_sizes = {p_.oc};
         const at::OptionalIntArrayRef bias = a.db ? at::OptionalIntArrayRef(bias_sizes) : c10::nullopt;
         const std::array<bool, 3> mask = {false, true, a.db != nullptr};
@@ -186,11 +196,11 @@ private:
     void copy_y(const ConvArgs& a) const {
         at::Tensor y = results_.y;
         if (g_.output_larger(p_)) y = y.narrow(2, 0, p_.oh).narrow(3, 0, p_.ow);
-        wrap(a.y, p_.y_dims()).copy_(y);
+        wrap(a.y, p_.y_dims(), cl_).copy_(y);
     }
 
     void copy_dx(const ConvArgs& a) const {
-        at::Tensor dx = wrap(a.dx, p_.x_dims());
+        at::Tensor dx = wrap(a.dx, p_.x_dims(), cl_);
         if (!g_.input_narrowed(p_) && !g_.input_copied()) {
             dx.copy_(results_.dx);
             return;
@@ -202,13 +212,14 @@ private:
     }
 
     void copy_dw(const ConvArgs& a) const {
-        wrap(a.dw, p_.w_dims()).copy_(results_.dw);
+        wrap(a.dw, p_.w_dims(), cl_).copy_(results_.dw);
         if (a.db) wrap(a.db, p_.b_dims()).copy_(results_.db);
     }
 
     Problem p_;
     Direction d_;
     int threads_;
+    bool cl_;  // channels_last: the caller's tensors are nhwc:ohwi
     TorchGeometry g_;
     std::vector<int64_t> stride_, padding_, dilation_;
     std::string implementation_;
@@ -222,8 +233,8 @@ private:
 }  // namespace
 
 // The module's one entry point (see torch_module.hpp).
-extern "C" Primitive* convlab_torch_prepare(const Problem& p, Direction d, int threads) {
-    return new TorchPrimitive(p, d, threads);
+extern "C" Primitive* convlab_torch_prepare(const Problem& p, Direction d, int threads, bool channels_last) {
+    return new TorchPrimitive(p, d, threads, channels_last);
 }
 
 }  // namespace convlab

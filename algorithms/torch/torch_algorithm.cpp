@@ -58,13 +58,24 @@ class Torch final : public Algorithm {
 public:
     std::string_view name() const override { return "torch"; }
     std::string_view description() const override {
-        return "PyTorch 1.13 ATen convolution through libtorch (CPU, fp32, NCHW; ATen picks its backend)";
+        return "PyTorch 1.13 ATen convolution through libtorch (CPU, fp32, NCHW or channels_last; ATen picks its "
+               "backend)";
     }
     std::string_view family() const override { return "torch"; }
     Properties properties() const override { return {.baseline = true, .slow = false}; }
     // Every problem: torch.cpp poses asymmetric padding to torch's symmetric one.
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return {std::unique_ptr<Primitive>(load_module()(p, d, threads)), {}};
+        return {std::unique_ptr<Primitive>(load_module()(p, d, threads, false)), {}};
+    }
+    // channels_last: activations and weights both NHWC-ordered, as
+    // `model.to(memory_format=torch.channels_last)` holds them.
+    std::vector<Layout> layouts() const override {
+        return {Layout{}, {ActivationLayout::nhwc, WeightLayout::ohwi}};
+    }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout) const override {
+        return {std::unique_ptr<Primitive>(load_module()(p, d, threads, true)), {}};
     }
 };
 

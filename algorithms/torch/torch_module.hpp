@@ -12,8 +12,10 @@
 namespace convlab {
 
 // Owned by the caller (delete through Primitive's virtual destructor).
-extern "C" Primitive* convlab_torch_prepare(const Problem& p, Direction d, int threads);
-using TorchPrepareFunction = Primitive* (*)(const Problem&, Direction, int);
+// `channels_last`: the case is nhwc:ohwi, PyTorch's channels_last for both
+// activations and weights; else nchw:oihw.
+extern "C" Primitive* convlab_torch_prepare(const Problem& p, Direction d, int threads, bool channels_last);
+using TorchPrepareFunction = Primitive* (*)(const Problem&, Direction, int, bool);
 inline constexpr const char* torch_prepare_symbol = "convlab_torch_prepare";
 
 }  // namespace convlab

@@ -29,6 +29,12 @@
 // in XNNPACK's order]. stage_in, run and stage_out of one call must be given
 // the same workspace (the operator is set up on its addresses).
 //
+// In an nhwc case (any weight layout) x and y are the caller's, in place:
+// the workspace holds the weights alone, stage_in sets the operator up on the
+// caller's x and y, and stage_out has nothing to do. The input is then not
+// narrowed: trailing rows no window reads are left to XNNPACK's output size
+// (it floors), and a geometry where that size is not oh x ow is declined.
+//
 // Contract: XNNPACK accumulates each output in fp32 with no transform, so on
 // the checker's small-integer data every partial sum is an exact integer and
 // the result matches the reference bit for bit. Measured with
@@ -45,6 +51,7 @@
 #include <pthreadpool.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 #include <stdexcept>
@@ -53,6 +60,7 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/common/memory.hpp"
+#include "algorithms/common/nhwc_layouts.hpp"
 #include "algorithms/timing_phases.hpp"
 
 namespace convlab {
@@ -83,10 +91,19 @@ struct Geometry {
     uint32_t pad_top, pad_right, pad_bottom, pad_left;
 };
 
-Geometry geometry_of(const Problem& p) {
+Geometry geometry_of(const Problem& p, bool narrowed) {
     const int64_t bottom = p.ph_bottom(), right = p.pw_right();
-    return {p.ih + std::min<int64_t>(bottom, 0), p.iw + std::min<int64_t>(right, 0), uint32_t(p.ph),
-            uint32_t(std::max<int64_t>(right, 0)), uint32_t(std::max<int64_t>(bottom, 0)), uint32_t(p.pw)};
+    const int64_t h = narrowed ? p.ih + std::min<int64_t>(bottom, 0) : p.ih;
+    const int64_t w = narrowed ? p.iw + std::min<int64_t>(right, 0) : p.iw;
+    return {h, w, uint32_t(p.ph), uint32_t(std::max<int64_t>(right, 0)), uint32_t(std::max<int64_t>(bottom, 0)),
+            uint32_t(p.pw)};
+}
+
+// Whether XNNPACK's output size of the geometry (floor division) is oh x ow.
+bool gives_problem_output(const Problem& p, const Geometry& geo) {
+    const int64_t h = geo.used_ih + geo.pad_top + geo.pad_bottom - p.extent_h();
+    const int64_t w = geo.used_iw + geo.pad_left + geo.pad_right - p.extent_w();
+    return h >= 0 && w >= 0 && h / p.sh + 1 == p.oh && w / p.sw + 1 == p.ow;
 }
 
 // Packs `w` (XNNPACK's order) and `b` (may be null) into a new operator.
@@ -102,29 +119,37 @@ xnn_status create_operator(const Problem& p, const Geometry& geo, const float* w
 
 class XnnpackPrimitive final : public Primitive {
 public:
-    XnnpackPrimitive(const Problem& p, const Geometry& geo, int threads, Pool pool)
-        : Primitive(threads), p_(p), geo_(geo), pool_(std::move(pool)) {
-        x_bytes_ = aligned_float_bytes(p.mb * geo.used_ih * geo.used_iw * p.ic);
-        y_bytes_ = aligned_float_bytes(p.y_elems());
+    XnnpackPrimitive(const Problem& p, const Geometry& geo, int threads, Pool pool, Layout layout)
+        : Primitive(threads), p_(p), geo_(geo), pool_(std::move(pool)),
+          nhwc_(layout.activations == ActivationLayout::nhwc),
+          weight_strides_(strides_in(p.w_dims(), axis_order(layout.weights))) {
+        x_bytes_ = nhwc_ ? 0 : aligned_float_bytes(p.mb * geo.used_ih * geo.used_iw * p.ic);
+        y_bytes_ = nhwc_ ? 0 : aligned_float_bytes(p.y_elems());
         w_bytes_ = aligned_float_bytes(p.w_elems());
     }
 
     int64_t workspace_bytes() const override { return x_bytes_ + y_bytes_ + w_bytes_; }
-    std::string implementation() const override { return "XNNPACK NHWC f32 convolution"; }
+    std::string implementation() const override {
+        return nhwc_ ? "XNNPACK NHWC f32 convolution, in place on the caller's NHWC tensors"
+                     : "XNNPACK NHWC f32 convolution";
+    }
 
     void stage_in(const ConvArgs& a) const override {
         TimingPhaseScope scope(a.timing_phases, "stage_in");
-        stage_x(a.x, x_nhwc(a));
+        if (!nhwc_) stage_x(a.x, x_nhwc(a));
         stage_weights(a.w, w_xnn(a));
         if (xnn_status s = create_operator(p_, geo_, w_xnn(a), a.b, op_); s != xnn_status_success)
             throw std::runtime_error("xnnpack: xnn_create_convolution2d_nhwc_f32 failed, status " + std::to_string(s));
+        const float* x = nhwc_ ? a.x : x_nhwc(a);
+        float* y = nhwc_ ? a.y : y_nhwc(a);
         if (xnn_status s = xnn_setup_convolution2d_nhwc_f32(op_.get(), size_t(p_.mb), size_t(geo_.used_ih),
-                                                            size_t(geo_.used_iw), x_nhwc(a), y_nhwc(a), pool_.get());
+                                                            size_t(geo_.used_iw), x, y, pool_.get());
             s != xnn_status_success)
             throw std::runtime_error("xnnpack: xnn_setup_convolution2d_nhwc_f32 failed, status " + std::to_string(s));
     }
 
     void stage_out(const ConvArgs& a) const override {
+        if (nhwc_) return;  // y is already the caller's
         TimingPhaseScope scope(a.timing_phases, "stage_out");
         const float* y = y_nhwc(a);
         const int64_t plane = p_.oh * p_.ow;
@@ -156,17 +181,22 @@ private:
                         out[((n * h + i) * w + j) * p_.ic + c] = x[((n * p_.ic + c) * p_.ih + i) * p_.iw + j];
     }
 
-    // [g][oc/g][ic/g][kh][kw] -> [g][oc/g][kh][kw][ic/g]
+    // The case's weight layout (strides of oc, ic/g, kh, kw) -> [g][oc/g][kh][kw][ic/g]
     void stage_weights(const float* w, float* out) const {
-        const int64_t taps = p_.kh * p_.kw, icg = p_.icg();
+        const int64_t icg = p_.icg();
+        const auto& s = weight_strides_;
         for (int64_t o = 0; o < p_.oc; ++o)
             for (int64_t i = 0; i < icg; ++i)
-                for (int64_t k = 0; k < taps; ++k) out[(o * taps + k) * icg + i] = w[(o * icg + i) * taps + k];
+                for (int64_t y = 0; y < p_.kh; ++y)
+                    for (int64_t x = 0; x < p_.kw; ++x)
+                        out[((o * p_.kh + y) * p_.kw + x) * icg + i] = w[o * s[0] + i * s[1] + y * s[2] + x * s[3]];
     }
 
     Problem p_;
     Geometry geo_;
     Pool pool_;
+    bool nhwc_;                               // x and y are the caller's NHWC tensors
+    std::array<int64_t, 4> weight_strides_;  // of (oc, ic/g, kh, kw) in the case's weight layout
     int64_t x_bytes_ = 0, y_bytes_ = 0, w_bytes_ = 0;
     mutable Operator op_;  // created by stage_in, with the weights of that call
 };
@@ -182,11 +212,23 @@ public:
     Properties properties() const override { return {.baseline = true, .slow = false}; }
 
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
+        return prepare_layout(p, d, threads, Layout{});
+    }
+    // XNNPACK runs NHWC: in place there, with the weights (any layout)
+    // reordered into its own order and packed outside the timed call.
+    std::vector<Layout> layouts() const override { return nchw_and_every_nhwc(); }
+
+protected:
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
         if (d != Direction::fwd) return declined(name(), "forward only: XNNPACK has no backward convolution");
         if (!xnnpack_initialized()) return declined(name(), "xnn_initialize failed (no supported CPU features?)");
-        const Geometry geo = geometry_of(p);
+        const bool nhwc = layout.activations == ActivationLayout::nhwc;
+        const Geometry geo = geometry_of(p, !nhwc);
         if (geo.used_ih < 1 || geo.used_iw < 1)
             return declined(name(), "the windows reach no input row or column (all padding)");
+        if (nhwc && !gives_problem_output(p, geo))
+            return declined(name(), "in NHWC the input is used in place, and XNNPACK's output size of it is not "
+                                    "oh x ow (input rows or columns past the windows, at least a stride of them)");
         // Trial creation on zero weights: XNNPACK validates the geometry at creation.
         const std::vector<float> zeros(size_t(p.w_elems()), 0.0f);
         Operator trial;
@@ -195,7 +237,7 @@ public:
                                         std::to_string(s) + ")");
         Pool pool(pthreadpool_create(size_t(threads)));
         if (!pool) return declined(name(), "pthreadpool_create failed");
-        return prepared<XnnpackPrimitive>(p, geo, threads, std::move(pool));
+        return prepared<XnnpackPrimitive>(p, geo, threads, std::move(pool), layout);
     }
 };
 

@@ -131,6 +131,7 @@ RawResultsWriter raw_results_writer(const std::filesystem::path& path, bool resu
 int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) {
     CaseSettings settings = o.settings;
     settings.max_gflop = o.selection.max_gflop;
+    settings.layout = o.selection.layout;
     const bool oversubscribed = check_thread_list(o.threads, o.allow_oversubscribe);
     const std::vector<int>& thread_counts = o.threads;
     initialize_google_benchmark(benchmark_passthrough(extras));
@@ -161,7 +162,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
             for (const Algorithm* a : algorithms)
                 for (int t : thread_counts)
                     if (!done.count(result_key(case_identity(selected, a->name(), d, t, settings.timing.cold_cache,
-                                                                   settings.conditions))))
+                                                                   settings.layout, settings.conditions))))
                         cases.push_back({&selected, a, d, t});
         }
     }
@@ -186,6 +187,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                        {"cache", settings.timing.cold_cache ? "cold" : "warm"},
                        {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
                        {"max_gflop", settings.max_gflop}, {"oversubscribed", oversubscribed},
+                       {"layout", to_string(settings.layout)},
                        {"sentinel", fmt::format("sentinel_ratio: the slower of two ~1 ms FMA sentinels on the "
                                                 "case's threads around its timing, over the run's best at that "
                                                 "thread count; above {} the case is timed once more (retimed) "

@@ -33,6 +33,7 @@ struct RunOptions {
     std::string problem, algorithm, direction, in, out;
     int threads = 0;
     bool flush_denormals = false;  // --ftz
+    Layout layout;
 };
 
 std::string shape_text(const std::vector<int64_t>& dims) {
@@ -71,30 +72,32 @@ void run(const RunOptions& o) {
     const Direction d = parse_direction(o.direction);
     ensure_fits_in_memory(p, d, algorithm.name(), 1);
     const FloatModeScope float_mode(o.flush_denormals, o.threads);
-    const Prepared prepared = algorithm.prepare(p, d, o.threads);
+    const Prepared prepared = algorithm.prepare_in(p, d, o.threads, o.layout);
     if (!prepared)
         throw UsageError(fmt::format("{} does not run {} {}: {}", algorithm.name(), to_string(d), p.str(),
                                      prepared.decline_reason));
     ensure_fits_in_memory(p, d, algorithm.name(), 1, prepared.primitive->workspace_bytes());
 
     const fs::path in = o.in, out = o.out;
+    // The arrays are in --layout, their shapes that layout's order of the dims.
+    const AxisOrder act = axis_order(o.layout.activations), wei = axis_order(o.layout.weights);
     ConvTensors t;
     switch (d) {
         case Direction::fwd:
-            t.x = read_input(in, "x", p.x_dims(), false);
-            t.w = read_input(in, "w", p.w_dims(), false);
+            t.x = read_input(in, "x", dims_in(p.x_dims(), act), false);
+            t.w = read_input(in, "w", dims_in(p.w_dims(), wei), false);
             t.b = read_input(in, "b", p.b_dims(), true);
-            t.y = Tensor(p.y_dims());
+            t.y = Tensor(dims_in(p.y_dims(), act));
             break;
         case Direction::bwd_d:
-            t.dy = read_input(in, "dy", p.y_dims(), false);
-            t.w = read_input(in, "w", p.w_dims(), false);
-            t.dx = Tensor(p.x_dims());
+            t.dy = read_input(in, "dy", dims_in(p.y_dims(), act), false);
+            t.w = read_input(in, "w", dims_in(p.w_dims(), wei), false);
+            t.dx = Tensor(dims_in(p.x_dims(), act));
             break;
         case Direction::bwd_w:
-            t.x = read_input(in, "x", p.x_dims(), false);
-            t.dy = read_input(in, "dy", p.y_dims(), false);
-            t.dw = Tensor(p.w_dims());
+            t.x = read_input(in, "x", dims_in(p.x_dims(), act), false);
+            t.dy = read_input(in, "dy", dims_in(p.y_dims(), act), false);
+            t.dw = Tensor(dims_in(p.w_dims(), wei));
             t.db = Tensor(p.b_dims());
             break;
     }
@@ -131,6 +134,7 @@ void add_run_command(CLI::App& app, int& status) {
     command->add_option("--out", options->out, "directory for the output .npy files (created)")->required()
         ->type_name("DIR");
     add_threads_option(*command, options->threads);
+    add_layout_option(*command, options->layout);
     command->callback([options, &status] {
         run(*options);
         status = 0;

@@ -66,7 +66,7 @@ struct ValidateOptions {
 // `problem` is null for a line convlab does not do (no layer class).
 ResultRow validate_row(const std::string& suite, const std::string& descriptor, const Problem* problem,
                        std::string_view algorithm, std::string_view direction, int threads, const Verdict& v,
-                       double seconds, const DataConditions& conditions) {
+                       double seconds, Layout layout, const DataConditions& conditions) {
     const std::string name = problem ? problem->name : "";
     return {{"suite", suite},
             {"layer", name.empty() ? descriptor : name},
@@ -82,6 +82,7 @@ ResultRow validate_row(const std::string& suite, const std::string& descriptor, 
             {"worst", v.worst},
             {"reason", v.reason},
             {"seconds", seconds >= 0 ? fmt::format("{:.3f}", seconds) : ""},
+            {"layout", problem ? to_string(layout) : ""},
             {"data", to_string(conditions.data)},
             {"ftz", conditions.flush_denormals ? "on" : "off"}};
 }
@@ -171,7 +172,7 @@ int validate(const ValidateOptions& o) {
         metadata["run"] = {{"command", "validate"}, {"threads", o.threads}, {"seed", o.seed},
                            {"budget_gflop", o.budget_gflop}, {"max_gflop", o.selection.max_gflop},
                            {"mb", o.selection.mb}, {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
-                           {"oversubscribed", oversubscribed}};
+                           {"oversubscribed", oversubscribed}, {"layout", to_string(o.selection.layout)}};
         metadata["data"] = data_conditions_json(o.conditions);
         write_json_file(metadata_path_for(csv), metadata);
     }
@@ -184,7 +185,7 @@ int validate(const ValidateOptions& o) {
             tally.line(Status::unsupported, "-", "-", entry.reason, entry.descriptor, -1);
             Verdict v;
             v.status = Status::unsupported, v.reason = entry.reason;
-            record(validate_row(selected.suite, entry.descriptor, nullptr, "", "", 0, v, -1, o.conditions));
+            record(validate_row(selected.suite, entry.descriptor, nullptr, "", "", 0, v, -1, {}, o.conditions));
             continue;
         }
         // Direction outside, algorithm inside: the reference of one problem
@@ -204,20 +205,21 @@ int validate(const ValidateOptions& o) {
                         Verdict v;
                         v.status = Status::skipped, v.reason = why;
                         record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
-                                            to_string(d), threads, v, -1, o.conditions));
+                                            to_string(d), threads, v, -1, o.selection.layout, o.conditions));
                         continue;
                     }
                     if (interactive)  // what is running now, overwritten by its result line
                         fmt::print(stderr, "[{}/{}] running {} {} {} ...\r", tally.done + 1, tally.total, label,
                                    to_string(d), entry.problem.str());
                     const auto start = std::chrono::steady_clock::now();
-                    const Verdict v = validate_case(*algorithm, entry.problem, d, o.seed, threads, o.conditions);
+                    const Verdict v =
+                        validate_case(*algorithm, entry.problem, d, o.seed, threads, o.selection.layout, o.conditions);
                     const double seconds =
                         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                     tally.line(v.status, label, to_string(d), detail_of(v), entry.problem.str(),
                                v.status == Status::skipped ? -1 : seconds);
                     record(validate_row(selected.suite, entry.problem.str(), &entry.problem, algorithm->name(),
-                                        to_string(d), threads, v, seconds, o.conditions));
+                                        to_string(d), threads, v, seconds, o.selection.layout, o.conditions));
                 }
         }
     }

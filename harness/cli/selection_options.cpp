@@ -76,7 +76,17 @@ void add_ftz_option(CLI::App& command, bool& flush_denormals) {
         ->type_name("on|off");
 }
 
+void add_layout_option(CLI::App& command, Layout& layout) {
+    add_setting(command, "--layout",
+                "the tensors' layout: nchw or nhwc, optionally with the weights' (nhwc:hwio; oihw, hwio, ohwi, "
+                "iohw); nhwc alone is nhwc:ohwi; default nchw:oihw. An algorithm not running in it natively is "
+                "SKIPPED with its reason",
+                [&layout](const std::string& text) { layout = parse_layout("--layout", text); })
+        ->type_name("ACT[:WEI]");
+}
+
 void add_selection_options(CLI::App& command, Selection& selection) {
+    add_layout_option(command, selection.layout);
     command.add_option_function<std::string>(
                "--shard",
                [&selection](const std::string& text) {

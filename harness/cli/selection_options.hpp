@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "algorithms/layout.hpp"
 #include "harness/run/selection.hpp"
 #include "harness/verify/data.hpp"
 
@@ -13,8 +14,11 @@ class App;
 
 namespace convlab {
 
-// Adds --batch, --problem, --algo, --dir, --mb, --max-gflop, --shard to a subcommand.
+// Adds --batch, --problem, --algo, --dir, --mb, --max-gflop, --shard, --layout to a subcommand.
 void add_selection_options(CLI::App& command, Selection& selection);
+
+// --layout ACT[:WEI] (algorithms/layout.hpp; default nchw:oihw), for `validate`, `bench` and `run`.
+void add_layout_option(CLI::App& command, Layout& layout);
 
 // --threads N (1 to 4096; default all cores), for `run`.
 void add_threads_option(CLI::App& command, int& threads);

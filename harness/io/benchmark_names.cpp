@@ -7,6 +7,7 @@ namespace convlab {
 std::string benchmark_name(const ResultRow& row) {
     auto at = [&row](const char* column) { return row.count(column) ? row.at(column) : std::string(); };
     std::string name = fmt::format("{}/{}/{}/threads:{}", at("algorithm"), at("direction"), at("layer"), at("threads"));
+    if (!at("layout").empty() && at("layout") != "nchw:oihw") name += "/layout:" + at("layout");
     if (at("cache") == "cold") name += "/cache:cold";
     if (!at("data").empty() && at("data") != "uniform") name += "/data:" + at("data");
     if (at("ftz") == "on") name += "/ftz:on";

@@ -102,7 +102,8 @@ const std::vector<std::string>& result_columns() {
         "max_abs_err",    "max_rel_err",    "check_mb",       "status",         "reason",
         "implementation", "family",         "cache",          "peak_fraction",  "arith_intensity",
         "bound",          "spread",         "cv",             "noisy",          "suspect",
-        "sentinel_ratio", "disturbed",      "retimed",        "data",           "ftz"};
+        "sentinel_ratio", "disturbed",      "retimed",        "layout",         "data",
+        "ftz"};
     return columns;
 }
 
@@ -110,7 +111,7 @@ const std::vector<std::string>& validate_columns() {
     static const std::vector<std::string> columns = {
         "suite",     "layer",       "descriptor", "layer_class", "algorithm", "direction",
         "threads",   "status",      "max_abs_err", "max_rel_err", "max_rel_err_real", "worst",
-        "reason",    "seconds",     "data",        "ftz"};
+        "reason",    "seconds",     "layout",      "data",        "ftz"};
     return columns;
 }
 
@@ -179,8 +180,9 @@ std::string result_key(const ResultRow& row) {
         auto found = row.find(column);
         parts.push_back(found == row.end() ? "" : found->second);
     }
-    // A row from before the data and ftz columns ran on the defaults.
-    for (auto [column, before] : {std::pair{"data", "uniform"}, std::pair{"ftz", "off"}}) {
+    // A row from before the layout, data and ftz columns ran on the defaults.
+    for (auto [column, before] :
+         {std::pair{"layout", "nchw:oihw"}, std::pair{"data", "uniform"}, std::pair{"ftz", "off"}}) {
         auto found = row.find(column);
         parts.push_back(found == row.end() || found->second.empty() ? before : found->second);
     }

@@ -134,6 +134,8 @@ nlohmann::json algorithms_json() {
             if (algorithm->prepare(probe, d, 1)) directions.push_back(to_string(d));
         const Contract contract = algorithm->contract();
         const Properties properties = algorithm->properties();
+        nlohmann::json layouts = nlohmann::json::array();
+        for (const Layout& layout : algorithm->layouts()) layouts.push_back(to_string(layout));
         list.push_back({{"name", algorithm->name()},
                         {"family", algorithm->family()},
                         {"description", algorithm->description()},
@@ -142,7 +144,8 @@ nlohmann::json algorithms_json() {
                         {"tolerance", contract.tolerance},
                         {"mixes_neighbours", contract.mixes_neighbours},
                         {"baseline", properties.baseline},
-                        {"slow", properties.slow}});
+                        {"slow", properties.slow},
+                        {"layouts", layouts}});
     }
     return list;
 }

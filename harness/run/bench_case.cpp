@@ -13,6 +13,7 @@
 #include "harness/measure/placement.hpp"
 #include "harness/measure/roofline.hpp"
 #include "harness/verify/check.hpp"
+#include "harness/verify/layout_tensors.hpp"
 #include "harness/verify/memory_guard.hpp"
 
 namespace convlab {
@@ -25,6 +26,10 @@ std::string layer_of(const SelectedProblem& selected) {
     return p.name.empty() ? selected.entry.descriptor : p.name;
 }
 
+ConvTensors laid_out(ConvTensors canonical, Direction d, Layout layout) {
+    return layout == Layout{} ? std::move(canonical) : in_layout(canonical, d, layout);
+}
+
 // The tensors of one timed call: real-valued inputs, outputs, and the workspace,
 // all made before the timed loop and reused by every call.
 struct TimedCall {
@@ -32,8 +37,9 @@ struct TimedCall {
     std::unique_ptr<float[], AlignedFree> workspace;
     ConvArgs args;
 
-    TimedCall(const Primitive& primitive, const Problem& p, Direction d, uint64_t seed, const DataSpec& data)
-        : tensors(make_tensors(p, d, Fill::reals, seed, data)), args(bind(tensors, d)) {
+    TimedCall(const Primitive& primitive, const Problem& p, Direction d, uint64_t seed, Layout layout,
+              const DataSpec& data)
+        : tensors(laid_out(make_tensors(p, d, Fill::reals, seed, data), d, layout)), args(bind(tensors, d)) {
         const int64_t bytes = primitive.workspace_bytes();
         workspace = aligned_floats((bytes + 3) / 4);
         args.workspace = bytes > 0 ? reinterpret_cast<std::byte*>(workspace.get()) : nullptr;
@@ -44,14 +50,14 @@ struct TimedCall {
 // problem when they are the same (the case prepares once); a smaller
 // --check-mb is another problem, for which the checker prepares its own.
 Verdict checked(const Algorithm& algorithm, const Primitive& timed_primitive, const Problem& timed_problem,
-                const Problem& checked_problem, Direction d, uint64_t seed, int threads,
+                const Problem& checked_problem, Direction d, uint64_t seed, int threads, Layout layout,
                 const DataConditions& conditions) {
     Verdict v;
     try {
         ensure_fits_in_memory(checked_problem, d, algorithm.name(), checker_copies);
         if (checked_problem == timed_problem)
-            return check(timed_primitive, algorithm.contract(), checked_problem, d, seed, conditions);
-        return check(algorithm, checked_problem, d, seed, threads, conditions);
+            return check(timed_primitive, algorithm.contract(), checked_problem, d, seed, layout, conditions);
+        return check(algorithm, checked_problem, d, seed, threads, layout, conditions);
     } catch (const DoesNotFit& e) {
         v.status = Status::skipped;
         v.reason = e.what();
@@ -102,7 +108,7 @@ void mark_failed(ResultRow& row, const std::string& why) {
 }  // namespace
 
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
-                        bool cold_cache, const DataConditions& conditions) {
+                        bool cold_cache, Layout layout, const DataConditions& conditions) {
     const Problem& p = selected.entry.problem;
     return {{"suite", selected.suite},       {"layer", layer_of(selected)},
             {"descriptor", p.str()},         {"layer_class", layer_class(p)},
@@ -110,8 +116,8 @@ ResultRow case_identity(const SelectedProblem& selected, std::string_view algori
             {"algorithm", std::string(algorithm)}, {"direction", std::string(to_string(d))},
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
             {"gflop", number(p.flops() / 1e9)},    {"gflop_useful", number(p.useful_flops() / 1e9)},
-            {"cache", cold_cache ? "cold" : "warm"},    {"data", to_string(conditions.data)},
-            {"ftz", conditions.flush_denormals ? "on" : "off"}};
+            {"cache", cold_cache ? "cold" : "warm"},    {"layout", to_string(layout)},
+            {"data", to_string(conditions.data)},      {"ftz", conditions.flush_denormals ? "on" : "off"}};
 }
 
 ResultRow unsupported_row(const SelectedProblem& selected) {
@@ -122,7 +128,7 @@ ResultRow unsupported_row(const SelectedProblem& selected) {
 std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProblem& selected, Direction d,
                                   int threads, const CaseSettings& settings, BenchSession& session) {
     const Problem& p = selected.entry.problem;
-    ResultRow row = case_identity(selected, algorithm.name(), d, threads, settings.timing.cold_cache,
+    ResultRow row = case_identity(selected, algorithm.name(), d, threads, settings.timing.cold_cache, settings.layout,
                                   settings.conditions);
     const FloatModeScope float_mode(settings.conditions.flush_denormals, threads);
     row["family"] = std::string(algorithm.family());
@@ -134,7 +140,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     Prepared prepared;
     try {
         ensure_fits_in_memory(p, d, algorithm.name(), 1);
-        prepared = algorithm.prepare(p, d, threads);
+        prepared = algorithm.prepare_in(p, d, threads, settings.layout);
         if (!prepared) return skipped(row, prepared.decline_reason);
         ensure_fits_in_memory(p, d, algorithm.name(), 1, prepared.primitive->workspace_bytes());
     } catch (const DoesNotFit& e) {
@@ -148,8 +154,8 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     Problem checked_problem = p;
     if (settings.check_mb > 0) checked_problem.mb = std::min(p.mb, settings.check_mb);
     row["check_mb"] = std::to_string(checked_problem.mb);
-    const Verdict verdict =
-        checked(algorithm, primitive, p, checked_problem, d, settings.check_seed, threads, settings.conditions);
+    const Verdict verdict = checked(algorithm, primitive, p, checked_problem, d, settings.check_seed, threads,
+                                    settings.layout, settings.conditions);
     if (verdict.status == Status::skipped) return skipped(row, verdict.reason);
     row["status"] = std::string(to_string(verdict.status));
     row["reason"] = verdict.status == Status::failed && !verdict.worst.empty()
@@ -158,7 +164,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     row["max_abs_err"] = fmt::format("{:.3g}", verdict.max_abs_err);
     row["max_rel_err"] = fmt::format("{:.3g}", verdict.max_rel_err);
 
-    TimedCall call(primitive, p, d, settings.timing_seed, settings.conditions.data);
+    TimedCall call(primitive, p, d, settings.timing_seed, settings.layout, settings.conditions.data);
     try {
         primitive.stage_in(call.args);  // outside the timed calls: a network keeping the layouts would not pay it
         primitive.execute(call.args);   // warm-up: first touch of pages, JIT, caches

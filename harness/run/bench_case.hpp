@@ -25,6 +25,7 @@ struct CaseSettings {
     int phase_calls = 3;      // extra untimed calls for the phase breakdown (at most)
     uint64_t check_seed = 1;  // the checker's seed
     uint64_t timing_seed = 2; // the timed inputs' seed (real-valued data)
+    Layout layout;            // the tensors' layout (--layout); an algorithm not running in it declines
     DataConditions conditions;  // the distribution of the checked and timed data, and FTZ/DAZ
     const PeakFigures* peak = nullptr;  // the measured machine, for peak_fraction, arith_intensity, bound
     NoiseSentinel* sentinel = nullptr;  // timed around every case (sentinel.hpp); null: none
@@ -32,9 +33,9 @@ struct CaseSettings {
 
 // The columns that identify the row and describe the problem (suite, layer,
 // descriptor, layer_class, weight, algorithm, direction, threads, mb, gflop,
-// gflop_useful, cache, data, ftz).
+// gflop_useful, cache, layout, data, ftz).
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
-                        bool cold_cache, const DataConditions& conditions);
+                        bool cold_cache, Layout layout = {}, const DataConditions& conditions = {});
 // The row of a problem convlab does not do (a 3-D shape-file line).
 ResultRow unsupported_row(const SelectedProblem& selected);
 

@@ -20,6 +20,7 @@ struct Selection {
     int64_t mb = 0;                      // --mb N overrides every problem's minibatch; 0 = keep
     double max_gflop = 0;                // --max-gflop G: problems above G GFLOP are skipped; 0 = none
     int shard = 1, shards = 1;           // --shard K/N: only the K-th of N disjoint parts of the cases
+    Layout layout;                       // --layout: the tensors' layout in every case
 };
 
 // Whether the cases of this problem and direction ("" for a problem without

@@ -10,18 +10,18 @@
 namespace convlab {
 
 Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads,
-                      const DataConditions& conditions) {
+                      Layout layout, const DataConditions& conditions) {
     Verdict v;
     try {
         const FloatModeScope float_mode(conditions.flush_denormals, threads);
-        const Prepared prepared = algorithm.prepare(p, d, threads);
+        const Prepared prepared = algorithm.prepare_in(p, d, threads, layout);
         if (!prepared) {
             v.status = Status::skipped;
             v.reason = prepared.decline_reason;
             return v;
         }
         ensure_fits_in_memory(p, d, algorithm.name(), checker_copies, prepared.primitive->workspace_bytes());
-        return check(*prepared.primitive, algorithm.contract(), p, d, seed, conditions);
+        return check(*prepared.primitive, algorithm.contract(), p, d, seed, layout, conditions);
     } catch (const DoesNotFit&) {
         throw;  // bad input, not a failure of the algorithm
     } catch (const std::exception& e) {  // an algorithm that throws fails; the run goes on

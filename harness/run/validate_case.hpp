@@ -17,6 +17,6 @@ namespace convlab {
 // throws while preparing or running FAILS with what it threw.
 // The whole case runs in the float mode of conditions (FloatModeScope).
 Verdict validate_case(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads,
-                      const DataConditions& conditions = {});
+                      Layout layout = {}, const DataConditions& conditions = {});
 
 }  // namespace convlab

@@ -65,6 +65,7 @@
 #include <fmt/format.h>
 
 #include "algorithms/reference/fast_reference.hpp"
+#include "harness/verify/layout_tensors.hpp"
 
 namespace convlab {
 
@@ -260,7 +261,10 @@ double underflow_floor(const Problem& p, Direction d) {
 }
 
 Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contract& contract,
-                      const std::function<void(ConvTensors&)>& run, const DataConditions& conditions) {
+                      const std::function<void(ConvTensors&)>& run, Layout layout,
+                      const DataConditions& conditions) {
+    const bool canonical = layout == Layout{};
+    const std::vector<TensorLayout> laid_out = output_layouts(p, d, layout);
     Verdict verdict;
     double worst_rel = -1;
     for (Fill fill : {Fill::integers, Fill::reals}) {
@@ -271,15 +275,24 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
         const DataConditions pass_conditions = fill == Fill::reals ? conditions : DataConditions{};
         ConvTensors t = make_tensors(p, d, fill, seed, pass_conditions.data);
         const auto reference = cached_reference({p, d, fill, seed, pass_conditions}, t);
-        const Expected& expected = *reference;
+        if (!canonical) t = in_layout(t, d, layout);
         run(t);
         const auto outputs = outputs_of(d, t);
         for (size_t k = 0; k < outputs.size(); ++k) {
             const Tensor& got = *outputs[k].tensor;
-            const Comparison c =
-                compare(got, expected.ref[k],
-                        contract.mixes_neighbours ? plane_maximum(expected.scale[k], got.dims()) : expected.scale[k],
-                        exact, tolerance, underflow_floor(p, d));
+            // Planes are taken in the canonical order, where they are contiguous,
+            // then the expected values follow the output into the case's layout.
+            const std::vector<double>& canonical_ref = reference->ref[k];
+            const std::vector<double> plane_scale =
+                contract.mixes_neighbours ? plane_maximum(reference->scale[k], laid_out[k].canonical_dims)
+                                          : std::vector<double>();
+            const std::vector<double>& canonical_scale = contract.mixes_neighbours ? plane_scale : reference->scale[k];
+            const std::vector<double> laid_ref = canonical ? std::vector<double>() : expected_in_layout(canonical_ref, laid_out[k]);
+            const std::vector<double> laid_scale =
+                canonical ? std::vector<double>() : expected_in_layout(canonical_scale, laid_out[k]);
+            const std::vector<double>& ref = canonical ? canonical_ref : laid_ref;
+            const std::vector<double>& scale = canonical ? canonical_scale : laid_scale;
+            const Comparison c = compare(got, ref, scale, exact, tolerance, underflow_floor(p, d));
             verdict.max_abs_err = std::max(verdict.max_abs_err, c.max_abs);
             verdict.max_rel_err = std::max(verdict.max_rel_err, c.max_rel);
             if (fill == Fill::reals) verdict.max_rel_err_real = std::max(verdict.max_rel_err_real, c.max_rel);
@@ -290,7 +303,7 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
             if (c.worst >= 0 && (first_failure || (verdict.status != Status::failed && c.worst_rel > worst_rel))) {
                 worst_rel = c.worst_rel;
                 verdict.worst = fmt::format("{} got {} expected {}", element_name(outputs[k].name, got.dims(), c.worst),
-                                            got[c.worst], expected.ref[k][size_t(c.worst)]);
+                                            got[c.worst], ref[size_t(c.worst)]);
             }
             if (first_failure) verdict.status = Status::failed, verdict.reason = why;
         }
@@ -298,22 +311,22 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
     return verdict;
 }
 
-Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads,
+Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed, int threads, Layout layout,
               const DataConditions& conditions) {
-    const Prepared prepared = algorithm.prepare(p, d, threads);
+    const Prepared prepared = algorithm.prepare_in(p, d, threads, layout);
     if (!prepared) {
         Verdict verdict;
         verdict.status = Status::skipped;
         verdict.reason = prepared.decline_reason;
         return verdict;
     }
-    return check(*prepared.primitive, algorithm.contract(), p, d, seed, conditions);
+    return check(*prepared.primitive, algorithm.contract(), p, d, seed, layout, conditions);
 }
 
 Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed,
-              const DataConditions& conditions) {
+              Layout layout, const DataConditions& conditions) {
     return check_outputs(
-        p, d, seed, contract, [&](ConvTensors& t) { run_primitive(primitive, d, t); }, conditions);
+        p, d, seed, contract, [&](ConvTensors& t) { run_primitive(primitive, d, t); }, layout, conditions);
 }
 
 }  // namespace convlab

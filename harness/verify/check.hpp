@@ -30,8 +30,9 @@ struct ConvTensors {
 
 // Tensors the checker holds at once, counted in copies of one call's tensors
 // (the fp32 tensors, their double copies and |copies|, the cached double
-// reference and scale of both passes): what the memory guard reserves.
-inline constexpr int checker_copies = 8;
+// reference and scale of both passes, and in another layout than nchw:oihw
+// the permuted expected output and scale): what the memory guard reserves.
+inline constexpr int checker_copies = 10;
 
 // Deterministic inputs for `d` from `seed` (Fill::reals drawn from `data`); output tensors allocated.
 ConvTensors make_tensors(const Problem& p, Direction d, Fill fill, uint64_t seed, const DataSpec& data = {});
@@ -64,7 +65,7 @@ struct NamedOutput {
 std::vector<NamedOutput> outputs_of(Direction d, ConvTensors& t);
 
 // Poisons the outputs of `d` with NaN, then runs the primitive as a caller
-// with NCHW tensors does (stage_in, execute, stage_out) with a NaN-poisoned
+// with its tensors does (stage_in, execute, stage_out) with a NaN-poisoned
 // workspace allocated here.
 void run_primitive(const Primitive& primitive, Direction d, ConvTensors& t);
 
@@ -84,11 +85,14 @@ struct Verdict {
 // tolerance; reals: within tolerance) against the reference, `run` filling
 // the outputs of `d` in the tensors it is given. What `check` does for a
 // registered algorithm, open to any code (the Python module's callables).
-// The real pass draws from conditions.data; with conditions.flush_denormals
-// the reference reads subnormal inputs as zero (the caller sets the mode on
-// the threads that run, float_mode.hpp).
+// `run` is given the tensors in `layout` (layout_tensors.hpp), and the
+// outputs are compared in that layout. The real pass draws from
+// conditions.data; with conditions.flush_denormals the reference reads
+// subnormal inputs as zero (the caller sets the mode on the threads that run,
+// float_mode.hpp).
 Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contract& contract,
-                      const std::function<void(ConvTensors&)>& run, const DataConditions& conditions = {});
+                      const std::function<void(ConvTensors&)>& run, Layout layout = {},
+                      const DataConditions& conditions = {});
 
 // The absolute error below which fp32's underflow, not the algorithm, decides
 // an element (check.cpp says why): 64 * (reduction length + 1) * 2^-126.
@@ -98,11 +102,11 @@ double underflow_floor(const Problem& p, Direction d);
 // `contract` (its algorithm's): a case that also times or sizes that
 // primitive prepares it once.
 Verdict check(const Primitive& primitive, const Contract& contract, const Problem& p, Direction d, uint64_t seed = 1,
-              const DataConditions& conditions = {});
+              Layout layout = {}, const DataConditions& conditions = {});
 
-// The algorithm prepared for `threads` threads, then checked as above;
-// SKIPPED with the reason when it declines.
+// The algorithm prepared for `threads` threads in `layout`, then checked as
+// above; SKIPPED with the reason when it declines.
 Verdict check(const Algorithm& algorithm, const Problem& p, Direction d, uint64_t seed = 1, int threads = all_cores(),
-              const DataConditions& conditions = {});
+              Layout layout = {}, const DataConditions& conditions = {});
 
 }  // namespace convlab

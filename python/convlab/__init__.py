@@ -72,6 +72,7 @@ class ValidationResult:
     algorithm: str
     problem: str
     direction: str
+    layout: str = "nchw:oihw"
     data: str = "uniform"
     ftz: bool = False
 
@@ -90,7 +91,7 @@ class ValidationResult:
 
 
 def validate(target, p, direction, seed=None, tolerance=None, *, threads=None, exact=None,
-             mixes_neighbours=None, label=None, data=None, ftz=None):
+             mixes_neighbours=None, label=None, layout="nchw:oihw", data=None, ftz=None):
     """Checks `target` on problem `p` (a Problem or a descriptor) and
     direction "fwd" | "bwd_d" | "bwd_w" as `convlab validate` does: an integer
     fill, then a real one, outputs poisoned with NaN, every element against the
@@ -105,18 +106,23 @@ def validate(target, p, direction, seed=None, tolerance=None, *, threads=None, e
     plane's largest scale). One that raises or returns a wrong shape or type
     is FAILED with the reason.
 
+    layout: the arrays' layout, "nchw", "nhwc" or a pair such as "nhwc:hwio"
+    or "nchw:iohw" (docs/layouts.md): a callable receives and returns its
+    arrays in it, so code written for NHWC / HWIO is checked as it is; a
+    registered algorithm that does not run in it is SKIPPED.
+
     data: the real fill's distribution, as `--data`: "uniform" (default),
     "normal", "relu", "denormal" or "denormal:SHARE". ftz=True runs the check
     with denormals flushed (FTZ and DAZ) on every thread, as `--ftz on`."""
     if label is None:
         label = target if isinstance(target, str) else getattr(target, "__name__", "callable")
     return ValidationResult(**_convlab.validate(target, p, direction, seed, tolerance, threads, exact,
-                                                mixes_neighbours, label, data, ftz))
+                                                mixes_neighbours, label, layout, data, ftz))
 
 
 # Columns kept as text; every other column of a row is a number (None when empty).
 _TEXT_COLUMNS = {"suite", "layer", "descriptor", "algorithm", "direction", "status", "reason", "implementation",
-                 "data", "ftz"}
+                 "layout", "data", "ftz"}
 
 
 def _typed(column, value):
@@ -163,7 +169,7 @@ def _targets(algos):
 
 def bench(problems, algos, directions=("fwd", "bwd_d", "bwd_w"), threads=None, repetitions=5, min_time=0.1,
           *, check_mb=None, budget_gflop=2.0, max_gflop=None, tolerance=None, suite="python", verbose=False,
-          data=None, ftz=None):
+          layout="nchw:oihw", data=None, ftz=None):
     """The rows `convlab bench` writes to its CSV, as a list of dicts (one per
     problem x direction x algorithm x thread count, in that order; the columns
     of the CSV, numbers as numbers, empty fields None), made by the same code:
@@ -175,9 +181,10 @@ def bench(problems, algos, directions=("fwd", "bwd_d", "bwd_w"), threads=None, r
     validate(), checked with its default contract, or `tolerance`; their rows
     say family "python", implementation "python"). threads: None (every core),
     an int or a list of ints. pandas.DataFrame(rows) gives the CSV's table.
-    verbose=True lets Google Benchmark print its console table. data and ftz
-    as in validate(): the distribution of the checked and timed inputs, and
-    flushing denormals; each row records both (columns data, ftz)."""
+    verbose=True lets Google Benchmark print its console table. layout: the
+    tensors' layout, as in validate(). data and ftz as in validate(): the
+    distribution of the checked and timed inputs, and flushing denormals;
+    each row records both (columns data, ftz)."""
     if isinstance(problems, (str, Problem)):
         problems = [problems]
     if isinstance(directions, str):
@@ -189,7 +196,7 @@ def bench(problems, algos, directions=("fwd", "bwd_d", "bwd_w"), threads=None, r
     targets = _targets(algos)
     rows = _convlab.bench(list(problems), targets, list(directions), list(threads), repetitions,
                           float(min_time), check_mb or 0, float(budget_gflop), float(max_gflop or 0), tolerance,
-                          suite, verbose, data, ftz)
+                          suite, verbose, layout, data, ftz)
     typed = [{column: _typed(column, value) for column, value in row.items()} for row in rows]
     families = {a["name"]: a["family"] for a in algorithms()}
     for row in typed:  # a column the CSV lacks: which engine, or "python" for a callable

@@ -17,6 +17,7 @@
 #include "algorithms/direct/isa.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
+#include "harness/verify/layout_tensors.hpp"
 #include "tests/forced_isa.hpp"
 #include "tests/algorithm_calls.hpp"
 #include "tests/presets.hpp"
@@ -107,6 +108,29 @@ TEST_CASE("indirect reports its pointer buffer and staging buffers as its worksp
         const int64_t bytes = testing::workspace_bytes(indirect_algorithm(), p, d, 1);
         CHECK(bytes >= pointers + staging + (d == Direction::bwd_w ? 0 : weights));
         CHECK(bytes < 4 * (pointers + staging + weights));
+    }
+}
+
+TEST_CASE("in NHWC indirect runs in place: its workspace is the pointer buffer and packed weights, and it stays in it",
+          "[indirect]") {
+    const Problem p = Problem::parse("mb2ic16ih8oc32kh3ph1");
+    const Layout nhwc = parse_layout("t", "nhwc:hwio");
+    const int64_t pointers = 128 * 9 * int64_t(sizeof(const float*));
+    const int64_t weights = p.w_elems() * int64_t(sizeof(float));
+    for (Direction d : all_directions) {
+        INFO(to_string(d));
+        const Prepared prepared = indirect_algorithm().prepare_in(p, d, 2, nhwc);
+        REQUIRE(prepared);
+        const Primitive& primitive = *prepared.primitive;
+        CHECK_THAT(primitive.implementation(), Catch::Contains("in place on the caller's NHWC tensors"));
+        // No staged activations: pointers, packed weights (or bwd_w's dW tiles), a zero row, rounding.
+        const int64_t bytes = primitive.workspace_bytes();
+        CHECK(bytes >= pointers + weights);
+        CHECK(bytes < pointers + 2 * weights + 4096);
+        ConvTensors t = in_layout(make_tensors(p, d, Fill::reals, 4), d, nhwc);
+        CHECK(testing::runs_within_workspace(primitive, d, t));
+        // The checker, which allocates its own (poisoned) workspace.
+        CHECK(check(primitive, indirect_algorithm().contract(), p, d, 1, nhwc).status == Status::passed);
     }
 }
 

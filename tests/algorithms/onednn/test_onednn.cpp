@@ -220,3 +220,24 @@ TEST_CASE("onednn_blocked reorders through workspace buffers sized from oneDNN's
         CHECK(timing_phases.seconds().count(phase) == 1);
     }
 }
+
+TEST_CASE("oneDNN in another layout runs on strided plain memory, or declines where it has only its reference loops",
+          "[onednn]") {
+    const Problem p = Problem::parse("mb2ic16ih14oc16kh3ph1");
+    const Algorithm& onednn = *find_algorithm("onednn");
+    // HWIO is what oneDNN's GEMM convolution takes with NHWC: a real implementation, not "ref".
+    const Prepared hwio = onednn.prepare_in(p, Direction::fwd, 1, parse_layout("t", "nhwc:hwio"));
+    REQUIRE(hwio);
+    CHECK(hwio.primitive->implementation().rfind("ref", 0) != 0);
+    CHECK(plain_x_desc(p, parse_layout("t", "nhwc")) ==
+          dnnl::memory::desc({p.mb, p.ic, p.ih, p.iw}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::nhwc));
+    CHECK(plain_w_desc(p, parse_layout("t", "nhwc:hwio")) ==
+          dnnl::memory::desc({p.oc, p.ic, p.kh, p.kw}, dnnl::memory::data_type::f32, dnnl::memory::format_tag::hwio));
+    // Whatever oneDNN picks for nhwc:ohwi, a "ref" pick is declined with that reason.
+    const Prepared ohwi = onednn.prepare_in(p, Direction::fwd, 1, parse_layout("t", "nhwc:ohwi"));
+    if (!ohwi) CHECK_THAT(ohwi.decline_reason, Catch::Contains("only its reference implementation"));
+    else CHECK(ohwi.primitive->implementation().rfind("ref", 0) != 0);
+    // The staged ones keep NHWC activations and choose the weights' layout: never the reference loops here.
+    for (const char* name : {"onednn_native", "onednn_blocked"})
+        CHECK(find_algorithm(name)->prepare_in(p, Direction::fwd, 1, parse_layout("t", "nhwc")));
+}

@@ -254,11 +254,11 @@ TEST_CASE("subnormal data: fp32 underflow is not held against a correct algorith
         INFO("ftz " << flush);
         for (Direction d : all_directions) {
             INFO(to_string(d));
-            const Verdict one = check(algorithm_named("im2col_gemm"), one_term, d, 1, 1, conditions);
+            const Verdict one = check(algorithm_named("im2col_gemm"), one_term, d, 1, 1, {}, conditions);
             CHECK(one.status == Status::passed);
-            CHECK(check(algorithm_named("im2col_gemm"), conv, d, 1, 1, conditions).status == Status::passed);
+            CHECK(check(algorithm_named("im2col_gemm"), conv, d, 1, 1, {}, conditions).status == Status::passed);
             auto off_by_a_term = [](float* out, int64_t n, float) { out[n / 2] += 0.01f; };
-            const Verdict wrong = check(Broken<decltype(off_by_a_term)>(off_by_a_term, false), conv, d, 1, 1, conditions);
+            const Verdict wrong = check(Broken<decltype(off_by_a_term)>(off_by_a_term, false), conv, d, 1, 1, {}, conditions);
             CHECK(wrong.status == Status::failed);
         }
     }
