@@ -9,6 +9,9 @@ crowd out the many small ones real networks have. Every non-empty stratum gets
 one layer (when the count allows), the rest is shared in proportion to the
 strata's sizes (largest remainders); within a stratum the layers are drawn
 with a seeded generator, so the same set, count and seed give the same sample.
+The drawn layers are written in a shuffled (seeded) order: `convlab bench`
+runs them in file order, so a sweep stopped early has timed a random part of
+the sample rather than the first models of the set.
 Unsupported (3-D) lines are not problems and are not drawn.
 """
 
@@ -68,7 +71,7 @@ def allocate(sizes, count):
 
 
 def sample(problems, count, seed):
-    """The drawn problems in the set's order, and the table of strata."""
+    """The drawn problems in a seeded shuffled order, and the table of strata."""
     groups = strata(problems)
     take = allocate({k: len(v) for k, v in groups.items()}, count)
     rng = random.Random(seed)
@@ -76,7 +79,9 @@ def sample(problems, count, seed):
     for key in sorted(groups):
         chosen.update(str(p) for p in rng.sample(groups[key], take[key]))
     table = [(key, len(groups[key]), take[key]) for key in sorted(groups)]
-    return [p for p in problems if str(p) in chosen], table
+    drawn = [p for p in problems if str(p) in chosen]
+    rng.shuffle(drawn)  # so that a sweep stopped early has timed a random part of the sample
+    return drawn, table
 
 
 def main(argv=None):
