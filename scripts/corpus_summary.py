@@ -96,8 +96,25 @@ def validation_line(rows):
     return f"`convlab validate`: {len(rows)} cases, " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
 
 
-def summary(res, plan, validate_rows, reference, note=""):
-    cells = plan_cells(plan)
+def complete_layers(rows):
+    """The rows of the layers with every case written (as many rows as the
+    fullest layer), and how many layers were cut short: a stopped sweep's last
+    layer lacks some, and its winners would be chosen among the cases that ran."""
+    per_layer = {}
+    for r in rows:
+        per_layer[r.get("layer")] = per_layer.get(r.get("layer"), 0) + 1
+    full = max(per_layer.values(), default=0)
+    keep = {layer for layer, n in per_layer.items() if n == full}
+    return [r for r in rows if r.get("layer") in keep], len(per_layer) - len(keep)
+
+
+def sample_size(path):
+    with open(path) as f:
+        return sum(1 for line in f if line.strip() and not line.startswith("#"))
+
+
+def summary(res, plan, validate_rows, reference, note="", sampled=None, cut_short=0):
+    cells = {k: c for k, c in plan_cells(plan).items() if k[0] in set(res.layers)}
     bench_counts = {}
     for r in res.rows:
         bench_counts[r.get("status")] = bench_counts.get(r.get("status"), 0) + 1
@@ -111,6 +128,10 @@ def summary(res, plan, validate_rows, reference, note=""):
     out.append(f"`convlab bench`: {len(res.rows)} rows, " +
                ", ".join(f"{n} {s}" for s, n in sorted(bench_counts.items())) +
                f"; {disturbed} of {len(res.passed)} timed rows disturbed by the host (noise sentinel).")
+    if sampled is not None and len(res.layers) < sampled:
+        out.append(f"**A partial sweep: {len(res.layers)} of the {sampled} sampled layers timed** "
+                   f"({cut_short} more cut short and left out); the sample's shuffled order makes them a random "
+                   "part of it.")
     if validate_rows is not None:
         out.append(validation_line(validate_rows) + ".")
     if note:
@@ -128,17 +149,22 @@ def main(argv=None):
     parser.add_argument("--validate")
     parser.add_argument("--reference", default="im2col_gemm", help="the yardstick algorithm (default im2col_gemm)")
     parser.add_argument("--note", default="")
+    parser.add_argument("--sample", help="the sample's shape file: the summary says when fewer layers were timed")
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     try:
-        rows = load_rows(args.bench)
+        rows, cut_short = complete_layers(load_rows(args.bench))
         meta_path = os.path.splitext(args.bench)[0] + ".meta.json"
         meta = load_json(meta_path) if os.path.exists(meta_path) else {}
         plan = load_json(args.plan)
         if not isinstance(plan, dict) or "cells" not in plan:
             raise InputError(f"{args.plan}: not a plan of `convlab pick --plan`")
         validate_rows = load_rows(args.validate) if args.validate else None
-        text = summary(Results(rows, meta, plan), plan, validate_rows, args.reference, args.note)
+        try:
+            sampled = sample_size(args.sample) if args.sample else None
+        except OSError as error:
+            raise InputError(f"{args.sample}: {error}")
+        text = summary(Results(rows, meta, plan), plan, validate_rows, args.reference, args.note, sampled, cut_short)
     except InputError as error:
         print(f"corpus_summary.py: {error}", file=sys.stderr)
         return 2

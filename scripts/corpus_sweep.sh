@@ -125,6 +125,6 @@ step 4 "pick"
 "$convlab" pick "$out/bench.csv" --plan "$out/plan.json" > "$out/pick.txt"
 step 5 "summary"
 "$python" "$repo/scripts/corpus_summary.py" --bench "$out/bench.csv" --plan "$out/plan.json" \
-    --validate "$out/validate.csv" --note "$note" --out "$out/SUMMARY.md"
+    --validate "$out/validate.csv" --sample "$sample" --note "$note" --out "$out/SUMMARY.md"
 echo "corpus_sweep.sh: $out/SUMMARY.md"
 exit "$status"
