@@ -20,7 +20,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_results import DIRECTIONS, Results, geomean, read_rows  # noqa: E402
-from network_page import load_json, load_rows, plan_cells  # noqa: E402
+from network_page import load_run, plan_cells, run_lines  # noqa: E402
 from report_format import InputError, fmt, save_text, table  # noqa: E402
 
 
@@ -120,11 +120,9 @@ def summary(res, plan, validate_rows, reference, note="", sampled=None, cut_shor
         bench_counts[r.get("status")] = bench_counts.get(r.get("status"), 0) + 1
     disturbed = sum(1 for r in res.passed if r.get("disturbed") in ("1", "true", "yes"))
     out = ["# Which family wins on real layers", ""]
-    out.append(f"{len(res.layers)} layers, {len(cells)} cells (layer x direction), "
-               f"{res.main_threads} thread(s), {res.meta.get('cpu', {}).get('model', 'CPU not recorded')}.")
-    command = res.meta.get("command_line")
-    if command:
-        out.append(f"Bench: `{command if isinstance(command, str) else ' '.join(command)}`.")
+    machine, *command = run_lines(res)
+    out.append(f"{len(res.layers)} layers, {len(cells)} cells (layer x direction), {machine}")
+    out += command
     out.append(f"`convlab bench`: {len(res.rows)} rows, " +
                ", ".join(f"{n} {s}" for s, n in sorted(bench_counts.items())) +
                f"; {disturbed} of {len(res.passed)} timed rows disturbed by the host (noise sentinel).")
@@ -153,13 +151,8 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     try:
-        rows, cut_short = complete_layers(load_rows(args.bench))
-        meta_path = os.path.splitext(args.bench)[0] + ".meta.json"
-        meta = load_json(meta_path) if os.path.exists(meta_path) else {}
-        plan = load_json(args.plan)
-        if not isinstance(plan, dict) or "cells" not in plan:
-            raise InputError(f"{args.plan}: not a plan of `convlab pick --plan`")
-        validate_rows = load_rows(args.validate) if args.validate else None
+        rows, meta, plan, validate_rows = load_run(args.bench, args.plan, args.validate)
+        rows, cut_short = complete_layers(rows)
         try:
             sampled = sample_size(args.sample) if args.sample else None
         except OSError as error:

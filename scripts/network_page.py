@@ -45,6 +45,28 @@ def load_rows(path):
         raise InputError(f"{path}: {error}")
 
 
+def load_run(bench, plan_path, validate=None):
+    """(bench rows, their metadata, the plan, validate's rows or None): InputError when one is missing or
+    not what it should be."""
+    rows = load_rows(bench)
+    meta_path = os.path.splitext(bench)[0] + ".meta.json"
+    meta = load_json(meta_path) if os.path.exists(meta_path) else {}
+    plan = load_json(plan_path)
+    if not isinstance(plan, dict) or "cells" not in plan or "layers" not in plan:
+        raise InputError(f"{plan_path}: not a plan of `convlab pick --plan`")
+    return rows, meta, plan, load_rows(validate) if validate else None
+
+
+def run_lines(res):
+    """The CPU and the bench command of a run, for a page's top."""
+    cpu = res.meta.get("cpu") if isinstance(res.meta.get("cpu"), dict) else {}
+    out = [f"{res.main_threads} thread(s), {cpu.get('model', 'CPU not recorded')}."]
+    command = res.meta.get("command_line")
+    if command:
+        out.append(f"Bench: `{command if isinstance(command, str) else ' '.join(command)}`.")
+    return out
+
+
 def plan_cells(plan):
     """{(layer, direction): cell} of pick's plan (cells: layer -> direction -> cell; older plans: a list of
     [layer, cells] pairs)."""
@@ -188,16 +210,13 @@ def page(name, res, plan, validate_rows, shapes_path=None, winners_png=None, not
     cells = plan_cells(plan)
     weight = weights(plan)
     layers = [layer for layer in plan.get("order") or list(plan["layers"]) if layer in weight]
-    cpu = res.meta.get("cpu", {}) if isinstance(res.meta.get("cpu"), dict) else {}
     out = [f"# {name}: an algorithm per layer", ""]
+    machine, *command = run_lines(res)
     out.append(f"{len(layers)} distinct convolution layers, {sum(weight[l] for l in layers)} calls; "
-               f"minibatch {', '.join(sorted({r['mb'] for r in res.passed if r.get('mb')}) or ['?'])}, "
-               f"{res.main_threads} thread(s), {cpu.get('model', 'CPU not recorded')}.")
+               f"minibatch {', '.join(sorted({r['mb'] for r in res.passed if r.get('mb')}) or ['?'])}, {machine}")
     if source:
         out.append(f"Layers: `python3 -m convlab.layers {source}`.")
-    command = res.meta.get("command_line")
-    if command:
-        out.append(f"Bench: `{command if isinstance(command, str) else ' '.join(command)}`.")
+    out += command
     if note:
         out.append(note)
     out.append("")
@@ -228,13 +247,7 @@ def main(argv=None):
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     try:
-        rows = load_rows(args.bench)
-        meta_path = os.path.splitext(args.bench)[0] + ".meta.json"
-        meta = load_json(meta_path) if os.path.exists(meta_path) else {}
-        plan = load_json(args.plan)
-        if not isinstance(plan, dict) or "cells" not in plan or "layers" not in plan:
-            raise InputError(f"{args.plan}: not a plan of `convlab pick --plan`")
-        validate_rows = load_rows(args.validate) if args.validate else None
+        rows, meta, plan, validate_rows = load_run(args.bench, args.plan, args.validate)
         source = f"{args.model} --input {args.input}" if args.model and args.input else args.model
         text = page(args.name, Results(rows, meta, plan), plan, validate_rows, args.shapes, args.winners,
                     args.note, source)
