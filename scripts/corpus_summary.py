@@ -19,8 +19,8 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_results import DIRECTIONS, Results, geomean, read_rows  # noqa: E402
-from network_page import load_run, plan_cells, run_lines  # noqa: E402
+from bench_results import DIRECTIONS, Results, geomean  # noqa: E402
+from network_page import disturbed_text, load_run, plan_cells, run_lines  # noqa: E402
 from report_format import InputError, fmt, save_text, table  # noqa: E402
 
 
@@ -118,14 +118,13 @@ def summary(res, plan, validate_rows, reference, note="", sampled=None, cut_shor
     bench_counts = {}
     for r in res.rows:
         bench_counts[r.get("status")] = bench_counts.get(r.get("status"), 0) + 1
-    disturbed = sum(1 for r in res.passed if r.get("disturbed") in ("1", "true", "yes"))
     out = ["# Which family wins on real layers", ""]
     machine, *command = run_lines(res)
     out.append(f"{len(res.layers)} layers, {len(cells)} cells (layer x direction), {machine}")
     out += command
     out.append(f"`convlab bench`: {len(res.rows)} rows, " +
                ", ".join(f"{n} {s}" for s, n in sorted(bench_counts.items())) +
-               f"; {disturbed} of {len(res.passed)} timed rows disturbed by the host (noise sentinel).")
+               f"; {disturbed_text(res)}.")
     if sampled is not None and len(res.layers) < sampled:
         out.append(f"**A partial sweep: {len(res.layers)} of the {sampled} sampled layers timed** "
                    f"({cut_short} more cut short and left out); the sample's shuffled order makes them a random "

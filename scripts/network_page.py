@@ -27,6 +27,7 @@ from bench_results import DIRECTIONS, Results, number, read_rows  # noqa: E402
 from report_format import InputError, fmt, save_text, table  # noqa: E402
 
 FIRST_YARDSTICK = "torch"
+REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TRAINING, INFERENCE = ("training step", DIRECTIONS), ("inference pass", ["fwd"])
 
 
@@ -63,8 +64,16 @@ def run_lines(res):
     out = [f"{res.main_threads} thread(s), {cpu.get('model', 'CPU not recorded')}."]
     command = res.meta.get("command_line")
     if command:
-        out.append(f"Bench: `{command if isinstance(command, str) else ' '.join(command)}`.")
+        command = command if isinstance(command, str) else " ".join(command)
+        out.append(f"Bench: `{command.replace(REPOSITORY + os.sep, '')}`.")  # paths as from the repository
     return out
+
+
+def disturbed_text(res):
+    disturbed = sum(1 for r in res.passed if r.get("disturbed") in ("1", "true"))
+    noisy = sum(1 for r in res.passed if r.get("noisy") in ("1", "true"))
+    return (f"{disturbed} of {len(res.passed)} timed rows disturbed by the host (noise sentinel), "
+            f"{noisy} noisy (wide spread of the repetitions)")
 
 
 def plan_cells(plan):
@@ -217,6 +226,7 @@ def page(name, res, plan, validate_rows, shapes_path=None, winners_png=None, not
     if source:
         out.append(f"Layers: `python3 -m convlab.layers {source}`.")
     out += command
+    out.append(disturbed_text(res) + ".")
     if note:
         out.append(note)
     out.append("")
