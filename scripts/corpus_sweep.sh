@@ -25,10 +25,11 @@
 # The bench runs first: its rows (each checked on real data at mb 1) are the
 # table's, so a sweep stopped during validate still answers; validate then adds
 # the integer-data check of every case.
-# The defaults are set to finish 200 layers within 60 minutes on 2 cores: a
-# layer at mb 1 takes 0.01-20 ms, so 4 repetitions of at least 10 ms are 1-4
-# calls of the largest and hundreds of the smallest; the checks (the
-# double-precision reference per case) take about as long as the timing.
+# The defaults aim at 200 layers within 60 minutes on 2 cores: 4 repetitions
+# (the fewest pick's noise test judges) of at least 10 ms, the slow algorithms
+# only up to 0.2 GFLOP. A case is checked, then timed between two noise
+# sentinels, and timed again when they say the host was busy, so a busy host
+# takes much longer: results/corpus/SUMMARY.md says what the committed run took.
 # The whole corpus, on many machines: scripts/slurm_sweep.sh bench -- --batch torchvision --mb 1
 # (docs/networks.md).
 set -euo pipefail
