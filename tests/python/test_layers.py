@@ -230,6 +230,15 @@ def test_command_on_a_users_file(tmp_path):
     assert descriptors(as_module) == descriptors(result.stdout) != []
 
 
+def test_command_on_torchvision_mobilenet_v2_gives_the_published_counts(tmp_path):
+    pytest.importorskip("torchvision")
+    result = run_command("torchvision:mobilenet_v2", "--input", "1,3,224,224")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "mobilenet_v2.shapes"
+    path.write_text(result.stdout)
+    assert {key(p): p.weight for p in convlab.shape_set(str(path))} == MOBILENET_V2
+
+
 def descriptors(shape_file_text):
     return [line for line in shape_file_text.splitlines() if line and not line.startswith("#")]
 
