@@ -86,9 +86,10 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
     // Modelled cost per group: complex multiply-adds of the products (8 flops
     // each) plus ~6 N^2 log2 N^2 per transform (FFTW on small 2-D sizes runs
     // well below GEMM speed), for the tiles' transforms and the weights' (once
-    // per call, which favours small N at small minibatch). With a single
-    // polyphase the weights' spectra are one real GEMM over the taps
-    // (KernelDft): 2 multiply-adds per tap and frequency, at GEMM speed.
+    // per call, which favours small N at small minibatch). The weights are
+    // costed as FFTs even where KernelDft computes them by a GEMM: pricing
+    // them at GEMM speed picked larger, elongated sizes (12x32, 14x35) that ran
+    // slower, bwd_d most (results/fft/).
     double best = -1;
     int64_t best_h = 0, best_w = 0;
     for (int64_t nh : candidate_sizes(h)) {
@@ -99,9 +100,8 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
             const int64_t min_block = operand_bytes(f, cv, std::min<int64_t>(ocg, 16), std::min<int64_t>(all_tiles, 16));
             if (min_block + threads * scratch_per_thread(th, tw) > limit) continue;
             const double points = double(nh * nw), transform = 6 * points * std::max(1.0, std::log2(points));
-            const double weights = single_polyphase() ? 4.0 * double(f * p.kh * p.kw) : transform;
             const double cost = double(all_tiles) * (8.0 * double(f * ocg * cv) + transform * double(cv + ocg)) +
-                                weights * double(ocg * cv);
+                                transform * double(ocg * cv);
             if (best < 0 || cost < best) best = cost, best_h = nh, best_w = nw;
         }
     }
