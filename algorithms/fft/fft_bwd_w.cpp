@@ -37,9 +37,13 @@ void FftConvolution::backward_weights(const ConvArgs& a) const {
                 // across output-channel blocks.
                 if (oc0 == 0 || g.tile_blocks() > 1) transform_inputs(g, tr, a, gi, t0, tbc);
                 transform_dy(g, tr, a, gi, oc0, ocb, t0, tbc);
-                multiply(g, a, Product::backward_weights, ocb, tbc, t0 > 0);
+                multiply(g, a, gemm_, Product::backward_weights, ocb, tbc, t0 > 0);
             }
             TimingPhaseScope scope(a.timing_phases, "ifft");
+            if (kernel_dft_) {  // the taps only, by one real GEMM
+                kernel_dft_->inverse(wf, ocb * g.cv, scale, a.dw + (gi * g.ocg + oc0) * icg * kernel, a.workspace);
+                continue;
+            }
             const int64_t batch = g.batch, per_row = (g.cv + batch - 1) / batch;
 #pragma omp parallel for num_threads(g.threads) schedule(static)
             for (int64_t i = 0; i < ocb * per_row; ++i) {

@@ -17,11 +17,14 @@ FftConvolution::FftConvolution(const Problem& p, Direction d, int threads, int64
     : Primitive(threads), g_(p, d, threads, limit) {
     if (!g_.declined.empty()) throw std::invalid_argument(g_.declined);
     transforms_ = std::make_unique<Transforms>(g_);
+    if (KernelDft::applies(g_)) kernel_dft_ = std::make_unique<KernelDft>(g_);
+    gemm_ = fastest_gemm(g_);
 }
 
 std::string FftConvolution::implementation() const {
-    return fmt::format("fftw3f {}x{}, tiles {}x{}, blocks oc {} tiles {}", g_.h.n, g_.w.n, g_.h.tiles, g_.w.tiles,
-                       g_.oc_block, g_.tile_block);
+    return fmt::format("fftw3f {}x{} ({}), tiles {}x{}, blocks oc {} tiles {}, weights by {}, {}", g_.h.n, g_.w.n,
+                       transforms_->planning(), g_.h.tiles, g_.w.tiles, g_.oc_block, g_.tile_block,
+                       kernel_dft_ ? "dft gemm" : "fftw", to_string(gemm_));
 }
 
 void FftConvolution::run(const ConvArgs& args) const {
@@ -45,11 +48,15 @@ struct Batches {
 
 // Frequency-domain weights of output channels [oc0, oc0 + ocb) of group gi,
 // laid out [f][oc][c'], conjugated for the forward correlation.
-void transform_weights(const Geometry& g, const Transforms& tr, const ConvArgs& a, int64_t gi, int64_t oc0,
-                       int64_t ocb, bool conjugate) {
+void transform_weights(const Geometry& g, const Transforms& tr, const KernelDft* dft, const ConvArgs& a, int64_t gi,
+                       int64_t oc0, int64_t ocb, bool conjugate) {
     TimingPhaseScope scope(a.timing_phases, "fft_w");
     cfloat* wf = reinterpret_cast<cfloat*>(a.workspace + g.weights_offset);
     const int64_t kernel = g.p.kh * g.p.kw, icg = g.p.icg();
+    if (dft) {  // one virtual channel per channel: the block's kernels are consecutive in w
+        dft->forward(a.w + (gi * g.ocg + oc0) * icg * kernel, ocb * g.cv, wf, conjugate, a.workspace);
+        return;
+    }
     const Batches b(g, g.cv);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
     for (int64_t i = 0; i < ocb * b.per_row; ++i) {
@@ -123,8 +130,8 @@ void FftConvolution::forward(const ConvArgs& a) const {
             transform_inputs(g, tr, a, gi, t0, tbc);
             for (int64_t oc0 = 0; oc0 < g.ocg; oc0 += g.oc_block) {
                 const int64_t ocb = std::min(g.oc_block, g.ocg - oc0);
-                if (t0 == 0 || g.oc_blocks() > 1) transform_weights(g, tr, a, gi, oc0, ocb, true);
-                multiply(g, a, Product::forward, ocb, tbc, false);
+                if (t0 == 0 || g.oc_blocks() > 1) transform_weights(g, tr, kernel_dft_.get(), a, gi, oc0, ocb, true);
+                multiply(g, a, gemm_, Product::forward, ocb, tbc, false);
                 TimingPhaseScope scope(a.timing_phases, "ifft");
                 const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)
@@ -166,9 +173,9 @@ void FftConvolution::backward_data(const ConvArgs& a) const {
             const int64_t tbc = std::min(g.tile_block, g.tiles - t0);
             for (int64_t oc0 = 0; oc0 < g.ocg; oc0 += g.oc_block) {
                 const int64_t ocb = std::min(g.oc_block, g.ocg - oc0);
-                if (t0 == 0 || g.oc_blocks() > 1) transform_weights(g, tr, a, gi, oc0, ocb, false);
+                if (t0 == 0 || g.oc_blocks() > 1) transform_weights(g, tr, kernel_dft_.get(), a, gi, oc0, ocb, false);
                 transform_dy(g, tr, a, gi, oc0, ocb, t0, tbc);
-                multiply(g, a, Product::backward_data, ocb, tbc, oc0 > 0);
+                multiply(g, a, gemm_, Product::backward_data, ocb, tbc, oc0 > 0);
             }
             TimingPhaseScope scope(a.timing_phases, "ifft");
             const Batches b(g, tbc);

@@ -1,16 +1,20 @@
 // FFT convolution (tiled overlap-save on FFTW), all three directions, as one
-// primitive built once per (problem, direction, threads): the geometry and the
-// FFTW plans are made in the constructor, execute() only runs.
+// primitive built once per (problem, direction, threads): the geometry, the
+// FFTW plans (flags chosen by timing) and the GEMM choice are made in the
+// constructor, outside the timed call; execute() only runs.
 //
 // fwd:   per group and block of tiles, r2c of every input tile (X'), per
-//        block of output channels r2c of the weights (once per call when one
-//        block holds them all), per frequency one complex GEMM
+//        block of output channels the weights' spectra (once per call when one
+//        block holds them all; one real GEMM over the taps when the problem
+//        has a single polyphase, see fft_kernel_dft.hpp, else r2c), per
+//        frequency one complex GEMM (cgemm or cgemm3m, the faster at prepare)
 //        Y[oc][t] = conj(W)[oc][c'] X[c'][t] (a correlation), c2r, bias.
 // bwd_d: dX'[c'][t] = W^T[c'][oc] DY[oc][t] per frequency (a full
 //        convolution: no conjugate), accumulated over output-channel blocks,
 //        c2r, each virtual input scattered back to its dx element.
 // bwd_w: dW[oc][c'] = sum_t conj(DY)[oc][t] X[c'][t] per frequency,
-//        accumulated over all tiles of all images, then one c2r per (oc, c');
+//        accumulated over all tiles of all images, then one c2r per (oc, c')
+//        (or, with a single polyphase, the taps alone by one real GEMM);
 //        db = sum of dy in double.
 #pragma once
 
@@ -20,6 +24,8 @@
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/fft/fft_geometry.hpp"
+#include "algorithms/fft/fft_kernel_dft.hpp"
+#include "algorithms/fft/fft_products.hpp"
 #include "algorithms/fft/fft_transforms.hpp"
 
 namespace convlab::fft {
@@ -42,6 +48,8 @@ private:
 
     Geometry g_;
     std::unique_ptr<Transforms> transforms_;
+    std::unique_ptr<KernelDft> kernel_dft_;
+    Gemm gemm_ = Gemm::cgemm;  // chosen by timing at construction  // null when a problem has several polyphases
 };
 
 }  // namespace convlab::fft

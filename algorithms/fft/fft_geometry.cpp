@@ -86,7 +86,10 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
     // Modelled cost per group: complex multiply-adds of the products (8 flops
     // each) plus ~6 N^2 log2 N^2 per transform (FFTW on small 2-D sizes runs
     // well below GEMM speed), for the tiles' transforms and the weights' (once
-    // per call, which favours small N at small minibatch).
+    // per call, which favours small N at small minibatch). The weights are
+    // costed as FFTs even where KernelDft computes them by a GEMM: pricing
+    // them at GEMM speed picked larger, elongated sizes (12x32, 14x35) that ran
+    // slower, bwd_d most (results/fft/).
     double best = -1;
     int64_t best_h = 0, best_w = 0;
     for (int64_t nh : candidate_sizes(h)) {

@@ -78,6 +78,8 @@ public:
     int64_t batch = 1, real_bytes = 0, spectrum_bytes = 0, scratch_bytes_per_thread = 0;
     int64_t workspace_bytes = 0;
 
+    // One polyphase per axis (stride 1, or a 1-tap extent): virtual channel c' is channel c.
+    bool single_polyphase() const { return h.polyphases == 1 && w.polyphases == 1; }
     int64_t oc_blocks() const { return (ocg + oc_block - 1) / oc_block; }
     int64_t tile_blocks() const { return (tiles + tile_block - 1) / tile_block; }
 };

@@ -1,10 +1,11 @@
-// The two FFTW plans of one FFT size (real-to-complex and back) and the
-// per-thread scratch they run on, a batch of buffers at a time.
+// The two FFTW plans of one FFT size (real-to-complex and back), planned once
+// per process, and the per-thread scratch they run on, a batch of buffers at a time.
 #pragma once
 
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "algorithms/fft/fft_geometry.hpp"
 
@@ -24,12 +25,15 @@ struct Scratch {
 
 class Transforms {
 public:
+    // Takes the plans of g's size from the process's cache, planning them on
+    // the first use (see plans_of in the .cpp).
     explicit Transforms(const Geometry& g);
-    ~Transforms();
     Transforms(const Transforms&) = delete;
     Transforms& operator=(const Transforms&) = delete;
 
     Scratch scratch(std::byte* workspace, int thread) const;
+    // The planner flags chosen and how long planning took, e.g. "FFTW_MEASURE, planned in 3.1 ms".
+    std::string planning() const;
 
     // r2c of s.real(j) for j < count, then spectrum j scattered to
     // dst[f * stride + j] (conjugated when asked), f in row-major half-spectrum order.
@@ -43,8 +47,10 @@ private:
     void scatter(const Scratch& s, int64_t count, cfloat* dst, int64_t stride, bool conjugate) const;
 
     int64_t freqs_, scratch_offset_, batch_, real_bytes_, spectrum_bytes_, scratch_bytes_per_thread_;
-    void* r2c_ = nullptr;  // fftwf_plan, kept out of this header
+    void* r2c_ = nullptr;  // fftwf_plan, kept out of this header; owned by the cache
     void* c2r_ = nullptr;
+    bool measured_flags_ = false, reused_ = false;
+    double planning_ms_ = 0;
 };
 
 }  // namespace convlab::fft

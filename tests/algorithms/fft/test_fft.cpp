@@ -10,6 +10,9 @@
 
 #include "algorithms/fft/fft_conv.hpp"
 #include "algorithms/fft/fft_geometry.hpp"
+#include "algorithms/fft/fft_kernel_dft.hpp"
+#include "algorithms/fft/fft_tiles.hpp"
+#include "algorithms/fft/fft_transforms.hpp"
 #include "algorithms/reference/reference.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
@@ -153,4 +156,44 @@ TEST_CASE("fft runs every preset problem within its tolerance", "[fft]") {
             INFO(p.str() << " " << to_string(d) << ": " << v.reason << " " << v.worst);
             CHECK(v.status == Status::passed);
         }
+}
+
+TEST_CASE("fft's weights by one real GEMM match FFTW's transforms, and invert back to the taps", "[fft]") {
+    const std::string descriptor = GENERATE(as<std::string>{}, "mb1ic3ih20oc4kh3ph1",  // 3x3
+                                            "mb1ic2ih30iw25oc3kh5kw3dh1ph4pw1");       // dilated, not square
+    const Problem p = Problem::parse(descriptor);
+    const fft::Geometry g(p, Direction::fwd, 2);
+    INFO(p.str() << " fft " << g.h.n << "x" << g.w.n);
+    REQUIRE(fft::KernelDft::applies(g));
+    const fft::Transforms tr(g);
+    const fft::KernelDft dft(g);
+    auto workspace = aligned_floats(g.workspace_bytes / int64_t(sizeof(float)) + 1);
+    std::byte* ws = reinterpret_cast<std::byte*>(workspace.get());
+    const ConvTensors t = make_tensors(p, Direction::fwd, Fill::reals, 3);
+    const int64_t count = p.oc * p.ic, kernel = p.kh * p.kw;
+    for (bool conjugate : {true, false}) {
+        std::vector<fft::cfloat> by_dft(size_t(g.freqs * count)), by_fftw(size_t(g.freqs * count));
+        dft.forward(t.w.data(), count, by_dft.data(), conjugate, ws);
+        for (int64_t j = 0; j < count; ++j) {
+            const fft::Scratch s = tr.scratch(ws, 0);
+            fft::fill_kernel(g, t.w.data() + j * kernel, 0, 0, s.real(0));
+            tr.forward(s, 1, by_fftw.data() + j, count, conjugate);
+        }
+        double worst = 0, largest = 0;
+        for (size_t i = 0; i < by_fftw.size(); ++i) {
+            worst = std::max(worst, double(std::abs(by_dft[i] - by_fftw[i])));
+            largest = std::max(largest, double(std::abs(by_fftw[i])));
+        }
+        INFO("conjugate " << conjugate);
+        CHECK(worst <= 1e-6 * largest);
+        if (conjugate) continue;
+        std::vector<float> taps(size_t(count * kernel));
+        dft.inverse(by_fftw.data(), count, 1.0f / float(g.h.n * g.w.n), taps.data(), ws);
+        double tap_error = 0, tap_largest = 0;
+        for (size_t i = 0; i < taps.size(); ++i) {
+            tap_error = std::max(tap_error, double(std::fabs(taps[i] - t.w[int64_t(i)])));
+            tap_largest = std::max(tap_largest, double(std::fabs(t.w[int64_t(i)])));
+        }
+        CHECK(tap_error <= 1e-6 * tap_largest);
+    }
 }
