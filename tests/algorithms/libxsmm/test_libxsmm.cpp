@@ -139,6 +139,11 @@ TEST_CASE("libxsmm declines the paths LIBXSMM 1.17 gets wrong, and only those", 
     for (const char* unequal_strides : {"mb2ic4ih4iw3oc4oh6ow3kh1kw1sh1sw2ph1pw1", "mb2ic5oc5ih2oh2kh1ph0iw10ow4kw1sw3pw0"})
         CHECK(testing::decline_reason(libxsmm(), Problem::parse(unequal_strides), Direction::bwd_w) ==
               "libxsmm: LIBXSMM 1.17's weight update leaves dW unwritten for a 1x1 kernel with unequal strides");
+    for (const char* fifty_six : {"mb1ic32oc48ih112oh56kh1sh2ph0", "mb1ic32oc48ih8iw168oh3ow56kh1kw1sh3sw3ph0pw0"})
+        CHECK(testing::decline_reason(libxsmm(), Problem::parse(fifty_six), Direction::bwd_w, 1) ==
+              "libxsmm: LIBXSMM 1.17's weight update is wrong for a strided 1x1 kernel with 56 output columns");
+    for (const char* neighbours : {"mb1ic32oc48ih8iw110oh4ow55kh1kw1sh2sw2ph0pw0", "mb1ic32oc48ih56oh28kh1sh2ph0"})
+        CHECK(check(libxsmm(), Problem::parse(neighbours), Direction::bwd_w, 1, 1).status == Status::passed);
     // The same layer with another thread count, the other directions, stride 1: run and pass.
     for (const auto& [descriptor, d, threads] : {std::tuple{"mb2ic16ih11oc32kh3sh2ph1", Direction::bwd_w, 1},
                                                  {"mb2ic16ih11oc32kh3sh2ph1", Direction::fwd, 2},
