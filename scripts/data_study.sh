@@ -59,9 +59,12 @@ for data in uniform relu denormal:0.1; do
     for ftz in off on; do
         csv="$out/${data%%:*}_ftz_${ftz}.csv"
         echo "== --data $data --ftz $ftz -> $csv" >&2
+        # Exit 1 means FAILED rows: a finding the report counts, not a stop; 2 is bad input.
+        code=0
         env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE build/convlab bench "${layers[@]}" "${algos[@]}" \
             --mb "$mb" --threads "$threads" --repetitions 3 --min-time 0.02 --check-mb 1 \
-            --data "$data" --ftz "$ftz" --csv "$csv" "${resume[@]}"
+            --data "$data" --ftz "$ftz" --csv "$csv" "${resume[@]}" || code=$?
+        [[ $code -le 1 ]] || exit "$code"
     done
 done
 

@@ -27,14 +27,14 @@ bool is_negative(float v) { return v < 0.0f; }
 
 }  // namespace
 
-TEST_CASE("--data reads each distribution and writes it back the same", "[data]") {
+TEST_CASE("data: each distribution is read and written back the same", "[data]") {
     for (const char* text : {"uniform", "normal", "relu", "denormal:0.1", "denormal:0.5", "denormal:0.25"})
         CHECK(to_string(parse_data_spec("--data", text)) == text);
     CHECK(parse_data_spec("--data", "denormal") == DataSpec{Distribution::denormal, 0.1});
     CHECK(parse_data_spec("--data", "denormal:0.02").denormal_share == 0.02);
 }
 
-TEST_CASE("--data refuses what it does not define, naming the setting", "[data]") {
+TEST_CASE("data: what is not defined is refused, naming the setting", "[data]") {
     for (const char* text : {"", "Uniform", "gauss", "relu:0.1", "denormal:", "denormal:0", "denormal:0.6",
                              "denormal:-0.1", "denormal:x", "denormal:0.1x", "denormal:nan"}) {
         INFO(text);
