@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The data study's report: how each algorithm's time moves with the data and with FTZ.
 
-    python3 scripts/data_study.py DIR [--crosscheck-torch]
+    python3 scripts/data_study.py DIR [--crosscheck-torch] [--note TEXT]
 
 DIR holds the six CSVs of scripts/data_study.sh (uniform|relu|denormal _ftz_ off|on .csv). Writes
 DIR/data_study.md and DIR/data_study.json. Per algorithm and direction: the time with each data
@@ -153,7 +153,7 @@ def torch_crosscheck(runs):
 
 # --- the report ---------------------------------------------------------------------------------
 
-def report(directory, cpu, table_ratios, crosscheck):
+def report(directory, cpu, table_ratios, crosscheck, note=""):
     conditions = [("uniform", "on"), ("relu", "off"), ("relu", "on"), ("denormal", "off"), ("denormal", "on")]
     header = ["algorithm", "dir"] + [f"{d} ftz {m}" for d, m in conditions] + ["noise (max spread)", "disturbed"]
     rows, slowdowns = [], []
@@ -176,6 +176,8 @@ def report(directory, cpu, table_ratios, crosscheck):
             "FTZ and DAZ on every thread (docs/data.md). Noise: the largest IQR-over-median of the rows behind a "
             "line; disturbed: rows the noise sentinel marked.\n",
             table(header, rows)]
+    if note:
+        text.insert(2, f"**Note on this run:** {note}\n")
     off = sorted([s for s in slowdowns if s[2] == "off"], key=lambda s: -s[3])
     on = [s for s in slowdowns if s[2] == "on"]
     text.append("\n**Findings.** " + (
@@ -198,6 +200,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", help="the directory of scripts/data_study.sh's CSVs")
     parser.add_argument("--crosscheck-torch", action="store_true", help="time PyTorch from Python too")
+    parser.add_argument("--note", default="", help="a sentence on the run's conditions, printed above the table")
     args = parser.parse_args()
     try:
         runs = load(args.directory)
@@ -207,7 +210,8 @@ def main():
     table_ratios = ratios(runs)
     crosscheck = torch_crosscheck(runs) if args.crosscheck_torch else []
     cpu = cpu_of(args.directory)
-    save_text(os.path.join(args.directory, "data_study.md"), report(args.directory, cpu, table_ratios, crosscheck))
+    save_text(os.path.join(args.directory, "data_study.md"), report(args.directory, cpu, table_ratios, crosscheck,
+                                                                          args.note))
     payload = {"cpu": cpu, "ratios": [{"algorithm": a, "direction": d, "data": c[0], "ftz": c[1], "ratio": v[0],
                                        "max_spread": v[1], "disturbed": v[2], "layers": v[3]}
                                       for (a, d), cells in sorted(table_ratios.items()) for c, v in cells.items()],
