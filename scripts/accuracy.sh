@@ -9,7 +9,7 @@
 #   scripts/accuracy.sh [--count N]      N random problems (default 300)
 #
 # About 20-40 minutes on 2 cores (the double-precision reference of every
-# real layer, three times). The validate CSVs go to build/accuracy/.
+# real layer, three times). The validate CSVs go to results/accuracy/.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,7 +27,7 @@ done
 python=/usr/bin/python3
 [[ -x "$python" ]] || python="$(command -v python3)"
 cmake --build build -j"$(nproc)" --target convlab
-out=build/accuracy
+out=results/accuracy
 mkdir -p "$out"
 "$python" scripts/accuracy_study.py shapes --count "$count" > "$out/random.shapes"
 
@@ -54,7 +54,7 @@ for data in uniform normal relu; do
 done
 
 benches=()
-for set in resnet_50 vgg_19 alexnet; do
+for set in resnet_50 vgg_19 alexnet googlenet_v1; do
     [[ -f "results/$set.csv" ]] && benches+=(--bench "results/$set.csv")
 done
-"$python" scripts/accuracy_study.py report "$out" "${benches[@]}" --out results
+PYTHONPATH=build/python "$python" scripts/accuracy_study.py report "$out" "${benches[@]}" --out results

@@ -2,7 +2,7 @@
 """The accuracy study: each algorithm's error on random problems and on real layers, per data distribution.
 
     python3 scripts/accuracy_study.py shapes --count N --seed S > random.shapes
-    python3 scripts/accuracy_study.py report DIR [--bench CSV ...] [--out results]
+    python3 scripts/accuracy_study.py report DIR [--bench CSV ...] [--out results] [--note TEXT]
 
 `shapes` writes N random problems as a shape file: half of them 3x3 stride 1 (where every
 Winograd runs), a quarter with a 5x5 or 7x7 kernel (where FFT is meant to win), the rest
@@ -18,6 +18,7 @@ algorithm's median error on the real layers of a class against its speed on that
 the bench CSVs given (`gflops_median`, geometric mean over the class's PASSED rows).
 """
 import argparse
+import json
 import math
 import os
 import random
@@ -25,7 +26,7 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_results import DIRECTIONS, geomean, number, read_rows  # noqa: E402
+from bench_results import DIRECTIONS, geomean, layer_class_of, number, read_rows  # noqa: E402
 from report_format import InputError, fmt, save_text, table  # noqa: E402
 
 DISTRIBUTIONS = ["uniform", "normal", "relu"]
@@ -139,29 +140,33 @@ def growth_text(medians):
 
 def speed_by_class(bench_paths):
     """{(algorithm, layer_class): geomean gflops_median} over PASSED rows of the bench CSVs."""
-    rates = {}
+    rates, classes = {}, {}
     for path in bench_paths:
         for r in read_rows(path):
             if r.get("status") == "PASSED" and number(r.get("gflops_median")):
-                rates.setdefault((r["algorithm"], r.get("layer_class", "?")), []).append(number(r["gflops_median"]))
+                if r["descriptor"] not in classes:  # a CSV older than the layer_class column asks convlab.Problem
+                    classes[r["descriptor"]] = layer_class_of([r]) or "?"
+                rates.setdefault((r["algorithm"], classes[r["descriptor"]]), []).append(number(r["gflops_median"]))
     return {k: geomean(v) for k, v in rates.items()}
 
 
 def error_by_class(runs):
-    """{(algorithm, layer_class): median error} over the real layers, uniform data, every direction."""
+    """({(algorithm, layer_class): median error}, the set it came from): the real layers' uniform runs, or the
+    random problems' when the real layers were not run; every direction."""
+    source = "layers" if ("layers", "uniform") in runs else "random"
     values = {}
-    for r in runs.get(("layers", "uniform"), []):
+    for r in runs.get((source, "uniform"), []):
         value = number(r.get("max_rel_err_real"))
         if r.get("status") in ("PASSED", "FAILED") and value is not None and r.get("algorithm") != "reference":
             values.setdefault((r["algorithm"], r.get("layer_class", "?")), []).append(value)
-    return {k: statistics.median(v) for k, v in values.items()}
+    return {k: statistics.median(v) for k, v in values.items()}, source
 
 
 def plot(path, errors_by_class, speeds):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    classes = sorted({c for _, c in errors_by_class})
+    classes = sorted({c for (a, c) in errors_by_class if speeds.get((a, c))})  # a class with a point to draw
     columns = min(3, max(1, len(classes)))
     figure, axes = plt.subplots(math.ceil(len(classes) / columns), columns, figsize=(5 * columns, 4 * math.ceil(len(classes) / columns)),
                                 squeeze=False)
@@ -183,13 +188,29 @@ def plot(path, errors_by_class, speeds):
     figure.savefig(path, dpi=110)
 
 
-def report(directory, bench_paths, out):
+def mixes_neighbours(directory):
+    """The algorithms the runs' metadata marks mixes_neighbours, sorted; [] without metadata."""
+    for name in sorted(os.listdir(directory)):
+        if name.endswith(".meta.json"):
+            with open(os.path.join(directory, name)) as f:
+                return sorted(a["name"] for a in json.load(f).get("algorithms", []) if a.get("mixes_neighbours"))
+    return []
+
+
+def report(directory, bench_paths, out, note=""):
     runs = load(directory)
     parts = ["# Accuracy beside speed\n",
              "A problem's error is the checker's `max_rel_err_real`: over every output element of the real-valued "
              "pass, |got - ref| / sum of |terms| against the double reference (docs/data.md for the "
              "distributions). Median, 99th percentile and maximum over the problems; an exact algorithm's error "
              "is fp32 summation rounding. Written by scripts/accuracy.sh.\n"]
+    if note:
+        parts.append(f"**Note on this run:** {note}\n")
+    mixing = mixes_neighbours(directory)
+    if mixing:
+        parts.append(f"{', '.join(f'`{a}`' for a in mixing)} mix neighbouring outputs (Winograd, FFT): the checker "
+                     "judges each of their elements on the largest scale of its 2-D plane (check.cpp says why), so "
+                     "their figures are not per-element errors like the others'; compare them among themselves.\n")
     medians = {}
     for name, title in [("random", "Random problems"), ("layers", "Real layers (minibatch 1)")]:
         if not any(key[0] == name for key in runs):
@@ -202,10 +223,12 @@ def report(directory, bench_paths, out):
         parts.append("## How the error grows with the Winograd tile, and FFT's\n\nMedians on the random problems, "
                      "uniform data:\n\n" + growth_text(medians) + "\n")
     speeds = speed_by_class(bench_paths) if bench_paths else {}
-    by_class = error_by_class(runs)
+    by_class, source = error_by_class(runs)
     if speeds and by_class:
         plot(os.path.join(out, "accuracy.png"), by_class, speeds)
-        parts.append("## Error against speed\n\n![error against speed per layer class](accuracy.png)\n\nSpeeds from "
+        parts.append("## Error against speed\n\n![error against speed per layer class](accuracy.png)\n\nErrors: the "
+                     f"median over the {'real layers' if source == 'layers' else 'random problems'} of each class, "
+                     "uniform data, all directions; speeds: the geometric mean GFLOP/s of the class's rows in "
                      + ", ".join(f"`{os.path.relpath(p, out)}`" for p in bench_paths) + ".\n")
     save_text(os.path.join(out, "accuracy.md"), "\n".join(parts))
     return os.path.join(out, "accuracy.md")
@@ -221,6 +244,7 @@ def main():
     rep.add_argument("directory")
     rep.add_argument("--bench", action="append", default=[], help="a convlab bench CSV for the speeds; repeatable")
     rep.add_argument("--out", default="results")
+    rep.add_argument("--note", default="", help="a sentence on the run's conditions, printed at the top")
     args = parser.parse_args()
     if args.command == "shapes":
         if args.count < 1:
@@ -229,7 +253,7 @@ def main():
         sys.stdout.write(random_shapes(args.count, args.seed))
         return
     try:
-        print(f"accuracy_study.py: wrote {report(args.directory, args.bench, args.out)}")
+        print(f"accuracy_study.py: wrote {report(args.directory, args.bench, args.out, args.note)}")
     except (InputError, OSError) as e:
         print(f"accuracy_study.py: error: {e}", file=sys.stderr)
         sys.exit(2)
