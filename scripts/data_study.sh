@@ -12,7 +12,7 @@
 #   scripts/data_study.sh [--resume] [--mb N] [--threads N] [--out DIR]
 #
 # Trimmed to stay near 30 minutes on 2 cores (outside run.sh, which it would
-# push past its budget): minibatch 2 (the issue's mb 8 makes every subnormal
+# push past its budget): minibatch 2 (the other sets' mb 8 makes every subnormal
 # case four times longer, and subnormal cases run up to 100x slower than
 # uniform ones), 3 repetitions of at least 20 ms, the check at mb 1, and the
 # slow algorithms (naive, reference, stride_view) left out. OPENBLAS_CORETYPE

@@ -265,6 +265,7 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
                       const DataConditions& conditions) {
     const bool canonical = layout == Layout{};
     const std::vector<TensorLayout> laid_out = output_layouts(p, d, layout);
+    const double fp32_underflow = underflow_floor(p, d);
     Verdict verdict;
     double worst_rel = -1;
     for (Fill fill : {Fill::integers, Fill::reals}) {
@@ -292,7 +293,7 @@ Verdict check_outputs(const Problem& p, Direction d, uint64_t seed, const Contra
                 canonical ? std::vector<double>() : expected_in_layout(canonical_scale, laid_out[k]);
             const std::vector<double>& ref = canonical ? canonical_ref : laid_ref;
             const std::vector<double>& scale = canonical ? canonical_scale : laid_scale;
-            const Comparison c = compare(got, ref, scale, exact, tolerance, underflow_floor(p, d));
+            const Comparison c = compare(got, ref, scale, exact, tolerance, fp32_underflow);
             verdict.max_abs_err = std::max(verdict.max_abs_err, c.max_abs);
             verdict.max_rel_err = std::max(verdict.max_rel_err, c.max_rel);
             if (fill == Fill::reals) verdict.max_rel_err_real = std::max(verdict.max_rel_err_real, c.max_rel);
