@@ -3,7 +3,8 @@
 # benchmarks every registered algorithm in all three directions over the
 # ResNet-50 layers at minibatch 8 on all cores, then the depthwise layers of
 # MobileNet v1/v2 (mobilenet_dw), AlexNet's and GoogLeNet's large kernels
-# (where FFT may win); then the per-layer plan (`convlab pick`), the cost
+# (where FFT may win), VGG-19's 3x3 layers with the transform methods and
+# their peers; then the per-layer plan (`convlab pick`), the cost
 # model's held-out scores, the training study, and plots.
 #
 #   scripts/run.sh              a fresh run
@@ -13,9 +14,9 @@
 # set NAME, NAME.csv (tidy, one row per algorithm x direction x layer),
 # NAME.json (raw results: Google Benchmark's record of every repetition, JSON lines), NAME.meta.json
 # (machine, its measured peak, the algorithms' metadata, libraries, commit);
-# from resnet_50, the plots and SUMMARY.md (with the targets of
-# scripts/targets_resnet50.json); SUMMARY_mobilenet_dw.md, SUMMARY_alexnet.md
-# and SUMMARY_googlenet_v1.md beside it.
+# from resnet_50, the plots and SUMMARY.md; SUMMARY_mobilenet_dw.md,
+# SUMMARY_alexnet.md, SUMMARY_googlenet_v1.md and SUMMARY_vgg_19.md beside it,
+# each with the targets of scripts/targets/SET.json where there is one.
 #
 # Settings, chosen to finish within 30 minutes on a 2-core machine:
 #   --repetitions 5 --min-time 0.05   median of 5 repetitions of at least 50 ms
@@ -78,6 +79,12 @@ echo "run.sh: crosscheck took $((SECONDS - start))s"
 bench mobilenet_dw 5 0.05 "$@"
 bench alexnet 5 0.05 "$@"
 bench googlenet_v1 3 0.02 "$@"
+# VGG-19 for the fast algorithms' targets only: its nine distinct 3x3 layers
+# are 2-30 GFLOP each at mb 8, so every algorithm in every direction would
+# double run.sh's time; the Winograd tiles, fft, direct_native and oneDNN's
+# direct and Winograd kernels are what its targets compare (3 repetitions).
+bench vgg_19 3 0.02 --algo winograd_f2x3 --algo winograd_f4x3 --algo winograd_f6x3 --algo fft \
+    --algo direct_native --algo onednn_native --algo onednn_winograd "$@"
 
 # The network's plan and totals from the ResNet-50 rows, and the cost model
 # scored on sets it was not fitted on: each set in turn held out, the model
@@ -99,24 +106,27 @@ data_studies=()
 for study in results/data/*/data_study.md; do
     [[ -f "$study" ]] && data_studies+=(--append "$study")
 done
-"$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets_resnet50.json \
+"$python" scripts/plot.py results/resnet_50.csv --targets scripts/targets/resnet_50.json \
     --plan results/resnet_50.plan.json --append results/pick.md --append results/cost_model.md --append results/crosscheck.md \
     --append results/training/study.md "${data_studies[@]}"
-for set in mobilenet_dw alexnet googlenet_v1; do
+for set in mobilenet_dw alexnet googlenet_v1 vgg_19; do
     mkdir -p "build/plots_$set"
     build/convlab pick "results/$set.csv" --plan "build/plots_$set/plan.json" > "build/plots_$set/pick.txt"
-    "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set" --plan "build/plots_$set/plan.json"
+    targets=()
+    [[ -f "scripts/targets/$set.json" ]] && targets=(--targets "scripts/targets/$set.json")
+    "$python" scripts/plot.py "results/$set.csv" --out "build/plots_$set" --plan "build/plots_$set/plan.json" \
+        "${targets[@]}"
     cp "build/plots_$set/SUMMARY.md" "results/SUMMARY_$set.md"
 done
 
 cat <<EOF2
 run.sh: results in $root/results/
-  resnet_50.csv, mobilenet_dw.csv, alexnet.csv, googlenet_v1.csv
+  resnet_50.csv, mobilenet_dw.csv, alexnet.csv, googlenet_v1.csv, vgg_19.csv
                         tidy results, one row per algorithm x direction x layer
   *.json                raw results: every repetition, Google Benchmark's records as JSON lines
   *.meta.json           machine and measured peak, algorithms, libraries, commit, command line
   SUMMARY.md            ResNet-50: speeds, peak fractions, winners, layer classes, accuracy, targets
-  SUMMARY_*.md          the same for the depthwise, AlexNet and GoogLeNet sets
+  SUMMARY_*.md          the same for the depthwise, AlexNet, GoogLeNet and VGG-19 sets
   crosscheck.md, crosscheck.csv
                         each baseline's ResNet-50 rows against its library run on its own
   pick.md, cost_model.md, *.plan.json, winners*.png
