@@ -237,4 +237,6 @@ extern "C" Primitive* convlab_torch_prepare(const Problem& p, Direction d, int t
     return new TorchPrimitive(p, d, threads, channels_last);
 }
 
+extern "C" TorchInterface convlab_torch_interface() { return this_side_interface(); }
+
 }  // namespace convlab

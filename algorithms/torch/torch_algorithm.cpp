@@ -12,8 +12,11 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
+
+#include <fmt/format.h>
 
 #include "algorithms/threading.hpp"
 #include "algorithms/torch/torch_module.hpp"
@@ -35,6 +38,16 @@ std::string module_path() {
     return CONVLAB_TORCH_MODULE;
 }
 
+// The module file's modification time, or nothing when it cannot be read.
+std::optional<std::filesystem::file_time_type> modified(const std::string& path) {
+    std::error_code error;
+    const auto time = std::filesystem::last_write_time(path, error);
+    return error ? std::nullopt : std::optional(time);
+}
+
+// Taken when the process starts (static initialisation), before any case runs.
+const std::optional<std::filesystem::file_time_type> module_time_at_start = modified(module_path());
+
 TorchPrepareFunction load_module() {
     static TorchPrepareFunction prepare = nullptr;
     static std::string error;
@@ -42,13 +55,26 @@ TorchPrepareFunction load_module() {
     std::call_once(once, [] {
         // Never closed: libtorch does not support being unloaded.
         const std::string path = module_path();
+        if (module_time_at_start != modified(path)) {
+            error = "torch: " + path + " changed since this process started (rebuilt?); run the command again";
+            return;
+        }
         void* module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!module) {
             error = "torch: cannot load " + path + ": " + dlerror();
             return;
         }
+        const auto interface = reinterpret_cast<TorchInterfaceFunction>(dlsym(module, torch_interface_symbol));
+        if (!interface) {
+            error = "torch: " + path + " has no " + torch_interface_symbol + " (built from other sources)";
+            return;
+        }
+        if (error = interface_mismatch(this_side_interface(), interface()); !error.empty()) {
+            error = "torch: " + path + ": " + error;
+            return;
+        }
         prepare = reinterpret_cast<TorchPrepareFunction>(dlsym(module, torch_prepare_symbol));
-        if (!prepare) error = std::string("torch: ") + CONVLAB_TORCH_MODULE + " has no " + torch_prepare_symbol;
+        if (!prepare) error = "torch: " + path + " has no " + torch_prepare_symbol;
     });
     if (!prepare) throw std::runtime_error(error);
     return prepare;
@@ -80,6 +106,14 @@ protected:
 };
 
 }  // namespace
+
+std::string interface_mismatch(const TorchInterface& mine, const TorchInterface& module) {
+    if (mine == module) return "";
+    return fmt::format("built from other headers (sizes of Problem, ConvArgs, Primitive: {}, {}, {} here, {}, {}, {} "
+                       "in the module); rebuild convlab",
+                       mine.problem, mine.conv_args, mine.primitive, module.problem, module.conv_args,
+                       module.primitive);
+}
 
 std::unique_ptr<Algorithm> make_torch() { return std::make_unique<Torch>(); }
 

@@ -4,6 +4,7 @@
 // pointers, the backend ATen reports against its documented selection rules,
 // and the thread count it leaves behind.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <cmath>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
 #include "algorithms/torch/torch_geometry.hpp"
+#include "algorithms/torch/torch_module.hpp"
 #include "harness/verify/check.hpp"
 #include "tests/algorithm_calls.hpp"
 
@@ -175,4 +177,17 @@ TEST_CASE("torch's timed call leaves the caller's outputs to stage_out", "[torch
         primitive->stage_out(a);
         for (const NamedOutput& out : outputs_of(d, t)) CHECK(!std::isnan((*out.tensor)[0]));
     }
+}
+
+TEST_CASE("torch refuses a module built from other headers, naming the sizes that differ", "[torch]") {
+    const TorchInterface mine = this_side_interface();
+    CHECK(interface_mismatch(mine, mine).empty());
+    TorchInterface other = mine;
+    other.conv_args += 8;  // a ConvArgs with one more pointer
+    const std::string why = interface_mismatch(mine, other);
+    CHECK_THAT(why, Catch::Contains(fmt::format("{}, {}, {} here", mine.problem, mine.conv_args, mine.primitive)));
+    CHECK_THAT(why, Catch::Contains(fmt::format("{}, {}, {} in the module", mine.problem, mine.conv_args + 8,
+                                                mine.primitive)));
+    // The module this build made agrees: a torch primitive prepares.
+    CHECK(torch_algorithm().prepare(Problem::parse("mb1ic2ih5oc3oh5kh3ph1"), Direction::fwd, 1).primitive);
 }
