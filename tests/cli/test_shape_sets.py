@@ -12,10 +12,10 @@ and resnext_101 0.5 and resnet_50 0.25, so that their 3x3 stride-1 layers
 test took 12.7 minutes on 2 busy cores; it runs in the Release build only
 (tests/CMakeLists.txt): the sanitizer build runs the same algorithm code on the
 randomized cross-validation.
-torchvision is left out: its 2324 layers (1441 distinct geometries, 1651 below
+torchvision is left out: its 2858 2-D layers (1689 distinct geometries, 1879 below
 0.1 GFLOP at mb 1, so no budget trims it) would make this test hours long, and
 they repeat the geometries of the sets above; tests/python/test_layers.py checks
-the extraction that made it against torch itself.
+the extraction that made it against torch itself, test_torchvision_shapes.py the set.
 The full sets at --mb 2 are `convlab validate --mb 2 --batch NAME` (hours).
 
 Run: python3 test_shape_sets.py PATH/TO/convlab   (ctest does so)
