@@ -8,6 +8,7 @@
 // im2col + OpenBLAS GEMM, accumulate products in fp32 without transforms),
 // and the same 1e-5 on real data as the oneDNN baselines.
 #include <dlfcn.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
@@ -15,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "algorithms/machine.hpp"
+#include "algorithms/onednn/onednn_common.hpp"
 #include "algorithms/threading.hpp"
 #include "algorithms/torch/torch_module.hpp"
 
@@ -35,11 +38,22 @@ std::string module_path() {
     return CONVLAB_TORCH_MODULE;
 }
 
+// libtorch under the process's ISA cap (machine.hpp): ATen reads
+// ATEN_CPU_CAPABILITY when it first dispatches, so setting it before the
+// module loads picks ATen's AVX2 kernels; its convolutions go to the system
+// oneDNN, the library the onednn baselines load, capped once for both.
+void cap_libtorch_isa() {
+    const auto cap = latched_isa_cap();
+    apply_isa_cap_to_onednn();
+    if (cap) setenv("ATEN_CPU_CAPABILITY", *cap == Isa::avx2 ? "avx2" : "avx512", 1);
+}
+
 TorchPrepareFunction load_module() {
     static TorchPrepareFunction prepare = nullptr;
     static std::string error;
     static std::once_flag once;
     std::call_once(once, [] {
+        cap_libtorch_isa();
         // Never closed: libtorch does not support being unloaded.
         const std::string path = module_path();
         void* module = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
