@@ -3,6 +3,12 @@
 #include <cpuinfo.h>
 
 #include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "algorithms/settings.hpp"
 
 namespace convlab {
 
@@ -55,9 +61,40 @@ std::string_view to_string(Isa isa) {
 
 int lanes(Isa isa) { return isa == Isa::avx512 ? 16 : 8; }
 
-const Machine& this_machine() {
+const Machine& this_cpu() {
     static const Machine machine = read_this_machine();
     return machine;
+}
+
+const Machine& this_machine() { return process_isa_cap().machine(); }
+
+std::optional<Isa> parse_isa_cap(std::string_view setting, std::string_view text) {
+    constexpr std::optional<Isa> all[] = {Isa::avx2, Isa::avx512, std::nullopt};
+    return all[one_of(setting, text, {isa_cap_name(all[0]), isa_cap_name(all[1]), isa_cap_name(all[2])})];
+}
+
+std::string_view isa_cap_name(std::optional<Isa> cap) { return cap ? to_string(*cap) : "native"; }
+
+void IsaCap::set(std::string_view setting, std::optional<Isa> cap) {
+    if (cap && !cpu_.runs(*cap)) {
+        std::vector<std::string_view> available = {"native"};
+        for (Isa isa : {Isa::avx2, Isa::avx512})
+            if (cpu_.runs(isa)) available.push_back(to_string(isa));
+        // Refused, not run: the kernels would die of an illegal instruction.
+        throw SettingError(setting, isa_cap_name(cap), fmt::format("an ISA this CPU has: {}", fmt::join(available, ", ")));
+    }
+    if (latched_ && cap != cap_)
+        throw SettingError(setting, isa_cap_name(cap),
+                           fmt::format("{}, the cap this process's libraries already run at (one cap per process)",
+                                       isa_cap_name(cap_)));
+    cap_ = cap;
+    capped_ = cpu_;
+    if (cap) capped_.isa = *cap;
+}
+
+IsaCap& process_isa_cap() {
+    static IsaCap cap(this_cpu());
+    return cap;
 }
 
 }  // namespace convlab

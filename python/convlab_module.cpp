@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "algorithms/errors.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/registry.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/io/metadata.hpp"
@@ -44,6 +45,9 @@ PYBIND11_MODULE(_convlab, m) {
           [](const std::string& dir) { convlab::set_bundled_shapes_dir(std::filesystem::path(dir)); },
           "where shape_set() finds the bundled shape sets");
     m.def("all_cores", &convlab::all_cores, "the default thread count: every core");
+    m.def("set_isa", [](const std::string& name) { convlab::set_isa_cap("isa", convlab::parse_isa_cap("isa", name)); },
+          "the process's ISA cap (docs/isa.md)");
+    m.def("isa", [] { return std::string(convlab::isa_cap_name(convlab::isa_cap())); }, "the ISA cap's name");
     add_problem(m);
     add_calls(m);
     add_validate(m);

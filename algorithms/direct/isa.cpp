@@ -16,6 +16,8 @@ Isa isa_named(std::string_view setting, std::string_view name, const Machine& ma
     std::vector<std::string_view> available;
     for (Isa other : all)
         if (machine.runs(other)) available.push_back(to_string(other));
+    if (this_cpu().runs(isa))  // the CPU has it, the process's ISA cap (--isa) excludes it
+        throw SettingError(setting, name, fmt::format("an ISA within the ISA cap: {}", fmt::join(available, ", ")));
     // Refused, not run: the kernels would die of an illegal instruction.
     throw SettingError(setting, name, fmt::format("an ISA this CPU has: {}", fmt::join(available, ", ")));
 }

@@ -42,11 +42,31 @@
 #include <string>
 #include <vector>
 
+#include "algorithms/libxsmm/libxsmm.hpp"
 #include "algorithms/algorithm.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/common/memory.hpp"
 #include "algorithms/timing_phases.hpp"
 
 namespace convlab {
+
+// LIBXSMM JITs for its target arch, read from the CPU by libxsmm_init.
+void libxsmm_initialize_capped() {
+    static const bool initialized = [] {
+        libxsmm_init();
+        if (const auto cap = latched_isa_cap()) {
+            const int widest = *cap == Isa::avx2 ? LIBXSMM_X86_AVX2 : LIBXSMM_X86_AVX512_CPX;
+            if (libxsmm_get_target_archid() > widest) libxsmm_set_target_archid(widest);
+        }
+        return true;
+    }();
+    (void)initialized;
+}
+
+std::string libxsmm_target_arch() {
+    libxsmm_initialize_capped();
+    return libxsmm_get_target_arch();
+}
 
 namespace {
 
@@ -320,8 +340,7 @@ public:
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
         if (std::string limit = geometry_limit(p); !limit.empty()) return declined(name(), limit);
         if (std::string wrong = known_wrong(p, d, threads); !wrong.empty()) return declined(name(), wrong);
-        static const bool initialized = (libxsmm_init(), true);
-        (void)initialized;
+        libxsmm_initialize_capped();
         if (libxsmm_get_target_archid() < LIBXSMM_X86_AVX2)
             return declined(name(), std::string("needs AVX2 or newer; LIBXSMM targets ") + libxsmm_get_target_arch());
         libxsmm_dnn_err_t status;

@@ -1,8 +1,12 @@
 #include "algorithms/onednn/onednn_common.hpp"
 
 #include <exception>
+#include <stdexcept>
 
 #include <fmt/format.h>
+#include <oneapi/dnnl/dnnl_debug.h>
+
+#include "algorithms/machine.hpp"
 
 namespace convlab {
 
@@ -25,7 +29,28 @@ std::string onednn_cpu_runtime() {
     }
 }
 
+void apply_isa_cap_to_onednn() {
+    static const bool applied = [] {
+        const auto cap = latched_isa_cap();
+        if (!cap) return true;
+        const dnnl::cpu_isa isa = *cap == Isa::avx512 ? dnnl::cpu_isa::avx512_core_bf16 : dnnl::cpu_isa::avx2;
+        if (const dnnl::status status = dnnl::set_max_cpu_isa(isa); status != dnnl::status::success)
+            throw std::runtime_error(fmt::format("oneDNN refused the ISA cap {} (dnnl_set_max_cpu_isa status {})",
+                                                 isa_cap_name(cap), int(status)));
+        return true;
+    }();
+    (void)applied;
+}
+
+std::string onednn_effective_isa() {
+    apply_isa_cap_to_onednn();
+    std::string name = dnnl_cpu_isa2str(static_cast<dnnl_cpu_isa_t>(dnnl::get_effective_cpu_isa()));
+    constexpr std::string_view prefix = "cpu_isa_";  // dnnl_cpu_isa2str's: "cpu_isa_avx2"
+    return name.rfind(prefix, 0) == 0 ? name.substr(prefix.size()) : name;
+}
+
 const dnnl::engine& onednn_engine() {
+    apply_isa_cap_to_onednn();
     static const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
     return engine;
 }

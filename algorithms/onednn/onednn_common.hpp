@@ -26,7 +26,17 @@ std::string onednn_version();
 // "OpenMP", "TBB", "sequential", ...: the CPU runtime oneDNN was built with.
 std::string onednn_cpu_runtime();
 
-// One CPU engine and one stream for the whole process. Primitives are executed
+// oneDNN's ISA for the process's ISA cap (machine.hpp), set before its first
+// kernel (dnnl::set_max_cpu_isa; oneDNN fixes its ISA then): avx2 caps it at
+// AVX2, avx512 at AVX-512 without AMX, native leaves it alone. Runs once;
+// throws std::runtime_error when oneDNN refuses the cap.
+void apply_isa_cap_to_onednn();
+// The ISA oneDNN's kernels use (dnnl::get_effective_cpu_isa): "avx2",
+// "avx512_core", ... Applies the cap first.
+std::string onednn_effective_isa();
+
+// One CPU engine and one stream for the whole process, made after
+// apply_isa_cap_to_onednn. Primitives are executed
 // from one thread at a time (the benchmark and the checker do so).
 const dnnl::engine& onednn_engine();
 dnnl::stream& onednn_stream();

@@ -8,6 +8,7 @@
 // im2col + OpenBLAS GEMM, accumulate products in fp32 without transforms),
 // and the same 1e-5 on real data as the oneDNN baselines.
 #include <dlfcn.h>
+#include <stdlib.h>
 
 #include <filesystem>
 #include <memory>
@@ -18,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/machine.hpp"
+#include "algorithms/onednn/onednn_common.hpp"
 #include "algorithms/threading.hpp"
 #include "algorithms/torch/torch_module.hpp"
 
@@ -48,11 +51,22 @@ std::optional<std::filesystem::file_time_type> modified(const std::string& path)
 // Taken when the process starts (static initialisation), before any case runs.
 const std::optional<std::filesystem::file_time_type> module_time_at_start = modified(module_path());
 
+// libtorch under the process's ISA cap (machine.hpp): ATen reads
+// ATEN_CPU_CAPABILITY when it first dispatches, so setting it before the
+// module loads picks ATen's AVX2 kernels; its convolutions go to the system
+// oneDNN, the library the onednn baselines load, capped once for both.
+void cap_libtorch_isa() {
+    const auto cap = latched_isa_cap();
+    apply_isa_cap_to_onednn();
+    if (cap) setenv("ATEN_CPU_CAPABILITY", *cap == Isa::avx2 ? "avx2" : "avx512", 1);
+}
+
 TorchPrepareFunction load_module() {
     static TorchPrepareFunction prepare = nullptr;
     static std::string error;
     static std::once_flag once;
     std::call_once(once, [] {
+        cap_libtorch_isa();
         // Never closed: libtorch does not support being unloaded.
         const std::string path = module_path();
         if (module_time_at_start != modified(path)) {

@@ -35,6 +35,10 @@
 // narrowed: trailing rows no window reads are left to XNNPACK's output size
 // (it floors), and a geometry where that size is not oh x ow is declined.
 //
+// Under an ISA cap below the CPU's (--isa, machine.hpp) it declines: XNNPACK
+// picks its micro-kernels from cpuinfo at xnn_initialize, and its API has no
+// way to cap them.
+//
 // Contract: XNNPACK accumulates each output in fp32 with no transform, so on
 // the checker's small-integer data every partial sum is an exact integer and
 // the result matches the reference bit for bit. Measured with
@@ -58,7 +62,10 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "algorithms/algorithm.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/common/memory.hpp"
 #include "algorithms/common/nhwc_layouts.hpp"
 #include "algorithms/timing_phases.hpp"
@@ -221,6 +228,10 @@ public:
 protected:
     Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
         if (d != Direction::fwd) return declined(name(), "forward only: XNNPACK has no backward convolution");
+        if (this_machine().isa < this_cpu().isa)
+            return declined(name(), fmt::format("cannot honour the ISA cap {}: XNNPACK picks its kernels from the "
+                                                "CPU at xnn_initialize and has no way to cap them",
+                                                to_string(this_machine().isa)));
         if (!xnnpack_initialized()) return declined(name(), "xnn_initialize failed (no supported CPU features?)");
         const bool nhwc = layout.activations == ActivationLayout::nhwc;
         const Geometry geo = geometry_of(p, !nhwc);

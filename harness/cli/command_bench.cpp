@@ -196,6 +196,7 @@ int bench(const BenchCommandOptions& o, const std::vector<std::string>& extras) 
                        {"phases", "phase_<name>_ms: mean per call over up to 3 separate untimed calls after "
                                   "timing; summed over threads when a phase runs in parallel"}};
     metadata["data"] = data_conditions_json(settings.conditions);
+    metadata["isa"] = isa_conditions_json();
     write_json_file(meta, metadata);
 
     BenchSession session(o.verbose);
@@ -262,6 +263,7 @@ void add_bench_command(CLI::App& app, int& status) {
     add_thread_list_option(*command, options->threads, options->allow_oversubscribe);
     CaseSettings& settings = options->settings;
     add_data_options(*command, settings.conditions);
+    add_isa_option(*command);
     command->add_option("--repetitions", settings.timing.repetitions, "repetitions of each benchmark (default 5)")
         ->type_name("N")
         ->check(CLI::Range(1, 1000));

@@ -130,6 +130,7 @@ void add_run_command(CLI::App& app, int& status) {
     command->add_option("--dir", options->direction, "fwd, bwd_d or bwd_w")->required()->type_name("DIR")
         ->check(CLI::IsMember({"fwd", "bwd_d", "bwd_w"}));
     add_ftz_option(*command, options->flush_denormals);
+    add_isa_option(*command);
     command->add_option("--in", options->in, "directory of the input .npy files")->required()->type_name("DIR");
     command->add_option("--out", options->out, "directory for the output .npy files (created)")->required()
         ->type_name("DIR");

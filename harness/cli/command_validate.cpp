@@ -35,6 +35,7 @@
 #include <fmt/format.h>
 
 #include "algorithms/layer_class.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/registry.hpp"
 #include "harness/verify/check.hpp"
 #include "harness/cli/commands.hpp"
@@ -84,7 +85,8 @@ ResultRow validate_row(const std::string& suite, const std::string& descriptor, 
             {"seconds", seconds >= 0 ? fmt::format("{:.3f}", seconds) : ""},
             {"layout", problem ? to_string(layout) : ""},
             {"data", to_string(conditions.data)},
-            {"ftz", conditions.flush_denormals ? "on" : "off"}};
+            {"ftz", conditions.flush_denormals ? "on" : "off"},
+            {"isa", std::string(isa_cap_name(isa_cap()))}};
 }
 
 struct Tally {
@@ -174,6 +176,7 @@ int validate(const ValidateOptions& o) {
                            {"mb", o.selection.mb}, {"shard", fmt::format("{}/{}", o.selection.shard, o.selection.shards)},
                            {"oversubscribed", oversubscribed}, {"layout", to_string(o.selection.layout)}};
         metadata["data"] = data_conditions_json(o.conditions);
+        metadata["isa"] = isa_conditions_json();
         write_json_file(metadata_path_for(csv), metadata);
     }
 
@@ -245,6 +248,7 @@ void add_validate_command(CLI::App& app, int& status) {
     add_selection_options(*command, options->selection);
     add_thread_list_option(*command, options->threads, options->allow_oversubscribe);
     add_data_options(*command, options->conditions);
+    add_isa_option(*command);
     command->add_option("--csv", options->csv,
                         "also write one row per case (descriptor, algorithm, direction, verdict, errors, reason) "
                         "and its .meta.json")

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "algorithms/machine.hpp"
 #include "algorithms/settings.hpp"
 #include "algorithms/threading.hpp"
 
@@ -74,6 +75,15 @@ void add_ftz_option(CLI::App& command, bool& flush_denormals) {
                 "gradual underflow",
                 [&flush_denormals](const std::string& text) { flush_denormals = parse_on_off("--ftz", text); })
         ->type_name("on|off");
+}
+
+void add_isa_option(CLI::App& command) {
+    add_setting(command, "--isa",
+                "cap every algorithm's kernels at this ISA: avx2, avx512, or native (default: the CPU's widest); "
+                "convlab's engines, oneDNN, LIBXSMM and libtorch run under it, XNNPACK declines; OpenBLAS and "
+                "the compiler-vectorised loops keep the build's -march (the metadata's \"isa\" says what ran)",
+                [](const std::string& text) { set_isa_cap("--isa", parse_isa_cap("--isa", text)); })
+        ->type_name("ISA");
 }
 
 void add_layout_option(CLI::App& command, Layout& layout) {

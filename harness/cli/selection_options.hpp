@@ -32,4 +32,9 @@ void add_data_options(CLI::App& command, DataConditions& conditions);
 // --ftz on|off alone, for `run` (whose data the user gives).
 void add_ftz_option(CLI::App& command, bool& flush_denormals);
 
+// --isa avx2|avx512|native, for `validate`, `bench` and `run`: the process's
+// ISA cap (algorithms/machine.hpp), set as the option is parsed, before any
+// algorithm prepares.
+void add_isa_option(CLI::App& command);
+
 }  // namespace convlab

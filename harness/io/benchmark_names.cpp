@@ -11,6 +11,7 @@ std::string benchmark_name(const ResultRow& row) {
     if (at("cache") == "cold") name += "/cache:cold";
     if (!at("data").empty() && at("data") != "uniform") name += "/data:" + at("data");
     if (at("ftz") == "on") name += "/ftz:on";
+    if (!at("isa").empty() && at("isa") != "native") name += "/isa:" + at("isa");
     return name;
 }
 

@@ -103,7 +103,7 @@ const std::vector<std::string>& result_columns() {
         "implementation", "family",         "cache",          "peak_fraction",  "arith_intensity",
         "bound",          "spread",         "cv",             "noisy",          "suspect",
         "sentinel_ratio", "disturbed",      "retimed",        "layout",         "data",
-        "ftz"};
+        "ftz",            "isa"};
     return columns;
 }
 
@@ -111,7 +111,7 @@ const std::vector<std::string>& validate_columns() {
     static const std::vector<std::string> columns = {
         "suite",     "layer",       "descriptor", "layer_class", "algorithm", "direction",
         "threads",   "status",      "max_abs_err", "max_rel_err", "max_rel_err_real", "worst",
-        "reason",    "seconds",     "layout",      "data",        "ftz"};
+        "reason",    "seconds",     "layout",      "data",        "ftz",         "isa"};
     return columns;
 }
 
@@ -180,9 +180,9 @@ std::string result_key(const ResultRow& row) {
         auto found = row.find(column);
         parts.push_back(found == row.end() ? "" : found->second);
     }
-    // A row from before the layout, data and ftz columns ran on the defaults.
-    for (auto [column, before] :
-         {std::pair{"layout", "nchw:oihw"}, std::pair{"data", "uniform"}, std::pair{"ftz", "off"}}) {
+    // A row from before the layout, data, ftz and isa columns ran on the defaults.
+    for (auto [column, before] : {std::pair{"layout", "nchw:oihw"}, std::pair{"data", "uniform"},
+                                  std::pair{"ftz", "off"}, std::pair{"isa", "native"}}) {
         auto found = row.find(column);
         parts.push_back(found == row.end() || found->second.empty() ? before : found->second);
     }

@@ -63,7 +63,8 @@ std::vector<ResultRow> read_results_csv(const std::filesystem::path& path);
 double row_number(const ResultRow& row, const std::string& column);
 
 // What identifies a row for --resume: suite, layer, descriptor, algorithm,
-// direction, threads, cache.
+// direction, threads, cache, layout, data, ftz, isa (a row without the last
+// four ran on their defaults: nchw:oihw, uniform, off, native).
 std::string result_key(const ResultRow& row);
 
 }  // namespace convlab

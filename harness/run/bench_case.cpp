@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "algorithms/layer_class.hpp"
+#include "algorithms/machine.hpp"
 #include "algorithms/tensor.hpp"
 #include "algorithms/threading.hpp"
 #include "harness/measure/float_mode.hpp"
@@ -117,7 +118,8 @@ ResultRow case_identity(const SelectedProblem& selected, std::string_view algori
             {"threads", std::to_string(threads)},  {"mb", std::to_string(p.mb)},
             {"gflop", number(p.flops() / 1e9)},    {"gflop_useful", number(p.useful_flops() / 1e9)},
             {"cache", cold_cache ? "cold" : "warm"},    {"layout", to_string(layout)},
-            {"data", to_string(conditions.data)},      {"ftz", conditions.flush_denormals ? "on" : "off"}};
+            {"data", to_string(conditions.data)},      {"ftz", conditions.flush_denormals ? "on" : "off"},
+            {"isa", std::string(isa_cap_name(isa_cap()))}};
 }
 
 ResultRow unsupported_row(const SelectedProblem& selected) {

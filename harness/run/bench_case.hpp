@@ -33,7 +33,8 @@ struct CaseSettings {
 
 // The columns that identify the row and describe the problem (suite, layer,
 // descriptor, layer_class, weight, algorithm, direction, threads, mb, gflop,
-// gflop_useful, cache, layout, data, ftz).
+// gflop_useful, cache, layout, data, ftz, and isa: the process's ISA cap,
+// algorithms/machine.hpp).
 ResultRow case_identity(const SelectedProblem& selected, std::string_view algorithm, Direction d, int threads,
                         bool cold_cache, Layout layout = {}, const DataConditions& conditions = {});
 // The row of a problem convlab does not do (a 3-D shape-file line).

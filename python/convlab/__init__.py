@@ -22,7 +22,8 @@ from .training import TrainingRun, train
 
 __version__ = _convlab.__version__
 __all__ = ["Problem", "ValidationResult", "algorithms", "backward_data", "backward_weights", "bench",
-           "forward", "layers_from_torch", "shape_set", "train", "TrainingRun", "validate", "__version__"]
+           "forward", "isa", "layers_from_torch", "set_isa", "shape_set", "train", "TrainingRun", "validate",
+           "__version__"]
 
 
 def __getattr__(name):
@@ -46,6 +47,21 @@ def _find_bundled_shapes():
 
 
 _find_bundled_shapes()
+
+
+def set_isa(name):
+    """Caps every algorithm's kernels at an ISA for the rest of the process, as
+    `convlab --isa` does (docs/isa.md): "avx2", "avx512" or "native" (the
+    CPU's widest, the default). Call it before the first validate() or
+    bench(): oneDNN, LIBXSMM and libtorch fix their ISA at their first
+    kernel, and a different cap after that is a ValueError, as is an ISA this
+    CPU lacks. bench() rows record it in their `isa` column."""
+    _convlab.set_isa(name)
+
+
+def isa():
+    """The ISA cap set by set_isa(): "avx2", "avx512" or "native"."""
+    return _convlab.isa()
 
 
 def algorithms():
@@ -122,7 +138,7 @@ def validate(target, p, direction, seed=None, tolerance=None, *, threads=None, e
 
 # Columns kept as text; every other column of a row is a number (None when empty).
 _TEXT_COLUMNS = {"suite", "layer", "descriptor", "algorithm", "direction", "status", "reason", "implementation",
-                 "layout", "data", "ftz"}
+                 "layout", "data", "ftz", "isa"}
 
 
 def _typed(column, value):
@@ -184,7 +200,8 @@ def bench(problems, algos, directions=("fwd", "bwd_d", "bwd_w"), threads=None, r
     verbose=True lets Google Benchmark print its console table. layout: the
     tensors' layout, as in validate(). data and ftz as in validate(): the
     distribution of the checked and timed inputs, and flushing denormals;
-    each row records both (columns data, ftz)."""
+    each row records both (columns data, ftz), and the ISA cap (column isa,
+    set_isa())."""
     if isinstance(problems, (str, Problem)):
         problems = [problems]
     if isinstance(directions, str):

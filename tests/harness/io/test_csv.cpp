@@ -5,10 +5,12 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "harness/io/benchmark_names.hpp"
 #include "tests/scratch_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -105,6 +107,23 @@ TEST_CASE("resume: rows are found by suite, layer, descriptor, algorithm, direct
     CHECK(result_key(row("conv1", "naive", "1")) != result_key(row("conv1", "reference", "1")));
     // Keys keep their parts apart: a comma inside a value cannot fake another key.
     CHECK(result_key(row("a,b", "c", "1")) != result_key(row("a", "b,c", "1")));
+}
+
+TEST_CASE("resume: the ISA cap is part of the key, a row without it ran native", "[csv][isa]") {
+    ResultRow old = row("conv1", "direct", "1");
+    old.erase("isa");
+    ResultRow native = old, capped = old, wide = old;
+    native["isa"] = "native";
+    capped["isa"] = "avx2";
+    wide["isa"] = "avx512";
+    CHECK(result_key(old) == result_key(native));
+    CHECK(result_key(capped) != result_key(native));
+    CHECK(result_key(capped) != result_key(wide));
+    CHECK(benchmark_name(native) == "direct/fwd/conv1/threads:1");
+    CHECK(benchmark_name(old) == "direct/fwd/conv1/threads:1");
+    CHECK(benchmark_name(capped) == "direct/fwd/conv1/threads:1/isa:avx2");
+    CHECK(std::find(result_columns().begin(), result_columns().end(), "isa") != result_columns().end());
+    CHECK(std::find(validate_columns().begin(), validate_columns().end(), "isa") != validate_columns().end());
 }
 
 TEST_CASE("read_results_csv refuses a CSV without the key columns", "[csv]") {
