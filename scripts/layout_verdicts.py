@@ -39,8 +39,9 @@ def verdicts(directories, sets):
         for path in present:
             rows += read(path)
         for r in rows:
-            out[(s, r["layer"], r["algorithm"], r["direction"])] = (r["status"], r.get("reason") or "")
-            layouts.add(r.get("layout") or "nchw:oihw")
+            out[(s, r["layer"], r["algorithm"] or "(every one)", r["direction"])] = (r["status"], r.get("reason") or "")
+            if r["algorithm"]:  # a problem refused before any algorithm (3-D) is in no algorithm's layout
+                layouts.add(r.get("layout") or "nchw:oihw")
     return out, layouts
 
 
