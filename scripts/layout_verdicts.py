@@ -16,6 +16,7 @@ import argparse
 import collections
 import csv
 import os
+import re
 import sys
 
 from validation_summary import folded
@@ -39,10 +40,17 @@ def verdicts(directories, sets):
         for path in present:
             rows += read(path)
         for r in rows:
-            out[(s, r["layer"], r["algorithm"] or "(every one)", r["direction"])] = (r["status"], r.get("reason") or "")
+            out[(s, layer_key(r["layer"]), r["algorithm"] or "(every one)", r["direction"])] = (
+                r["status"], r.get("reason") or "")
             if r["algorithm"]:  # a problem refused before any algorithm (3-D) is in no algorithm's layout
                 layouts.add(r.get("layout") or "nchw:oihw")
     return out, layouts
+
+
+def layer_key(layer):
+    """A named layer as it is; an unnamed one (its descriptor, deepbench's) without its minibatch, which the
+    runs may set differently."""
+    return layer if ":" in layer else re.sub(r"mb\d+", "", layer)
 
 
 def read(path):
