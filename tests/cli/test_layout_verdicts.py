@@ -67,6 +67,13 @@ class LayoutVerdicts(unittest.TestCase):
         r = run("--first", self.first, "--first", self.added, "--second", self.second, "--sets", "s")
         self.assertIn("| new | 1 | 0 | 0 | 0 | 0 | 0 |", r.stdout)
 
+    def test_an_unnamed_layer_matches_at_another_minibatch(self):
+        write(self.first, "u", "nchw:oihw", [("mb2ic4ih5oc4kh3", "gemm", "fwd", "PASSED", "")])
+        write(self.second, "u", "nhwc:ohwi", [("mb1ic4ih5oc4kh3", "gemm", "fwd", "PASSED", "")])
+        r = run("--first", self.first, "--second", self.second, "--sets", "u")
+        self.assertEqual(r.returncode, 0, r.stdout)
+        self.assertIn("| gemm | 1 | 0 | 0 | 0 | 0 | 0 |", r.stdout)
+
     def test_bad_input(self):
         r = run("--first", self.first, "--second", self.second, "--sets", "absent")
         self.assertEqual(r.returncode, 2)
