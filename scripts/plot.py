@@ -16,6 +16,11 @@ temporary name first and then renamed, so a reader never sees half a file:
   thread_scaling.png    only when more than one thread count ran
   SUMMARY.md            see summary.py
 
+A CSV holding several layouts (`--layout` runs read together): the plots show
+each algorithm's rows in another layout than nchw:oihw as their own series,
+`algorithm@nhwc` (layout_series.py); SUMMARY.md's tables read nchw:oihw and its
+"Layouts" section compares the two (summary_layouts.py).
+
 Algorithm names, families and the baseline / slow flags come from the first
 CSV's .meta.json (`algorithms`). GFLOP/s is the effective rate: every algorithm
 is credited with the direct convolution's FLOP count.
@@ -29,6 +34,7 @@ from matplotlib.lines import Line2D
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_results import DIRECTIONS, Results, geomean, number, thread_speedups  # noqa: E402
+from layout_series import split_layouts  # noqa: E402
 from plot_common import colours, legend_outside, plt, save_figure, short_labels  # noqa: E402
 from plot_placement import DEFAULT_BASELINE, plot_heatmaps, plot_rooflines  # noqa: E402
 from report_format import InputError  # noqa: E402
@@ -170,10 +176,11 @@ def main():
     out = args.out or os.path.dirname(os.path.abspath(args.csv[0]))
     os.makedirs(out, exist_ok=True)
     res = Results(rows, meta, plan)
+    series = Results(*split_layouts(rows, meta), plan)  # every layout, algorithm@layout its own series
     written = []
     for plot in (lambda r, o: plot_heatmaps(r, o, args.baseline), plot_rooflines, plot_gflops, plot_bwd_d_methods,
                  plot_time_vs_workspace, plot_thread_scaling):
-        written += plot(res, out)
+        written += plot(series, out)
     written += summary.write_summary(res, args.csv, out, [os.path.basename(p) for p in written], targets, appended)
     for path in written:
         print(f"plot.py: wrote {path}")

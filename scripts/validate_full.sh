@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Validation at full scale: every bundled shape set at minibatch 2, every
+# Validation at full scale: every bundled shape set at minibatch 2 (--mb), every
 # registered algorithm, all three directions, checked element by element
 # against the double-precision reference (`convlab validate`). Output in
 # results/validation/: SET.csv and SET.meta.json per set, and SUMMARY.md with
@@ -13,6 +13,7 @@
 #   --out DIR          output directory (default results/validation)
 #   --sets "A B ..."   only these sets (default: every bundled set)
 #   --budget-gflop G   the budget of the slow plain loops (default 0.2; see below)
+#   --mb N             the minibatch of every problem (default 2)
 #   --convlab PATH     the binary (default build/convlab, built if missing)
 #
 # A set whose CSV is complete (SET.done beside it) is not run again, so an
@@ -31,6 +32,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/results/validation"
 sets=""
 budget=0.2
+mb=2
 convlab="$root/build/convlab"
 shard=""
 merge=0
@@ -44,6 +46,7 @@ while [[ $# -gt 0 ]]; do
         --out) out="${2:?--out needs a directory}"; shift 2 ;;
         --sets) sets="${2:?--sets needs a list}"; shift 2 ;;
         --budget-gflop) budget="${2:?--budget-gflop needs a number}"; shift 2 ;;
+        --mb) mb="${2:?--mb needs a number}"; shift 2 ;;
         --convlab) convlab="${2:?--convlab needs a path}"; shift 2 ;;
         --shard) shard="${2:?--shard needs K/N}"; shift 2 ;;
         --merge) merge=1; shift ;;
@@ -92,7 +95,7 @@ for set in $sets; do
         continue
     fi
     start=$SECONDS code=0
-    "$convlab" validate --batch "$set" --mb 2 --budget-gflop "$budget" --csv "$out/$name.csv" \
+    "$convlab" validate --batch "$set" --mb "$mb" --budget-gflop "$budget" --csv "$out/$name.csv" \
         "${shard_args[@]}" "${extra[@]}" > "$out/$name.log" 2>&1 || code=$?
     tail -n 1 "$out/$name.log"
     echo "validate_full.sh: $name took $((SECONDS - start)) s (exit status $code)"

@@ -11,6 +11,7 @@ time the cases took.
 import argparse
 import collections
 import csv
+import json
 import re
 import sys
 from pathlib import Path
@@ -39,6 +40,21 @@ def read(path):
     return rows
 
 
+def run_conditions(paths):
+    """ "at minibatch 2" and the layout when not nchw:oihw, from the runs' .meta.json (minibatch 2 and
+    nchw:oihw when a run has none: validate_full.sh's default)."""
+    mbs, layouts = set(), set()
+    for path in paths:
+        try:
+            run = json.loads(path.with_suffix(".meta.json").read_text()).get("run", {})
+        except (OSError, ValueError):
+            run = {}
+        mbs.add(str(run.get("mb", 2)))
+        layouts.add(run.get("layout", "nchw:oihw"))
+    text = "at minibatch " + " or ".join(sorted(mbs))
+    return text if layouts == {"nchw:oihw"} else text + " in " + ", ".join(sorted(layouts))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("csv", nargs="+", type=Path)
@@ -46,8 +62,8 @@ def main():
     args = parser.parse_args()
 
     lines = ["# Validation at full scale", "",
-             "Every case of `scripts/validate_full.sh`: one algorithm, one direction, one layer at "
-             "minibatch 2, every output element checked against the double-precision reference "
+             "Every case of `scripts/validate_full.sh`: one algorithm, one direction, one layer "
+             f"{run_conditions(args.csv)}, every output element checked against the double-precision reference "
              "(integer data exactly or within tolerance, real data within tolerance).", "",
              "| set | cases | " + " | ".join(STATUSES) + " | seconds |",
              "|---|---|" + "---|" * len(STATUSES) + "---|"]

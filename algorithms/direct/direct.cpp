@@ -13,10 +13,18 @@
 // output), stage_out converts blocked results back (dW; a strided 1x1's dX).
 // The table then shows both what an NCHW caller pays (direct) and what the
 // kernels cost (direct_native).
+//
+// Both run in nchw:oihw and in nhwc with any weight order: only the
+// conversions (reorders.hpp) and the tiles' stores read the tensors, through
+// their strides. From NHWC a lane block is a run of contiguous channels per
+// pixel; the paths that read NCHW planes in place (pointwise, depthwise
+// planes, bwd_w's unblocked x) give way to the blocked route.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "algorithms/algorithm.hpp"
+#include "algorithms/common/nhwc_layouts.hpp"
 #include "algorithms/direct/dispatch.hpp"
 #include "algorithms/direct/isa.hpp"
 #include "algorithms/direct/plan.hpp"
@@ -77,7 +85,12 @@ public:
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     // Never declines; the ISA comes from the CPU or CONVLAB_ISA.
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels()), threads, false);
+        return prepare_layout(p, d, threads, Layout{});
+    }
+    std::vector<Layout> layouts() const override { return nchw_and_every_nhwc(); }
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
+        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels(), layout), threads,
+                                         false);
     }
 };
 
@@ -86,11 +99,17 @@ public:
     std::string_view name() const override { return "direct_native"; }
     std::string_view family() const override { return "direct"; }
     std::string_view description() const override {
-        return "direct's kernels in its own blocked layouts: the conversions from and to NCHW outside the timed call";
+        return "direct's kernels in its own blocked layouts: the conversions from and to the caller's layout "
+               "outside the timed call";
     }
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels()), threads, true);
+        return prepare_layout(p, d, threads, Layout{});
+    }
+    std::vector<Layout> layouts() const override { return nchw_and_every_nhwc(); }
+    Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
+        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels(), layout), threads,
+                                         true);
     }
 };
 

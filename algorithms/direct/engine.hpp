@@ -79,27 +79,34 @@ GradFn grad_fn(int nb, int64_t rh, std::index_sequence<I...>) {
     return fn;
 }
 
-// One tile from the buffer [nb][ur][L] into NCHW rows: lane l of block b is
-// the channel `channel_stride * (b * L + l)` floats on; pixel j is j * col_step.
+// One tile from the buffer [nb][ur][L] into the output's rows: lane l of
+// block b is the channel `channel_stride * (b * L + l)` floats on; pixel j is
+// j * col_step. In NHWC (channel_stride 1) each pixel's lanes are one run.
 template <class V>
 void store_tile(const float* buf, Tile tile, float* out, int64_t channel_stride, int64_t col_step, int64_t cols,
                 int64_t channels) {
     constexpr int L = V::lanes;
-    for (int b = 0; b < tile.nb; ++b)
-        for (int64_t l = 0; l < std::min<int64_t>(L, channels - b * L); ++l) {
-            float* dst = out + (b * L + l) * channel_stride;
-            const float* src = buf + b * tile.ur * L + l;
-            for (int64_t j = 0; j < cols; ++j) dst[j * col_step] = src[j * L];
+    for (int b = 0; b < tile.nb; ++b) {
+        const int64_t lanes = std::min<int64_t>(L, channels - b * L);
+        const float* src = buf + b * tile.ur * L;
+        float* dst = out + b * L * channel_stride;
+        if (channel_stride == 1) {
+            for (int64_t j = 0; j < cols; ++j)
+                for (int64_t l = 0; l < lanes; ++l) dst[j * col_step + l] = src[j * L + l];
+        } else {
+            for (int64_t l = 0; l < lanes; ++l)
+                for (int64_t j = 0; j < cols; ++j) dst[l * channel_stride + j * col_step] = src[j * L + l];
         }
+    }
 }
 
 // Tasks: images x groups x row groups x lane-block groups, in the order the
 // plan chose; each task runs its rows' tiles left to right, one reduction
-// chunk at a time (plan.hpp), and stores each tile into NCHW `out` after
-// its last chunk.
+// chunk at a time (plan.hpp), and stores each tile into `out` (strides os,
+// planes dst_h x dst_w) after its last chunk.
 template <class V>
 void run_engine(const Engine& e, const Problem& p, int threads, const float* in, const float* w, const float* bias,
-                float* task_buffers, float* out) {
+                float* task_buffers, float* out, const Strides& os) {
     constexpr int L = V::lanes;
     const TileFn fn = tile_fn<V>(e);
     TileCtx base;
@@ -115,7 +122,6 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
     const int64_t lane_groups = e.out.blocks / e.tile.nb, all_rows = int64_t(e.rows.size());
     const int64_t rows = (all_rows + e.row_group - 1) / e.row_group;  // row groups per image and group
     const int64_t tasks = p.mb * groups * rows * lane_groups;
-    const int64_t plane = e.dst_h * e.dst_w;
     const int64_t red_blocks = e.depthwise ? 1 : e.in.blocks, chunk = e.depthwise ? 1 : e.chunk_blocks;
     const bool chunked = chunk < red_blocks;  // else one tile's slot serves every tile
 #pragma omp parallel for num_threads(threads) schedule(static)
@@ -149,15 +155,14 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
                 c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
                 const float* in_row = in_image + k0 * base.in_blk_stride + r * e.in_row_step * e.in.w * e.in.blk;
                 float* row_buf = buf + (row - row0) * row_floats;
-                float* out_row = out
-                               + ((ng * e.out.channels + first_channel) * e.dst_h + ph.out_row0 + r * ph.out_row_step)
-                                     * e.dst_w
-                               + ph.out_col0;
+                float* out_row = out + n * os[0] + (grp * e.out.channels + first_channel) * os[1]
+                               + (ph.out_row0 + r * ph.out_row_step) * os[2] + ph.out_col0 * os[3];
+                const int64_t col_step = ph.out_col_step * os[3];
                 for (int64_t t0 = 0; t0 < ph.cols; t0 += e.tile.ur) {
                     float* sums = chunked ? row_buf + t0 / e.tile.ur * tile_floats : buf;
                     fn(c, in_row + t0 * base.in_col_step, w_blk + k0 * base.w_blk_stride, b_blk, sums);
                     if (last)
-                        store_tile<V>(sums, e.tile, out_row + t0 * ph.out_col_step, plane, ph.out_col_step,
+                        store_tile<V>(sums, e.tile, out_row + t0 * col_step, os[1], col_step,
                                       std::min<int64_t>(e.tile.ur, ph.real_cols - t0), channels);
                 }
             }
@@ -264,8 +269,8 @@ struct Stages {
           out(stage == Stage::all || stage == Stage::out) {}
 };
 
-// The pointwise and depthwise-plane paths read NCHW in place: they have no
-// stage but conv.
+// The pointwise and depthwise-plane paths read NCHW in place (the plan takes
+// them in nchw:oihw only): they have no stage but conv.
 template <class V>
 void run_path(const Plan& plan, const Pointwise& pw, const ConvArgs& a, Stages stages) {
     if (stages.conv) run_pointwise<V>(plan, pw, a);
@@ -292,10 +297,11 @@ void run_path(const Plan& plan, const WeightsGrad& g, const ConvArgs& a, Stages 
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *x = ws + plan.off_in, *dw = ws + plan.off_w, *dy = ws + plan.off_out;
     const int64_t groups = g.depthwise ? 1 : p.g;
+    const bool nhwc = plan.layout.activations == ActivationLayout::nhwc;
     if (stages.in) {
         TimingPhaseScope scope(a.timing_phases, "reorder_in");
-        if (!g.x_nchw) to_blocked(a.x, p.mb, groups, p.ih, p.iw, g.x, x, T);
-        to_blocked(a.dy, p.mb, groups, p.oh, p.ow, g.dy, dy, T);
+        if (!g.x_nchw) to_blocked(a.x, activation_strides(plan, p.ic, p.ih, p.iw), p.mb, groups, p.ih, p.iw, g.x, x, T);
+        to_blocked(a.dy, activation_strides(plan, p.oc, p.oh, p.ow), p.mb, groups, p.oh, p.ow, g.dy, dy, T);
     }
     if (stages.conv) {
         TimingPhaseScope scope(a.timing_phases, "conv");
@@ -304,12 +310,13 @@ void run_path(const Plan& plan, const WeightsGrad& g, const ConvArgs& a, Stages 
     }
     if (stages.out) {
         TimingPhaseScope scope(a.timing_phases, "reorder_out");
-        if (g.depthwise) depthwise_weights_from_blocked(dw, p, g.dy, a.dw);
-        else weights_from_blocked(dw, p, g.x, g.dy, a.dw, T);
+        if (g.depthwise) depthwise_weights_from_blocked(dw, p, g.dy, a.dw, weight_strides(plan));
+        else weights_from_blocked(dw, p, g.x, g.dy, a.dw, weight_strides(plan), T);
     }
     if (stages.conv && a.db) {
         TimingPhaseScope scope(a.timing_phases, "bias");
-        bias_gradient(p, a.dy, a.db);
+        if (nhwc) bias_gradient_nhwc(p, a.dy, a.db);
+        else bias_gradient(p, a.dy, a.db);
     }
 }
 
@@ -322,22 +329,28 @@ void run_path(const Plan& plan, const Engine& e, const ConvArgs& a, Stages stage
     const bool fwd = plan.d == Direction::fwd;
     float* dense = ws + plan.off_dense;
     const bool gathered = e.flat_1x1 && !e.dense;
+    // The engine's source and destination planes in the case's layout (a
+    // flat 1x1 engine's are its planes as one row; gathered, the dense pixels').
+    const int64_t in_channels = fwd ? p.ic : p.oc, out_channels = fwd ? p.oc : p.ic;
+    const Strides src = activation_strides(plan, in_channels, e.src_h, e.src_w);
+    const Strides dst = activation_strides(plan, out_channels, e.dst_h, e.dst_w);
+    const Strides x_strides = activation_strides(plan, p.ic, p.ih, p.iw);
     if (stages.in) {
         TimingPhaseScope scope(a.timing_phases, "reorder_in");
-        if (fwd && gathered) gather_pixels(a.x, p, dense, T);
-        to_blocked(fwd ? (gathered ? dense : a.x) : a.dy, p.mb, e.groups, e.src_h, e.src_w, e.in, in, T);
-        if (e.depthwise) depthwise_weights_to_blocked(a.w, p, e.out, w);
-        else weights_to_blocked(a.w, p, e.in, e.out, !fwd, w, T);
+        if (fwd && gathered) gather_pixels(a.x, x_strides, p, src, dense, T);
+        to_blocked(fwd ? (gathered ? dense : a.x) : a.dy, src, p.mb, e.groups, e.src_h, e.src_w, e.in, in, T);
+        if (e.depthwise) depthwise_weights_to_blocked(a.w, weight_strides(plan), p, e.out, w);
+        else weights_to_blocked(a.w, weight_strides(plan), p, e.in, e.out, !fwd, w, T);
         if (fwd) bias_to_blocked(a.b, e.groups, e.out, bias);
     }
     if (stages.conv) {
-        // The tiles go straight to the NCHW output.
+        // The tiles go straight to the output in the case's layout.
         TimingPhaseScope scope(a.timing_phases, "conv");
-        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx));
+        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx), dst);
     }
     if (stages.out && !fwd && gathered) {
         TimingPhaseScope scope(a.timing_phases, "reorder_out");
-        scatter_pixels(dense, p, a.dx, T);
+        scatter_pixels(dense, dst, p, x_strides, a.dx, T);
     }
 }
 

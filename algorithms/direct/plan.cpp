@@ -306,11 +306,17 @@ Engine engine_path(const Problem& p, Direction d, int lanes, const Budgets& budg
     return e;
 }
 
-// The precedence of the paths (Path in plan.hpp), written here only.
-Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
-    if (auto planes = depthwise_planes(p, d, lanes)) return *planes;
-    if (auto pw = pointwise(p, d, lanes, budgets)) return *pw;
-    if (d == Direction::bwd_w) return weights_grad_path(p, lanes);
+// The precedence of the paths (Path in plan.hpp), written here only. The
+// depthwise planes, the pointwise GEMM and bwd_w's in-place x read NCHW
+// planes: in another layout the blocked route runs instead.
+Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets, bool nchw) {
+    if (auto planes = depthwise_planes(p, d, lanes); planes && nchw) return *planes;
+    if (auto pw = pointwise(p, d, lanes, budgets); pw && nchw) return *pw;
+    if (d == Direction::bwd_w) {
+        WeightsGrad g = weights_grad_path(p, lanes);
+        g.x_nchw = g.x_nchw && nchw;
+        return g;
+    }
     return engine_path(p, d, lanes, budgets);
 }
 
@@ -352,10 +358,11 @@ Parts parts_of(const Engine& e, const Problem& p, Direction, int threads, int la
 
 }  // namespace
 
-Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine) {
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, Layout layout) {
     Plan plan;
     plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = machine.isa, plan.lanes = lanes(machine.isa);
-    plan.path = choose_path(p, d, plan.lanes, Budgets(machine));
+    plan.layout = layout;
+    plan.path = choose_path(p, d, plan.lanes, Budgets(machine), layout == Layout{});
     const Parts parts =
         std::visit([&](const auto& path) { return parts_of(path, p, d, plan.threads, plan.lanes); }, plan.path);
     plan.off_in = 0;

@@ -1,7 +1,7 @@
 // The plan of one direct convolution: everything decided from (problem,
 // direction, threads, machine: its caches and the kernels' ISA) before the
-// first call. Tensors arrive as NCHW and
-// [oc][ic/g][kh][kw]; inside the call they are converted to channel-blocked
+// first call. Tensors arrive in the case's layout (NCHW or NHWC, any weight
+// order; layout.hpp); inside the call they are converted to channel-blocked
 // layouts (nChw16c / nChw8c, channels of a group padded with zeros to whole
 // blocks, planes padded with zeros around), so that a register tile of
 // output channels x output pixels can stream the reduction through FMAs.
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "algorithms/algorithm.hpp"
+#include "algorithms/layout.hpp"
 #include "algorithms/machine.hpp"
 #include "algorithms/problem.hpp"
 
@@ -130,6 +131,7 @@ using Path = std::variant<DepthwisePlanes, Pointwise, WeightsGrad, Engine>;
 struct Plan {
     Problem p;
     Direction d = Direction::fwd;
+    Layout layout;  // of the caller's tensors: the paths that read NCHW in place need nchw:oihw
     int threads = 1;
     Isa isa = Isa::scalar;
     int lanes = 8;
@@ -142,6 +144,6 @@ struct Plan {
 };
 
 // machine.isa is the kernels' ISA; its caches size the blocking.
-Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine);
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, Layout layout = {});
 
 }  // namespace convlab::direct

@@ -95,10 +95,13 @@ void run_pointwise(const Plan& plan, const Pointwise& pw, const ConvArgs& a) {
     const bool fwd = plan.d == Direction::fwd;
     float* ws = reinterpret_cast<float*>(a.workspace);
     float *dense_in = ws + plan.off_in, *w = ws + plan.off_w, *dense_out = ws + plan.off_out;
+    // NCHW: the plan takes this path in nchw:oihw only.
+    const Strides x_strides = activation_strides(plan, p.ic, p.ih, p.iw);
+    const Strides dense = activation_strides(plan, p.ic, 1, p.oh * p.ow);
     if (plan.d == Direction::bwd_w) {
         {
             TimingPhaseScope scope(a.timing_phases, "reorder_in");
-            if (!pw.dense) gather_pixels(a.x, p, dense_in, T);
+            if (!pw.dense) gather_pixels(a.x, x_strides, p, dense, dense_in, T);
         }
         {
             TimingPhaseScope scope(a.timing_phases, "conv");
@@ -111,7 +114,7 @@ void run_pointwise(const Plan& plan, const Pointwise& pw, const ConvArgs& a) {
     {
         TimingPhaseScope scope(a.timing_phases, "reorder_in");
         pack_pointwise_weights(a.w, p, pw, !fwd, w);
-        if (fwd && !pw.dense) gather_pixels(a.x, p, dense_in, T);
+        if (fwd && !pw.dense) gather_pixels(a.x, x_strides, p, dense, dense_in, T);
     }
     const float* x = fwd ? (pw.dense ? a.x : dense_in) : a.dy;
     float* y = fwd ? a.y : (pw.dense ? a.dx : dense_out);
@@ -122,7 +125,7 @@ void run_pointwise(const Plan& plan, const Pointwise& pw, const ConvArgs& a) {
     }
     if (!fwd && !pw.dense) {
         TimingPhaseScope scope(a.timing_phases, "reorder_out");
-        scatter_pixels(dense_out, p, a.dx, T);
+        scatter_pixels(dense_out, dense, p, x_strides, a.dx, T);
     }
 }
 

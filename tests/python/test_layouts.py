@@ -48,7 +48,7 @@ def test_nchw_iohw_code_passes_in_its_layout():
     assert convlab.validate(fwd, p, "fwd", layout="nchw:oihw").verdict == "FAILED"
 
 
-@pytest.mark.parametrize("algo", ["indirect", "im2col_gemm"])
+@pytest.mark.parametrize("algo", ["indirect", "im2col_gemm", "direct"])
 def test_forward_takes_and_returns_arrays_in_the_layout(algo):
     p = convlab.Problem("mb2ic5ih9iw8oc6kh3kw3sh2sw1ph1pw1")
     rng = np.random.default_rng(1)
