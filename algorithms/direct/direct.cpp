@@ -90,7 +90,8 @@ public:
     }
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels()), threads, true);
+        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels(), true), threads,
+                                         true);
     }
 };
 

@@ -298,20 +298,25 @@ WeightsGrad weights_grad_path(const Problem& p, int lanes) {
     return g;
 }
 
-Engine engine_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
+Engine engine_path(const Problem& p, Direction d, int lanes, const Budgets& budgets, bool staged) {
     Engine e = d == Direction::fwd ? forward_engine(p, lanes, budgets) : backward_data_engine(p, lanes, budgets);
     e.groups = p.g;
     if (is_depthwise(p)) make_depthwise(e, p, lanes);
     chunk_reduction(e, lanes, budgets);
+    e.blocked_out = staged;
     return e;
 }
 
-// The precedence of the paths (Path in plan.hpp), written here only.
-Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
-    if (auto planes = depthwise_planes(p, d, lanes)) return *planes;
+// The precedence of the paths (Path in plan.hpp), written here only. The
+// depthwise planes save the conversions of x and y (or dy) that a staged
+// plan does outside the timed call: there the channel lanes run at memory
+// speed instead.
+Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets, bool staged) {
+    if (!staged)
+        if (auto planes = depthwise_planes(p, d, lanes)) return *planes;
     if (auto pw = pointwise(p, d, lanes, budgets)) return *pw;
     if (d == Direction::bwd_w) return weights_grad_path(p, lanes);
-    return engine_path(p, d, lanes, budgets);
+    return engine_path(p, d, lanes, budgets, staged);
 }
 
 // Workspace floats of each part (Plan's offsets) on each path.
@@ -343,7 +348,8 @@ Parts parts_of(const WeightsGrad& g, const Problem& p, Direction, int, int lanes
 Parts parts_of(const Engine& e, const Problem& p, Direction, int threads, int lanes) {
     Parts parts;
     parts.in = e.in.floats(p.mb, e.groups);
-    parts.out = threads * aligned(e.buffer_tiles * e.tile.nb * e.tile.ur * lanes);  // one task buffer per thread
+    parts.out = e.blocked_out ? e.out.floats(p.mb, e.groups)
+                              : threads * aligned(e.buffer_tiles * e.tile.nb * e.tile.ur * lanes);  // one task buffer per thread
     parts.w = e.groups * e.out.blocks * (e.depthwise ? 1 : e.in.blocks * e.in.blk) * e.taps_total * lanes;
     parts.bias = e.groups * e.out.blocks * lanes;
     if (e.flat_1x1 && !e.dense) parts.dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter
@@ -352,10 +358,11 @@ Parts parts_of(const Engine& e, const Problem& p, Direction, int threads, int la
 
 }  // namespace
 
-Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine) {
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, bool staged) {
     Plan plan;
     plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = machine.isa, plan.lanes = lanes(machine.isa);
-    plan.path = choose_path(p, d, plan.lanes, Budgets(machine));
+    plan.staged = staged;
+    plan.path = choose_path(p, d, plan.lanes, Budgets(machine), staged);
     const Parts parts =
         std::visit([&](const auto& path) { return parts_of(path, p, d, plan.threads, plan.lanes); }, plan.path);
     plan.off_in = 0;

@@ -28,6 +28,24 @@ void to_blocked(const float* src, int64_t batch, int64_t groups, int64_t src_h, 
         }
 }
 
+void from_blocked(const float* src, int64_t batch, int64_t groups, int64_t dst_h, int64_t dst_w, const Blocked& b,
+                  float* dst, int threads) {
+    const int64_t channels_total = groups * b.channels;
+    const int64_t planes = batch * groups * b.blocks;
+#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
+    for (int64_t plane = 0; plane < planes; ++plane)
+        for (int64_t r = 0; r < dst_h; ++r) {
+            const int64_t n = plane / (groups * b.blocks), grp = plane / b.blocks % groups, blk = plane % b.blocks;
+            const float* in = src + plane * b.plane() + r * b.w * b.blk;
+            const int64_t lanes = std::min(b.blk, b.channels - blk * b.blk);
+            for (int64_t l = 0; l < lanes; ++l) {
+                const int64_t ch = grp * b.channels + blk * b.blk + l;
+                float* out = dst + ((n * channels_total + ch) * dst_h + r) * dst_w;
+                for (int64_t c = 0; c < dst_w; ++c) out[c] = in[c * b.blk + l];
+            }
+        }
+}
+
 void weights_to_blocked(const float* w, const Problem& p, const Blocked& red, const Blocked& lane,
                         bool lanes_over_ic, float* dst, int threads) {
     const int64_t taps = p.kh * p.kw, icg = p.icg(), ocg = p.ocg();

@@ -79,3 +79,16 @@ TEST_CASE("direct's plans for other machines compute the convolution", "[direct]
                 CHECK(v.status == Status::passed);
             }
 }
+
+TEST_CASE("direct_native's depthwise plans take the channel lanes, their output blocked, where direct's take planes",
+          "[direct]") {
+    const Problem p = Problem::parse("g32mb2ic32ih56oc32kh3ph1");
+    const Machine m = this_machine();
+    for (Direction d : all_directions) {
+        INFO(to_string(d));
+        const direct::Plan staged = direct::make_plan(p, d, 2, m, true);
+        CHECK(!std::holds_alternative<direct::DepthwisePlanes>(staged.path));
+        if (const auto* e = std::get_if<direct::Engine>(&staged.path)) CHECK((e->depthwise && e->blocked_out));
+        if (d != Direction::bwd_d) CHECK(std::holds_alternative<direct::DepthwisePlanes>(direct::make_plan(p, d, 2, m).path));
+    }
+}
