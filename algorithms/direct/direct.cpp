@@ -9,8 +9,9 @@
 // direct_native is the same plan and kernels with the layout conversions
 // outside the timed call, as onednn_native has oneDNN's reorders: stage_in
 // makes the blocked copies of the inputs and weights in the workspace, the
-// timed call runs the kernels on them (their tiles still store to the NCHW
-// output), stage_out converts blocked results back (dW; a strided 1x1's dX).
+// timed call runs the kernels on them (the engine's tiles into a blocked
+// output), stage_out converts the blocked results back (y, dX, dW); its
+// depthwise problems run on channel lanes, not on direct's NCHW planes.
 // The table then shows both what an NCHW caller pays (direct) and what the
 // kernels cost (direct_native).
 #include <memory>
