@@ -16,11 +16,13 @@
 // kernels cost (direct_native).
 #include <memory>
 #include <string>
+#include <variant>
 
 #include "algorithms/algorithm.hpp"
 #include "algorithms/direct/dispatch.hpp"
 #include "algorithms/direct/isa.hpp"
 #include "algorithms/direct/plan.hpp"
+#include "algorithms/direct/tuning.hpp"
 
 namespace convlab {
 
@@ -28,9 +30,16 @@ namespace {
 
 class DirectPrimitive final : public Primitive {
 public:
-    DirectPrimitive(direct::Plan plan, int threads, bool staged)
-        : Primitive(threads), plan_(std::move(plan)), staged_(staged) {}
-    std::string implementation() const override { return std::string(to_string(plan_.isa)); }
+    DirectPrimitive(direct::Plan plan, int threads, bool tuned)
+        : Primitive(threads), plan_(std::move(plan)), staged_(plan_.staged), tuned_(tuned) {}
+    // The ISA, and the tile engine's register tile (lane blocks x pixels),
+    // "tuned" when prepare timed the close ones (tuning.hpp).
+    std::string implementation() const override {
+        std::string name(to_string(plan_.isa));
+        if (const auto* e = std::get_if<direct::Engine>(&plan_.path))
+            name += " " + std::to_string(e->tile.nb) + "x" + std::to_string(e->tile.ur) + (tuned_ ? " tuned" : "");
+        return name;
+    }
     // Per-thread tile buffers: sized for the thread count it was prepared for.
     int64_t workspace_bytes() const override { return plan_.total_floats * int64_t(sizeof(float)); }
     void stage_in(const ConvArgs& args) const override {
@@ -56,6 +65,7 @@ private:
 
     direct::Plan plan_;
     bool staged_;  // direct_native: the conversions are stage_in / stage_out
+    bool tuned_;
 };
 
 // This machine, its ISA the one CONVLAB_ISA names when set.
@@ -63,6 +73,12 @@ Machine machine_for_kernels() {
     Machine machine = this_machine();
     machine.isa = direct::chosen_isa(machine);
     return machine;
+}
+
+Prepared prepare_direct(const Problem& p, Direction d, int threads, bool staged) {
+    bool tuned = false;
+    direct::Plan plan = direct::tuned_plan(p, d, threads, machine_for_kernels(), staged, &tuned);
+    return prepared<DirectPrimitive>(std::move(plan), threads, tuned);
 }
 
 class Direct final : public Algorithm {
@@ -78,7 +94,7 @@ public:
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     // Never declines; the ISA comes from the CPU or CONVLAB_ISA.
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels()), threads, false);
+        return prepare_direct(p, d, threads, false);
     }
 };
 
@@ -91,8 +107,7 @@ public:
     }
     Contract contract() const override { return {.exact_on_integers = true, .tolerance = 1e-5}; }
     Prepared prepare(const Problem& p, Direction d, int threads) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels(), true), threads,
-                                         true);
+        return prepare_direct(p, d, threads, true);
     }
 };
 

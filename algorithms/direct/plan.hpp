@@ -81,6 +81,7 @@ struct Engine {
     int64_t taps_total = 0;         // kh * kw: weight taps per (out block, in block)
     int64_t in_row_step = 1, in_col_step = 1;  // input pixels per tile row / column
     Tile tile;                      // register tile: lane blocks x pixels
+    int close_tiles = 1;            // the tiles the model scores within 10% of its choice (plan.cpp), up to 3
     bool rows_outer = true;         // task order: rows then lane blocks (small weights), or the reverse
     int64_t groups = 1;             // groups of the blocked layouts: the problem's, or 1 when depthwise
     bool depthwise = false;         // one channel per lane: in and out blocks are the same channels
@@ -150,7 +151,12 @@ struct Plan {
 };
 
 // machine.isa is the kernels' ISA; its caches size the blocking. staged:
-// direct_native's plan (Plan::staged).
-Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, bool staged = false);
+// direct_native's plan (Plan::staged). tile_rank: the engine's register
+// tile is the model's choice (0) or the tile_rank-th of the close ones.
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, bool staged = false,
+               int tile_rank = 0);
+// How many tile ranks make_plan takes for this plan's problem: the close
+// tiles of its engine, or 1 on the other paths.
+int close_tiles(const Plan& plan);
 
 }  // namespace convlab::direct
