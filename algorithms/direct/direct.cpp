@@ -9,8 +9,9 @@
 // direct_native is the same plan and kernels with the layout conversions
 // outside the timed call, as onednn_native has oneDNN's reorders: stage_in
 // makes the blocked copies of the inputs and weights in the workspace, the
-// timed call runs the kernels on them (their tiles still store to the NCHW
-// output), stage_out converts blocked results back (dW; a strided 1x1's dX).
+// timed call runs the kernels on them (the engine's tiles into a blocked
+// output), stage_out converts the blocked results back (y, dX, dW); its
+// depthwise problems run on channel lanes, not on direct's NCHW planes.
 // The table then shows both what an NCHW caller pays (direct) and what the
 // kernels cost (direct_native).
 //
@@ -21,6 +22,7 @@
 // planes, bwd_w's unblocked x) give way to the blocked route.
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "algorithms/algorithm.hpp"
@@ -28,6 +30,7 @@
 #include "algorithms/direct/dispatch.hpp"
 #include "algorithms/direct/isa.hpp"
 #include "algorithms/direct/plan.hpp"
+#include "algorithms/direct/tuning.hpp"
 
 namespace convlab {
 
@@ -35,9 +38,16 @@ namespace {
 
 class DirectPrimitive final : public Primitive {
 public:
-    DirectPrimitive(direct::Plan plan, int threads, bool staged)
-        : Primitive(threads), plan_(std::move(plan)), staged_(staged) {}
-    std::string implementation() const override { return std::string(to_string(plan_.isa)); }
+    DirectPrimitive(direct::Plan plan, int threads, bool tuned)
+        : Primitive(threads), plan_(std::move(plan)), staged_(plan_.staged), tuned_(tuned) {}
+    // The ISA, and the tile engine's register tile (lane blocks x pixels),
+    // "tuned" when prepare timed the close ones (tuning.hpp).
+    std::string implementation() const override {
+        std::string name(to_string(plan_.isa));
+        if (const auto* e = std::get_if<direct::Engine>(&plan_.path))
+            name += " " + std::to_string(e->tile.nb) + "x" + std::to_string(e->tile.ur) + (tuned_ ? " tuned" : "");
+        return name;
+    }
     // Per-thread tile buffers: sized for the thread count it was prepared for.
     int64_t workspace_bytes() const override { return plan_.total_floats * int64_t(sizeof(float)); }
     void stage_in(const ConvArgs& args) const override {
@@ -63,6 +73,7 @@ private:
 
     direct::Plan plan_;
     bool staged_;  // direct_native: the conversions are stage_in / stage_out
+    bool tuned_;
 };
 
 // This machine, its ISA the one CONVLAB_ISA names when set.
@@ -70,6 +81,12 @@ Machine machine_for_kernels() {
     Machine machine = this_machine();
     machine.isa = direct::chosen_isa(machine);
     return machine;
+}
+
+Prepared prepare_direct(const Problem& p, Direction d, int threads, Layout layout, bool staged) {
+    bool tuned = false;
+    direct::Plan plan = direct::tuned_plan(p, d, threads, machine_for_kernels(), layout, staged, &tuned);
+    return prepared<DirectPrimitive>(std::move(plan), threads, tuned);
 }
 
 class Direct final : public Algorithm {
@@ -89,8 +106,7 @@ public:
     }
     std::vector<Layout> layouts() const override { return nchw_and_every_nhwc(); }
     Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels(), layout), threads,
-                                         false);
+        return prepare_direct(p, d, threads, layout, false);
     }
 };
 
@@ -108,8 +124,7 @@ public:
     }
     std::vector<Layout> layouts() const override { return nchw_and_every_nhwc(); }
     Prepared prepare_layout(const Problem& p, Direction d, int threads, Layout layout) const override {
-        return prepared<DirectPrimitive>(direct::make_plan(p, d, threads, machine_for_kernels(), layout), threads,
-                                         true);
+        return prepare_direct(p, d, threads, layout, true);
     }
 };
 

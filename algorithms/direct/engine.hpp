@@ -103,7 +103,8 @@ void store_tile(const float* buf, Tile tile, float* out, int64_t channel_stride,
 // Tasks: images x groups x row groups x lane-block groups, in the order the
 // plan chose; each task runs its rows' tiles left to right, one reduction
 // chunk at a time (plan.hpp), and stores each tile into `out` (strides os,
-// planes dst_h x dst_w) after its last chunk.
+// planes dst_h x dst_w) after its last chunk, or (blocked_out) keeps every
+// chunk's sums in the blocked `out`.
 template <class V>
 void run_engine(const Engine& e, const Problem& p, int threads, const float* in, const float* w, const float* bias,
                 float* task_buffers, float* out, const Strides& os) {
@@ -114,7 +115,7 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
     base.in_blk_stride = e.in.plane();
     base.w_blk_stride = e.taps_total * e.in.blk * L;
     base.w_out_stride = e.depthwise ? e.taps_total * L : e.in.blocks * base.w_blk_stride;
-    base.out_blk_stride = e.tile.ur * L, base.out_col_stride = L;
+    base.out_blk_stride = e.blocked_out ? e.out.plane() : e.tile.ur * L, base.out_col_stride = L;
     const int64_t groups = e.groups;
     base.in_col_step = e.in_col_step * e.in.blk;
     const int64_t tile_floats = int64_t(e.tile.nb) * e.tile.ur * L, row_floats = e.tiles_per_row * tile_floats;
@@ -126,7 +127,7 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
     const bool chunked = chunk < red_blocks;  // else one tile's slot serves every tile
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (int64_t task = 0; task < tasks; ++task) {
-        float* buf = task_buffers + omp_get_thread_num() * buffer_floats;
+        float* buf = e.blocked_out ? nullptr : task_buffers + omp_get_thread_num() * buffer_floats;
         // rows_outer: (image, group, row group, lane group); else (group, lane
         // group, image, row group), so that one lane group's weights serve every image.
         int64_t n, grp, row_group, lg;
@@ -154,9 +155,19 @@ void run_engine(const Engine& e, const Problem& p, int threads, const float* in,
                 const StridePhase& ph = e.stride_phases[stride_phase];
                 c.taps = ph.taps.data(), c.n_taps = int64_t(ph.taps.size());
                 const float* in_row = in_image + k0 * base.in_blk_stride + r * e.in_row_step * e.in.w * e.in.blk;
+                const int64_t out_r = ph.out_row0 + r * ph.out_row_step;
+                if (e.blocked_out) {  // the sums, of every chunk, in place in the blocked output
+                    float* out_blocked = out + ((ng * e.out.blocks + lg * e.tile.nb) * e.out.h + out_r) * e.out.w * L
+                                       + ph.out_col0 * L;
+                    c.out_col_stride = ph.out_col_step * L;
+                    for (int64_t t0 = 0; t0 < ph.cols; t0 += e.tile.ur)
+                        fn(c, in_row + t0 * base.in_col_step, w_blk + k0 * base.w_blk_stride, b_blk,
+                           out_blocked + t0 * c.out_col_stride);
+                    continue;
+                }
                 float* row_buf = buf + (row - row0) * row_floats;
-                float* out_row = out + n * os[0] + (grp * e.out.channels + first_channel) * os[1]
-                               + (ph.out_row0 + r * ph.out_row_step) * os[2] + ph.out_col0 * os[3];
+                float* out_row = out + n * os[0] + (grp * e.out.channels + first_channel) * os[1] + out_r * os[2]
+                               + ph.out_col0 * os[3];
                 const int64_t col_step = ph.out_col_step * os[3];
                 for (int64_t t0 = 0; t0 < ph.cols; t0 += e.tile.ur) {
                     float* sums = chunked ? row_buf + t0 / e.tile.ur * tile_floats : buf;
@@ -343,14 +354,16 @@ void run_path(const Plan& plan, const Engine& e, const ConvArgs& a, Stages stage
         else weights_to_blocked(a.w, weight_strides(plan), p, e.in, e.out, !fwd, w, T);
         if (fwd) bias_to_blocked(a.b, e.groups, e.out, bias);
     }
+    float* plain_out = fwd ? a.y : (gathered ? dense : a.dx);  // in the case's layout (strides dst)
     if (stages.conv) {
-        // The tiles go straight to the output in the case's layout.
+        // The tiles go straight to the output in the case's layout, or stay blocked for stage_out.
         TimingPhaseScope scope(a.timing_phases, "conv");
-        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, fwd ? a.y : (gathered ? dense : a.dx), dst);
+        run_engine<V>(e, p, T, in, w, fwd ? bias : nullptr, out, e.blocked_out ? out : plain_out, dst);
     }
-    if (stages.out && !fwd && gathered) {
+    if (stages.out && (e.blocked_out || (!fwd && gathered))) {
         TimingPhaseScope scope(a.timing_phases, "reorder_out");
-        scatter_pixels(dense, dst, p, x_strides, a.dx, T);
+        if (e.blocked_out) from_blocked(out, p.mb, e.groups, e.dst_h, e.dst_w, e.out, plain_out, dst, T);
+        if (!fwd && gathered) scatter_pixels(dense, dst, p, x_strides, a.dx, T);
     }
 }
 

@@ -44,22 +44,37 @@ struct Budgets {
           chunk(m.l1d_bytes / 3), pointwise_x(m.l2_bytes / 5) {}
 };
 
-// Register tile (lane blocks x pixels) for rows of `cols` pixels: enough
-// accumulators to hide the FMA latency (14 of 32 registers, 12 of 16), little
-// of the last tile wasted, and one tile's weights (nb * block_weight_bytes)
-// small enough to stay in L2 while the rows stream past.
-Tile choose_tile(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes, const Budgets& budgets) {
+// Register tiles (lane blocks x pixels) for rows of `cols` pixels, scored:
+// enough accumulators to hide the FMA latency (14 of 32 registers, 12 of
+// 16), little of the last tile wasted, and one tile's weights (nb *
+// block_weight_bytes) small enough to stay in L2 while the rows stream past.
+// The best first (a tie to the earlier tile of register_tiles), then those
+// scored within 10% of it, at most three: the model cannot tell these apart,
+// and prepare may time them (tuning.hpp).
+std::vector<Tile> tiles_close_to_best(int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes,
+                              const Budgets& budgets) {
     const double full = lanes == 16 ? 14.0 : 12.0;
-    Tile best;
-    double best_score = -1;
+    std::vector<std::pair<double, Tile>> scored;
     for (const Tile tile : register_tiles(lanes)) {
         if (lane_blocks % tile.nb != 0) continue;
         const double used = double(cols) / double(round_up(cols, tile.ur));
         double score = used * std::min(1.0, tile.nb * tile.ur / full);
         if (tile.nb > 1 && tile.nb * block_weight_bytes > budgets.tile_weights) score *= 0.7;
-        if (score > best_score + 1e-9) best_score = score, best = tile;
+        scored.emplace_back(score, tile);
     }
-    return best;
+    std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first + 1e-9; });
+    std::vector<Tile> close;
+    for (const auto& [score, tile] : scored)
+        if (close.size() < 3 && score >= 0.9 * scored.front().first) close.push_back(tile);
+    return close;
+}
+
+// The rank-th of the close tiles (the last when there are fewer), and how many there are.
+Tile choose_tile(Engine& e, int rank, int64_t cols, int64_t lane_blocks, int lanes, int64_t block_weight_bytes,
+                 const Budgets& budgets) {
+    const std::vector<Tile> close = tiles_close_to_best(cols, lane_blocks, lanes, block_weight_bytes, budgets);
+    e.close_tiles = int(close.size());
+    return close[std::min<size_t>(rank, close.size() - 1)];
 }
 
 // Each tap's offset in the padded input plane, once its width is known.
@@ -89,7 +104,7 @@ bool unpadded_1x1(const Problem& p) {
 // input gathered to those pixels first when strided or cropped), so a 7x7
 // plane fills whole tiles (no rounding of each row to the tile width).
 // Backward data computes that row of dx's pixels and scatters it.
-Engine flat_engine(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
+Engine flat_engine(const Problem& p, Direction d, int lanes, const Budgets& budgets, int rank) {
     Engine e;
     const bool fwd = d == Direction::fwd;
     e.in = reduction_side(fwd ? p.icg() : p.ocg(), lanes);
@@ -98,7 +113,7 @@ Engine flat_engine(const Problem& p, Direction d, int lanes, const Budgets& budg
     e.flat_1x1 = true;
     e.dense = p.sh == 1 && p.sw == 1 && p.oh == p.ih && p.ow == p.iw;
     const int64_t pixels = p.oh * p.ow;
-    e.tile = choose_tile(pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4, budgets);
+    e.tile = choose_tile(e, rank, pixels, e.out.blocks, lanes, int64_t(e.in.blocks) * e.in.blk * lanes * 4, budgets);
     e.in.h = 1, e.in.w = round_up(pixels, e.tile.ur);
     e.out.h = 1, e.out.w = e.in.w;
     e.src_h = e.dst_h = 1, e.src_w = e.dst_w = pixels;
@@ -111,13 +126,14 @@ Engine flat_engine(const Problem& p, Direction d, int lanes, const Budgets& budg
     return e;
 }
 
-Engine forward_engine(const Problem& p, int lanes, const Budgets& budgets) {
-    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes, budgets);
+Engine forward_engine(const Problem& p, int lanes, const Budgets& budgets, int rank) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::fwd, lanes, budgets, rank);
     Engine e;
     e.in = reduction_side(p.icg(), lanes);
     e.out = lane_side(p.ocg(), lanes);
     e.taps_total = p.kh * p.kw;
-    e.tile = choose_tile(p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4, budgets);
+    e.tile = choose_tile(e, rank, p.ow, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4,
+                         budgets);
     const int64_t owr = round_up(p.ow, e.tile.ur);
     e.in_row_step = p.sh, e.in_col_step = p.sw;
     e.in.h = (p.oh - 1) * p.sh + p.extent_h();
@@ -142,14 +158,15 @@ Engine forward_engine(const Problem& p, int lanes, const Budgets& budgets) {
 // read dy rows t + ah for the taps kh with kh*(dh+1) = rh + ph (mod sh), so
 // each stride phase is a stride-1 correlation of the (zero-padded) dy with a
 // subset of the taps; a stride phase no tap reaches gets zeros.
-Engine backward_data_engine(const Problem& p, int lanes, const Budgets& budgets) {
-    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes, budgets);
+Engine backward_data_engine(const Problem& p, int lanes, const Budgets& budgets, int rank) {
+    if (unpadded_1x1(p)) return flat_engine(p, Direction::bwd_d, lanes, budgets, rank);
     Engine e;
     e.in = reduction_side(p.ocg(), lanes);
     e.out = lane_side(p.icg(), lanes);
     e.taps_total = p.kh * p.kw;
     const int64_t widest = ceil_div(p.iw, p.sw);  // the columns of stride phase 0, the widest
-    e.tile = choose_tile(widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4, budgets);
+    e.tile = choose_tile(e, rank, widest, e.out.blocks, lanes, e.taps_total * e.in.blocks * e.in.blk * lanes * 4,
+                         budgets);
     struct Offset { int64_t k, a; };
     auto offsets = [](int64_t r, int64_t pad, int64_t k_count, int64_t dil, int64_t s) {
         std::vector<Offset> list;
@@ -298,26 +315,30 @@ WeightsGrad weights_grad_path(const Problem& p, int lanes) {
     return g;
 }
 
-Engine engine_path(const Problem& p, Direction d, int lanes, const Budgets& budgets) {
-    Engine e = d == Direction::fwd ? forward_engine(p, lanes, budgets) : backward_data_engine(p, lanes, budgets);
+Engine engine_path(const Problem& p, Direction d, int lanes, const Budgets& budgets, bool staged, int rank) {
+    Engine e = d == Direction::fwd ? forward_engine(p, lanes, budgets, rank) : backward_data_engine(p, lanes, budgets, rank);
     e.groups = p.g;
     if (is_depthwise(p)) make_depthwise(e, p, lanes);
     chunk_reduction(e, lanes, budgets);
+    e.blocked_out = staged;
     return e;
 }
 
 // The precedence of the paths (Path in plan.hpp), written here only. The
 // depthwise planes, the pointwise GEMM and bwd_w's in-place x read NCHW
-// planes: in another layout the blocked route runs instead.
-Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets, bool nchw) {
-    if (auto planes = depthwise_planes(p, d, lanes); planes && nchw) return *planes;
+// planes: in another layout the blocked route runs instead. The depthwise
+// planes also save the conversions of x and y (or dy) that a staged plan does
+// outside the timed call: there the channel lanes run at memory speed instead.
+Path choose_path(const Problem& p, Direction d, int lanes, const Budgets& budgets, bool nchw, bool staged, int rank) {
+    if (!staged && nchw)
+        if (auto planes = depthwise_planes(p, d, lanes)) return *planes;
     if (auto pw = pointwise(p, d, lanes, budgets); pw && nchw) return *pw;
     if (d == Direction::bwd_w) {
         WeightsGrad g = weights_grad_path(p, lanes);
         g.x_nchw = g.x_nchw && nchw;
         return g;
     }
-    return engine_path(p, d, lanes, budgets);
+    return engine_path(p, d, lanes, budgets, staged, rank);
 }
 
 // Workspace floats of each part (Plan's offsets) on each path.
@@ -349,7 +370,8 @@ Parts parts_of(const WeightsGrad& g, const Problem& p, Direction, int, int lanes
 Parts parts_of(const Engine& e, const Problem& p, Direction, int threads, int lanes) {
     Parts parts;
     parts.in = e.in.floats(p.mb, e.groups);
-    parts.out = threads * aligned(e.buffer_tiles * e.tile.nb * e.tile.ur * lanes);  // one task buffer per thread
+    parts.out = e.blocked_out ? e.out.floats(p.mb, e.groups)
+                              : threads * aligned(e.buffer_tiles * e.tile.nb * e.tile.ur * lanes);  // one task buffer per thread
     parts.w = e.groups * e.out.blocks * (e.depthwise ? 1 : e.in.blocks * e.in.blk) * e.taps_total * lanes;
     parts.bias = e.groups * e.out.blocks * lanes;
     if (e.flat_1x1 && !e.dense) parts.dense = p.mb * p.ic * p.oh * p.ow;  // gathered x, or dx before its scatter
@@ -358,11 +380,13 @@ Parts parts_of(const Engine& e, const Problem& p, Direction, int threads, int la
 
 }  // namespace
 
-Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, Layout layout) {
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, Layout layout, bool staged,
+               int tile_rank) {
     Plan plan;
     plan.p = p, plan.d = d, plan.threads = std::max(1, threads), plan.isa = machine.isa, plan.lanes = lanes(machine.isa);
     plan.layout = layout;
-    plan.path = choose_path(p, d, plan.lanes, Budgets(machine), layout == Layout{});
+    plan.staged = staged;
+    plan.path = choose_path(p, d, plan.lanes, Budgets(machine), layout == Layout{}, staged, tile_rank);
     const Parts parts =
         std::visit([&](const auto& path) { return parts_of(path, p, d, plan.threads, plan.lanes); }, plan.path);
     plan.off_in = 0;
@@ -372,6 +396,11 @@ Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machin
     plan.off_dense = plan.off_out + aligned(parts.out);
     plan.total_floats = plan.off_dense + aligned(parts.dense);
     return plan;
+}
+
+int close_tiles(const Plan& plan) {
+    const Engine* e = std::get_if<Engine>(&plan.path);
+    return e ? e->close_tiles : 1;
 }
 
 }  // namespace convlab::direct

@@ -68,7 +68,9 @@ struct Blocked {
 
 // Forward and backward data: out[pixel][lanes] += in[tap(pixel)][c] * w[tap][c][lanes].
 // The output plane `out` is only the tile grid: each tile goes through a
-// per-thread buffer straight into the NCHW output. When a 1x1 tile's weights
+// per-thread buffer straight into the NCHW output; direct_native's tiles
+// (blocked_out) go into the blocked `out` planes instead, whole vectors, and
+// stage_out converts them outside the timed call. When a 1x1 tile's weights
 // outgrow L2 and a task has several tiles, the reduction runs in chunks of
 // blocks small enough for L1, each chunk over all the task's tiles, their
 // partial sums kept in the buffer: each weight vector loaded from L2 then
@@ -80,6 +82,7 @@ struct Engine {
     int64_t taps_total = 0;         // kh * kw: weight taps per (out block, in block)
     int64_t in_row_step = 1, in_col_step = 1;  // input pixels per tile row / column
     Tile tile;                      // register tile: lane blocks x pixels
+    int close_tiles = 1;            // the tiles the model scores within 10% of its choice (plan.cpp), up to 3
     bool rows_outer = true;         // task order: rows then lane blocks (small weights), or the reverse
     int64_t groups = 1;             // groups of the blocked layouts: the problem's, or 1 when depthwise
     bool depthwise = false;         // one channel per lane: in and out blocks are the same channels
@@ -89,6 +92,7 @@ struct Engine {
     int64_t buffer_tiles = 1;       // tiles in the task buffer: row_group * tiles_per_row when chunked, else 1
     bool flat_1x1 = false;          // an unpadded 1x1 problem as one row of oh*ow pixels per image
     bool dense = true;              // flat_1x1: its input pixels are its output pixels (else gathered / scattered)
+    bool blocked_out = false;       // direct_native: tiles store into the blocked `out` plane, converted in stage_out
     std::vector<StridePhase> stride_phases;  // one for forward
     std::vector<std::pair<int, int64_t>> rows;  // (stride phase, row) of every tile row
 };
@@ -133,17 +137,29 @@ struct Plan {
     Direction d = Direction::fwd;
     Layout layout;  // of the caller's tensors: the paths that read NCHW in place need nchw:oihw
     int threads = 1;
+    // direct_native: the layout conversions are stages outside the timed
+    // call, so no path reads NCHW in place to save one (the depthwise planes
+    // give way to the channel lanes) and the engine's output stays blocked.
+    bool staged = false;
     Isa isa = Isa::scalar;
     int lanes = 8;
     Path path;
     // Workspace, in floats, each part 64-byte aligned: the blocked input, the
     // blocked weights (bwd_w: the blocked dw), the bias, and the blocked
-    // output (fwd, bwd_d: one tile buffer per thread; bwd_w: the blocked dy),
+    // output (fwd, bwd_d: one tile buffer per thread, or all of it when
+    // blocked_out; bwd_w: the blocked dy),
     // and a strided 1x1 problem's dense pixels (gathered x, or dx to scatter).
     int64_t off_in = 0, off_w = 0, off_bias = 0, off_out = 0, off_dense = 0, total_floats = 0;
 };
 
-// machine.isa is the kernels' ISA; its caches size the blocking.
-Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, Layout layout = {});
+// machine.isa is the kernels' ISA; its caches size the blocking. layout: the
+// caller's tensors'. staged: direct_native's plan (Plan::staged). tile_rank:
+// the engine's register tile is the model's choice (0) or the tile_rank-th of
+// the close ones.
+Plan make_plan(const Problem& p, Direction d, int threads, const Machine& machine, Layout layout = {},
+               bool staged = false, int tile_rank = 0);
+// How many tile ranks make_plan takes for this plan's problem: the close
+// tiles of its engine, or 1 on the other paths.
+int close_tiles(const Plan& plan);
 
 }  // namespace convlab::direct

@@ -52,6 +52,26 @@ void to_blocked(const float* src, const Strides& s, int64_t batch, int64_t group
         }
 }
 
+void from_blocked(const float* src, int64_t batch, int64_t groups, int64_t dst_h, int64_t dst_w, const Blocked& b,
+                  float* dst, const Strides& s, int threads) {
+    const int64_t planes = batch * groups * b.blocks;
+#pragma omp parallel for collapse(2) num_threads(threads) schedule(static)
+    for (int64_t plane = 0; plane < planes; ++plane)
+        for (int64_t r = 0; r < dst_h; ++r) {
+            const int64_t n = plane / (groups * b.blocks), grp = plane / b.blocks % groups, blk = plane % b.blocks;
+            const float* in = src + plane * b.plane() + r * b.w * b.blk;
+            const int64_t lanes = std::min(b.blk, b.channels - blk * b.blk);
+            float* out = dst + n * s[0] + (grp * b.channels + blk * b.blk) * s[1] + r * s[2];
+            if (s[1] < s[3]) {  // NHWC: a pixel's lanes are contiguous channels
+                for (int64_t c = 0; c < dst_w; ++c)
+                    for (int64_t l = 0; l < lanes; ++l) out[c * s[3] + l * s[1]] = in[c * b.blk + l];
+            } else {
+                for (int64_t l = 0; l < lanes; ++l)
+                    for (int64_t c = 0; c < dst_w; ++c) out[l * s[1] + c * s[3]] = in[c * b.blk + l];
+            }
+        }
+}
+
 void weights_to_blocked(const float* w, const Strides& ws, const Problem& p, const Blocked& red, const Blocked& lane,
                         bool lanes_over_ic, float* dst, int threads) {
     const int64_t taps = p.kh * p.kw, ocg = p.ocg();

@@ -30,6 +30,12 @@ Strides weight_strides(const Plan& plan);
 void to_blocked(const float* src, const Strides& s, int64_t batch, int64_t groups, int64_t src_h, int64_t src_w,
                 const Blocked& b, float* dst, int threads);
 
+// The inverse of to_blocked for an output plane set whose source pixel (0,0)
+// is at (0,0): the dst_h x dst_w pixels of each real channel, into dst's
+// layout (strides s, as to_blocked's).
+void from_blocked(const float* src, int64_t batch, int64_t groups, int64_t dst_h, int64_t dst_w, const Blocked& b,
+                  float* dst, const Strides& s, int threads);
+
 // Weights to [g][lane blocks][reduction blocks][kh*kw][red.blk][lanes]; the lanes
 // run over output channels (forward) or over input channels (backward data).
 void weights_to_blocked(const float* w, const Strides& ws, const Problem& p, const Blocked& red, const Blocked& lane,

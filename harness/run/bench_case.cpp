@@ -1,6 +1,7 @@
 #include "harness/run/bench_case.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 
@@ -142,8 +143,13 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     Prepared prepared;
     try {
         ensure_fits_in_memory(p, d, algorithm.name(), 1);
+        const auto prepare_start = std::chrono::steady_clock::now();
         prepared = algorithm.prepare_in(p, d, threads, settings.layout);
         if (!prepared) return skipped(row, prepared.decline_reason);
+        // What a framework pays once per layer: planning, packing, JIT,
+        // tuning; not stage_in, which converts each call's tensors.
+        row["prepare_ms"] =
+            number(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - prepare_start).count());
         ensure_fits_in_memory(p, d, algorithm.name(), 1, prepared.primitive->workspace_bytes());
     } catch (const DoesNotFit& e) {
         return skipped(row, e.what());

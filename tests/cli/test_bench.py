@@ -84,6 +84,7 @@ class Bench(unittest.TestCase):
             self.assertGreaterEqual(float(row["sentinel_ratio"]), 1)
             self.assertIn(row["disturbed"], ("0", "1"))
             self.assertIn(row["retimed"], ("0", "1"))
+            self.assertGreaterEqual(float(row["prepare_ms"]), 0)
         self.assertIn("[2/2] reference fwd", result.stderr)
 
         meta_path = os.path.join(self.tmp, "out.meta.json")

@@ -92,7 +92,7 @@ TEST_CASE("direct reports the ISA it runs", "[direct]") {
     const Problem p = Problem::parse("mb1ic16ih6oc16kh3ph1");
     for (Isa isa : isas_of_this_cpu()) {
         ForcedIsa forced(isa);
-        CHECK(direct_algorithm().prepare(p, Direction::fwd, 1).primitive->implementation() == to_string(isa));
+        CHECK(direct_algorithm().prepare(p, Direction::fwd, 1).primitive->implementation().starts_with(to_string(isa)));
     }
 }
 

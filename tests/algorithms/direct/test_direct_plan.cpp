@@ -6,12 +6,15 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 #include <variant>
 
 #include "algorithms/direct/dispatch.hpp"
 #include "algorithms/direct/plan.hpp"
 #include "algorithms/machine.hpp"
 #include "algorithms/registry.hpp"
+#include "algorithms/settings.hpp"
 #include "algorithms/tensor.hpp"
 #include "harness/verify/check.hpp"
 
@@ -78,4 +81,60 @@ TEST_CASE("direct's plans for other machines compute the convolution", "[direct]
                 INFO(v.reason << " " << v.worst);
                 CHECK(v.status == Status::passed);
             }
+}
+
+TEST_CASE("direct_native's depthwise plans take the channel lanes, their output blocked, where direct's take planes",
+          "[direct]") {
+    const Problem p = Problem::parse("g32mb2ic32ih56oc32kh3ph1");
+    const Machine m = this_machine();
+    for (Direction d : all_directions) {
+        INFO(to_string(d));
+        const direct::Plan staged = direct::make_plan(p, d, 2, m, {}, true);
+        CHECK(!std::holds_alternative<direct::DepthwisePlanes>(staged.path));
+        if (const auto* e = std::get_if<direct::Engine>(&staged.path)) CHECK((e->depthwise && e->blocked_out));
+        if (d != Direction::bwd_d) CHECK(std::holds_alternative<direct::DepthwisePlanes>(direct::make_plan(p, d, 2, m).path));
+    }
+}
+
+TEST_CASE("every register tile prepare may time computes the convolution", "[direct]") {
+    const Machine m = this_machine();
+    int timed_candidates = 0;
+    for (const char* descriptor : {"mb2ic32ih28oc64kh3ph1", "mb1ic64ih14oc32kh3sh2ph1", "mb2ic64ih7oc64kh1",
+                                   "mb2ic16ih56oc16kh1sh2", "g32mb2ic32ih28oc32kh3ph1"})
+        for (bool staged : {false, true})
+            for (Direction d : {Direction::fwd, Direction::bwd_d}) {
+                const Problem p = Problem::parse(descriptor);
+                const int ranks = direct::close_tiles(direct::make_plan(p, d, 2, m, {}, staged));
+                timed_candidates += ranks > 1;
+                for (int rank = 0; rank < ranks; ++rank) {
+                    INFO(descriptor << " " << to_string(d) << " staged " << staged << " rank " << rank);
+                    const direct::Plan plan = direct::make_plan(p, d, 2, m, {}, staged, rank);
+                    const Verdict v = check_outputs(p, d, 1, find_algorithm("direct")->contract(), [&](ConvTensors& t) {
+                        Tensor workspace({plan.total_floats});
+                        std::fill(workspace.data(), workspace.data() + workspace.size(), std::nanf(""));
+                        ConvArgs args = bind(t, d);
+                        args.workspace = reinterpret_cast<std::byte*>(workspace.data());
+                        run(plan, args);
+                    });
+                    INFO(v.reason << " " << v.worst);
+                    CHECK(v.status == Status::passed);
+                }
+            }
+    CHECK(timed_candidates > 0);  // the model does leave close tiles on these shapes
+}
+
+TEST_CASE("CONVLAB_DIRECT_TUNE=off keeps the model's tile, untimed", "[direct]") {
+    const Problem p = Problem::parse("mb2ic32ih28oc64kh3ph1");
+    const direct::Plan model = direct::make_plan(p, Direction::fwd, 2, this_machine());
+    REQUIRE(direct::close_tiles(model) > 1);
+    setenv("CONVLAB_DIRECT_TUNE", "off", 1);
+    const std::string off = find_algorithm("direct")->prepare(p, Direction::fwd, 2).primitive->implementation();
+    unsetenv("CONVLAB_DIRECT_TUNE");
+    const std::string on = find_algorithm("direct")->prepare(p, Direction::fwd, 2).primitive->implementation();
+    const direct::Tile tile = std::get<direct::Engine>(model.path).tile;
+    CHECK(off == std::string(to_string(model.isa)) + " " + std::to_string(tile.nb) + "x" + std::to_string(tile.ur));
+    CHECK(on.ends_with(" tuned"));
+    setenv("CONVLAB_DIRECT_TUNE", "sometimes", 1);
+    CHECK_THROWS_AS(find_algorithm("direct")->prepare(p, Direction::fwd, 2), SettingError);
+    unsetenv("CONVLAB_DIRECT_TUNE");
 }

@@ -54,6 +54,7 @@ TEST_CASE("a bench case prepares its algorithm once", "[prepares_once]") {
         CHECK(row->at("status") == "PASSED");
         CHECK(!row->at("time_ms_median").empty());  // checked and timed
         CHECK(algorithm.prepares == 1);
+        CHECK(std::stod(row->at("prepare_ms")) >= 0);  // that one prepare, timed
     }
 }
 
