@@ -273,7 +273,9 @@ TEST_CASE("Problem round-trips through str() on every bundled shape", "[problem]
         }
     }
     CHECK(checked > 300);
-    CHECK(unsupported == 25);  // the depth lines of dilated (15) and tails (10)
+    // The depth lines of dilated (15) and tails (10), and the Conv3d lines of
+    // torchvision's six video models (137: its header counts them per model).
+    CHECK(unsupported == 25 + 137);
 }
 
 TEST_CASE("Problem round-trips names that themselves end in *N", "[problem]") {
