@@ -39,7 +39,7 @@ namespace {
 class DirectPrimitive final : public Primitive {
 public:
     DirectPrimitive(direct::Plan plan, int threads, bool tuned)
-        : Primitive(threads), plan_(std::move(plan)), staged_(plan_.staged), tuned_(tuned) {}
+        : Primitive(threads), plan_(std::move(plan)), tuned_(tuned) {}
     // The ISA, and the tile engine's register tile (lane blocks x pixels),
     // "tuned" when prepare timed the close ones (tuning.hpp).
     std::string implementation() const override {
@@ -50,29 +50,21 @@ public:
     }
     // Per-thread tile buffers: sized for the thread count it was prepared for.
     int64_t workspace_bytes() const override { return plan_.total_floats * int64_t(sizeof(float)); }
+    // direct_native's plan (Plan::staged) has its conversions as stage_in / stage_out.
     void stage_in(const ConvArgs& args) const override {
-        if (staged_) run_stage(args, direct::Stage::in);
+        if (plan_.staged) direct::run(plan_, args, direct::Stage::in);
     }
     void stage_out(const ConvArgs& args) const override {
-        if (staged_) run_stage(args, direct::Stage::out);
+        if (plan_.staged) direct::run(plan_, args, direct::Stage::out);
     }
 
 protected:
     void run(const ConvArgs& args) const override {
-        run_stage(args, staged_ ? direct::Stage::conv : direct::Stage::all);
+        direct::run(plan_, args, plan_.staged ? direct::Stage::conv : direct::Stage::all);
     }
 
 private:
-    void run_stage(const ConvArgs& args, direct::Stage stage) const {
-        switch (plan_.isa) {
-            case Isa::avx512: direct::run_avx512(plan_, args, stage); break;
-            case Isa::avx2: direct::run_avx2(plan_, args, stage); break;
-            case Isa::scalar: direct::run_scalar(plan_, args, stage); break;
-        }
-    }
-
     direct::Plan plan_;
-    bool staged_;  // direct_native: the conversions are stage_in / stage_out
     bool tuned_;
 };
 

@@ -16,4 +16,13 @@ void run_avx512(const Plan& plan, const ConvArgs& args, Stage stage);
 void run_avx2(const Plan& plan, const ConvArgs& args, Stage stage);
 void run_scalar(const Plan& plan, const ConvArgs& args, Stage stage);
 
+// The plan's ISA's entry point.
+inline void run(const Plan& plan, const ConvArgs& args, Stage stage) {
+    switch (plan.isa) {
+        case Isa::avx512: run_avx512(plan, args, stage); break;
+        case Isa::avx2: run_avx2(plan, args, stage); break;
+        case Isa::scalar: run_scalar(plan, args, stage); break;
+    }
+}
+
 }  // namespace convlab::direct

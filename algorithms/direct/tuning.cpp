@@ -19,14 +19,6 @@ double ms_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-void run(const Plan& plan, const ConvArgs& args, Stage stage) {
-    switch (plan.isa) {
-        case Isa::avx512: run_avx512(plan, args, stage); break;
-        case Isa::avx2: run_avx2(plan, args, stage); break;
-        case Isa::scalar: run_scalar(plan, args, stage); break;
-    }
-}
-
 // Zero-filled tensors of one problem and direction (zeros run at the speed
 // of any normal data: no denormals) and a workspace for the largest plan.
 struct Scratch {
