@@ -19,6 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_results import DIRECTIONS, Results, geomean, number, read_rows  # noqa: E402
+from summary_direct import direct_peers_section  # noqa: E402
 from summary_fft import fft_section, roofline_section  # noqa: E402
 from summary_layouts import layouts_section  # noqa: E402
 from summary_sections import (accuracy_section, classes_section, direct_versus_gemm_section,  # noqa: E402
@@ -245,7 +246,7 @@ def summary_markdown(res, csv_label, plots, targets=None, appended=()):
     parts = [f"# convlab benchmark summary\n\nFrom {csv_label}: {len(res.rows)} rows ({tally}). "
              f"Plots: {', '.join(plots) or 'none'}.\n" + notes,
              machine_section(res, res.meta), speed_section(res), versus_baselines_section(res), winners_section(res),
-             classes_section(res), direct_versus_gemm_section(res), fft_section(res), roofline_section(res),
+             classes_section(res), direct_versus_gemm_section(res), direct_peers_section(res), fft_section(res), roofline_section(res),
              noisy_section(res),
              disturbed_section(res), suspect_section(res),
              accuracy_section(res), phases_section(res), layouts_section(res)]

@@ -103,7 +103,7 @@ const std::vector<std::string>& result_columns() {
         "implementation", "family",         "cache",          "peak_fraction",  "arith_intensity",
         "bound",          "spread",         "cv",             "noisy",          "suspect",
         "sentinel_ratio", "disturbed",      "retimed",        "layout",         "data",
-        "ftz",            "isa",            "prepare_ms"};
+        "ftz",            "isa",            "prepare_ms",     "staging_ms"};
     return columns;
 }
 

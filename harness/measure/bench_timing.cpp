@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <exception>
 #include <optional>
@@ -165,6 +166,15 @@ std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, Con
     std::map<std::string, double> mean_ms;
     for (const auto& [phase, seconds] : timing_phases.seconds()) mean_ms[phase] = seconds * 1e3 / calls;
     return mean_ms;
+}
+
+double staging_ms(const Primitive& primitive, const ConvArgs& args, int calls) {
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < calls; ++i) {
+        primitive.stage_in(args);
+        primitive.stage_out(args);
+    }
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() / calls;
 }
 
 }  // namespace convlab

@@ -81,4 +81,9 @@ private:
 // timed calls, whose loop passes no TimingPhases). Empty when it reports none.
 std::map<std::string, double> phase_breakdown_ms(const Primitive& primitive, ConvArgs args, int calls);
 
+// Mean milliseconds per call of stage_in and stage_out together, over `calls`
+// untimed calls: the layout conversions a caller holding the case's plain
+// tensors pays around each timed call (0 for a primitive that stages nothing).
+double staging_ms(const Primitive& primitive, const ConvArgs& args, int calls);
+
 }  // namespace convlab

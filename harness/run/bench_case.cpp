@@ -210,6 +210,7 @@ std::optional<ResultRow> run_case(const Algorithm& algorithm, const SelectedProb
     try {
         for (const auto& [phase, ms] : phase_breakdown_ms(primitive, call.args, calls))
             row["phase_" + phase + "_ms"] = number(ms);
+        row["staging_ms"] = number(staging_ms(primitive, call.args, calls));
     } catch (const std::exception& e) {
         mark_failed(row, fmt::format("threw in a phase call: {}", e.what()));
     }
