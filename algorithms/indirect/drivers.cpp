@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "algorithms/common/memory.hpp"
 #include "algorithms/indirect/staging.hpp"
 
 namespace convlab::indirect {
@@ -21,28 +22,38 @@ void run_tiles(const Plan& plan, int64_t pixels, int64_t taps, const float* cons
     const ConvTileFn fn = plan.conv_fn();
     const int64_t mr = k.mr, tiles = tiles_of(pixels, mr), block = plan.tiles_per_block;
     const int64_t blocks = (tiles + block - 1) / block, groups = plan.p.g;
-    const int64_t panel_size = panel_floats(plan.nr, taps, plan.reduction);
+    const int64_t panel_size = panel_floats(plan.nr, taps, plan.reduction), kc = plan.reduction;
+    // A pass over several taps takes all their reduction channels (the
+    // kernel walks the panel's taps contiguously); k_pass < kc comes with one tap a pass.
+    const int64_t k_pass = std::min(plan.k_per_pass, kc);
+    const int64_t taps_pass = k_pass < kc ? 1 : std::max<int64_t>(1, plan.taps_per_pass);
 #pragma omp parallel for num_threads(plan.threads) schedule(static)
     for (int64_t task = 0; task < blocks * groups; ++task) {
         const int64_t grp = task % groups, first_tile = task / groups * block;
         const int64_t last_tile = std::min(tiles, first_tile + block);
         float* out[16];  // mr <= 16
-        for (int64_t j = 0; j < plan.panels; ++j) {
-            ConvTile t;
-            t.row_offset = grp * plan.reduction;
-            t.taps = taps, t.kc = plan.reduction;
-            t.panel = panels + (grp * plan.panels + j) * panel_size;
-            t.out = out;
-            t.channels = std::min(plan.nr, plan.out_channels - j * plan.nr);
-            const int64_t channel0 = grp * plan.out_channels + j * plan.nr;
-            for (int64_t tile = first_tile; tile < last_tile; ++tile) {
-                const int64_t q0 = tile * mr;
-                t.pixels = std::min(mr, pixels - q0);
-                for (int64_t m = 0; m < mr; ++m) out[m] = out_of(q0 + std::min(m, t.pixels - 1)) + channel0;
-                t.rows = rows + tile * taps * mr;
-                fn(t);
-            }
-        }
+        for (int64_t j = 0; j < plan.panels; ++j)
+            // Passes over (taps, reduction channels) slices of the panel, in
+            // the kernel's own order; a phase without taps has one, which
+            // stores the zero bias.
+            for (int64_t t0 = 0; t0 < std::max<int64_t>(taps, 1); t0 += taps_pass)
+                for (int64_t k0 = 0; k0 < kc; k0 += k_pass) {
+                    ConvTile t;
+                    t.row_offset = grp * kc + k0;
+                    t.taps = std::min(taps_pass, taps - t0), t.kc = std::min(k_pass, kc - k0);
+                    t.panel = panels + (grp * plan.panels + j) * panel_size + (t0 * kc + k0) * plan.nr;
+                    t.accumulate = t0 > 0 || k0 > 0;
+                    t.out = out;
+                    t.channels = std::min(plan.nr, plan.out_channels - j * plan.nr);
+                    const int64_t channel0 = grp * plan.out_channels + j * plan.nr;
+                    for (int64_t tile = first_tile; tile < last_tile; ++tile) {
+                        const int64_t q0 = tile * mr;
+                        t.pixels = std::min(mr, pixels - q0);
+                        for (int64_t m = 0; m < mr; ++m) out[m] = out_of(q0 + std::min(m, t.pixels - 1)) + channel0;
+                        t.rows = rows + (tile * taps + t0) * mr;
+                        fn(t);
+                    }
+                }
     }
 }
 
@@ -73,10 +84,12 @@ void run_weights_grad(const Plan& plan, const float* const* rows, const float* d
     const Kernels& k = plan.kernels;
     const GradTileFn fn = plan.grad_fn();
     const int64_t taps = p.kh * p.kw, pixels = p.mb * p.oh * p.ow, mr = k.mr, mrw = k.mrw;
-    const int64_t in_tiles = plan.icg_rows / mrw;
-    // (group, tap, input-channel tile, panel), the panel innermost: the
+    // Tap-group tiles hold all of a group's input channels at tap_group taps.
+    const int64_t in_tiles = plan.tap_group > 1 ? 1 : plan.icg_rows / mrw;
+    const int64_t tap_tiles = ceil_div(taps, plan.tap_group);
+    // (group, tap tile, input-channel tile, panel), the panel innermost: the
     // tasks of one thread in a row read the same x rows.
-    const int64_t tasks = p.g * taps * in_tiles * plan.panels;
+    const int64_t tasks = p.g * tap_tiles * in_tiles * plan.panels;
 #pragma omp parallel num_threads(plan.threads)
     {
         const int64_t nt = omp_get_num_threads(), tid = omp_get_thread_num();
@@ -84,7 +97,8 @@ void run_weights_grad(const Plan& plan, const float* const* rows, const float* d
         for (int64_t q0 = 0; q0 < pixels; q0 += plan.pixel_chunk)
             for (int64_t task = first; task < last; ++task) {
                 const int64_t j = task % plan.panels, it = task / plan.panels % in_tiles;
-                const int64_t tap = task / (plan.panels * in_tiles) % taps, grp = task / (plan.panels * in_tiles * taps);
+                const int64_t tap = task / (plan.panels * in_tiles) % tap_tiles * plan.tap_group;
+                const int64_t grp = task / (plan.panels * in_tiles * tap_tiles);
                 GradTile g;
                 g.rows = rows + (q0 / mr * taps + tap) * mr;
                 g.mr = mr, g.tile_stride = taps * mr;
@@ -92,7 +106,8 @@ void run_weights_grad(const Plan& plan, const float* const* rows, const float* d
                 g.dy = dy + q0 * dy_stride + grp * p.ocg() + j * plan.nr;
                 g.dy_stride = dy_stride;
                 g.pixels = std::min(plan.pixel_chunk, pixels - q0);
-                g.in_channels = std::min(mrw, p.icg() - it * mrw);
+                g.in_channels = plan.tap_group > 1 ? p.icg() : std::min(mrw, p.icg() - it * mrw);
+                g.taps = std::min(plan.tap_group, taps - tap);
                 g.out_channels = std::min(plan.nr, p.ocg() - j * plan.nr);
                 g.dw = dw + ((grp * taps + tap) * plan.icg_rows + it * mrw) * plan.ocg_cols + j * plan.nr;
                 g.dw_stride = plan.ocg_cols;

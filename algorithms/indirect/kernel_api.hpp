@@ -16,10 +16,11 @@ struct ConvTile {
     int64_t row_offset = 0;              // floats added to every row pointer (the group's first channel)
     int64_t taps = 0;
     int64_t kc = 0;                      // reduction channels per tap
-    const float* panel = nullptr;        // [NR bias][taps][kc][NR], zero beyond the real channels
+    const float* panel = nullptr;        // [NR bias][taps][kc][NR], zero beyond the real channels (no bias read when accumulating)
     float* const* out = nullptr;         // MR pointers, each at its pixel's first channel of the tile
     int64_t pixels = 0;                  // real pixels (<= MR): only these are stored
     int64_t channels = 0;                // real output channels (<= NR): only these are stored
+    bool accumulate = false;             // start from the sums in out (a later pass), not the bias
 };
 using ConvTileFn = void (*)(const ConvTile&);
 
@@ -38,19 +39,32 @@ struct GradTile {
     float* dw = nullptr;                 // [MRW][dw_stride], whole tiles stored
     int64_t dw_stride = 0;
     bool first = true;                   // start from zero, else from the sums in dw
+    int64_t taps = 1;                    // tap-group tiles: real taps (<= the kernel's), tap k's pointers at rows + k * mr
 };
 using GradTileFn = void (*)(const GradTile&);
+
+// A weight-gradient tile of several taps at once, for groups of fewer input
+// channels than MRW (conv1's 3, depthwise's 1): `taps` taps x C channels of
+// the tap-group kernel for C channels, each pixel's rows of those taps
+// broadcast against the same dy vectors, so no register holds a channel that
+// does not exist. Stored as consecutive rows of dW: tap k, channel c at row k * C + c.
+struct TapGroupKernels {
+    int taps = 0;  // taps a tile holds; 0: no tap-group kernel for this channel count
+    GradTileFn wide = nullptr, narrow = nullptr;
+};
 
 // The kernels of one ISA. Two panel widths: NR = 2 vectors where the output
 // channels fill them, 1 vector for narrow layers (conv1's 3 channels in
 // backward data, small groups), so that fewer zero lanes are multiplied.
 struct Kernels {
+    static constexpr int max_group_channels = 4;
     std::string_view isa;
     int lanes = 0;
     int mr = 0;   // pixels per forward / backward-data tile
     int mrw = 0;  // input channels per weight-gradient tile
     ConvTileFn conv_wide = nullptr, conv_narrow = nullptr;
     GradTileFn grad_wide = nullptr, grad_narrow = nullptr;
+    TapGroupKernels tap_groups[max_group_channels + 1];  // by input channels per group, 1..4
 };
 
 Kernels avx512_kernels();

@@ -1,6 +1,7 @@
 #include "algorithms/indirect/plan.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "algorithms/common/memory.hpp"
 #include "algorithms/direct/isa.hpp"
@@ -17,8 +18,11 @@ Kernels chosen_kernels() {
 }
 
 std::string Plan::tile_name() const {
+    const std::string cols = "x" + std::to_string(nr);
+    if (d == Direction::bwd_w && tap_group > 1)
+        return std::string(kernels.isa) + " " + std::to_string(tap_group) + " taps x " + std::to_string(p.icg()) + cols;
     const int64_t rows = d == Direction::bwd_w ? kernels.mrw : kernels.mr;
-    return std::string(kernels.isa) + " " + std::to_string(rows) + "x" + std::to_string(nr);
+    return std::string(kernels.isa) + " " + std::to_string(rows) + cols;
 }
 
 Plan make_plan(const Problem& p, Direction d, int threads, const Kernels& kernels) {
@@ -33,9 +37,17 @@ Plan make_plan(const Problem& p, Direction d, int threads, const Kernels& kernel
     if (d == Direction::bwd_w) {
         // A chunk's x and dy rows (about (ic + oc) floats a pixel) within
         // 256 KiB, so the tasks after the first find them in L2.
-        const int64_t pixels = std::clamp<int64_t>(65536 / (p.ic + p.oc), 8 * kernels.mr, 4096);
+        int64_t budget = 65536;
+        if (const char* e = std::getenv("CONVLAB_INDIRECT_CHUNK")) budget = std::atoll(e);  // EXPERIMENT
+        const int64_t pixels = std::clamp<int64_t>(budget / (p.ic + p.oc), 8 * kernels.mr, 4096);
         plan.pixel_chunk = round_up(pixels, kernels.mr);
-        plan.icg_rows = round_up(p.icg(), kernels.mrw);
+        // Fewer input channels a group than half a tile (conv1's 3, depthwise's
+        // 1): tiles of several taps x all of them, instead of one tap's
+        // channels padded to mrw, most of whose FMAs would be on repeats.
+        const int64_t icg = p.icg();
+        if (icg <= Kernels::max_group_channels && kernels.tap_groups[icg].taps > 1)
+            plan.tap_group = kernels.tap_groups[icg].taps;
+        plan.icg_rows = plan.tap_group > 1 ? icg : round_up(icg, kernels.mrw);
         plan.ocg_cols = round_up(p.ocg(), plan.nr);
         return plan;
     }
@@ -44,7 +56,16 @@ Plan make_plan(const Problem& p, Direction d, int threads, const Kernels& kernel
     // it meets them with in L2.
     const int64_t kernel_rows = d == Direction::fwd ? p.kh * p.sw : 1 + (p.kh - 1) / p.sh;
     const int64_t tile_bytes = kernel_rows * kernels.mr * plan.reduction * int64_t(sizeof(float));
-    plan.tiles_per_block = std::clamp<int64_t>(128 * 1024 / std::max<int64_t>(tile_bytes, 1), 1, 64);
+    int64_t block_budget = 128 * 1024;
+    if (const char* e = std::getenv("CONVLAB_INDIRECT_BLOCK")) block_budget = std::atoll(e);  // EXPERIMENT
+    plan.tiles_per_block = std::clamp<int64_t>(block_budget / std::max<int64_t>(tile_bytes, 1), 1, 64);
+    int64_t slice_budget = int64_t(1) << 40;
+    if (const char* e = std::getenv("CONVLAB_INDIRECT_SLICE")) slice_budget = std::atoll(e);  // EXPERIMENT
+    const int64_t taps = p.kh * p.kw, tap_bytes = plan.reduction * plan.nr * int64_t(sizeof(float));
+    plan.taps_per_pass = std::clamp<int64_t>(slice_budget / std::max<int64_t>(tap_bytes, 1), 1, std::max<int64_t>(taps, 1));
+    plan.k_per_pass = plan.reduction;
+    if (tap_bytes > slice_budget)
+        plan.k_per_pass = std::clamp<int64_t>(slice_budget / (plan.nr * int64_t(sizeof(float))), 1, plan.reduction);
     return plan;
 }
 
