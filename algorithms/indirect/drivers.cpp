@@ -22,38 +22,28 @@ void run_tiles(const Plan& plan, int64_t pixels, int64_t taps, const float* cons
     const ConvTileFn fn = plan.conv_fn();
     const int64_t mr = k.mr, tiles = tiles_of(pixels, mr), block = plan.tiles_per_block;
     const int64_t blocks = (tiles + block - 1) / block, groups = plan.p.g;
-    const int64_t panel_size = panel_floats(plan.nr, taps, plan.reduction), kc = plan.reduction;
-    // A pass over several taps takes all their reduction channels (the
-    // kernel walks the panel's taps contiguously); k_pass < kc comes with one tap a pass.
-    const int64_t k_pass = std::min(plan.k_per_pass, kc);
-    const int64_t taps_pass = k_pass < kc ? 1 : std::max<int64_t>(1, plan.taps_per_pass);
+    const int64_t panel_size = panel_floats(plan.nr, taps, plan.reduction);
 #pragma omp parallel for num_threads(plan.threads) schedule(static)
     for (int64_t task = 0; task < blocks * groups; ++task) {
         const int64_t grp = task % groups, first_tile = task / groups * block;
         const int64_t last_tile = std::min(tiles, first_tile + block);
         float* out[16];  // mr <= 16
-        for (int64_t j = 0; j < plan.panels; ++j)
-            // Passes over (taps, reduction channels) slices of the panel, in
-            // the kernel's own order; a phase without taps has one, which
-            // stores the zero bias.
-            for (int64_t t0 = 0; t0 < std::max<int64_t>(taps, 1); t0 += taps_pass)
-                for (int64_t k0 = 0; k0 < kc; k0 += k_pass) {
-                    ConvTile t;
-                    t.row_offset = grp * kc + k0;
-                    t.taps = std::min(taps_pass, taps - t0), t.kc = std::min(k_pass, kc - k0);
-                    t.panel = panels + (grp * plan.panels + j) * panel_size + (t0 * kc + k0) * plan.nr;
-                    t.accumulate = t0 > 0 || k0 > 0;
-                    t.out = out;
-                    t.channels = std::min(plan.nr, plan.out_channels - j * plan.nr);
-                    const int64_t channel0 = grp * plan.out_channels + j * plan.nr;
-                    for (int64_t tile = first_tile; tile < last_tile; ++tile) {
-                        const int64_t q0 = tile * mr;
-                        t.pixels = std::min(mr, pixels - q0);
-                        for (int64_t m = 0; m < mr; ++m) out[m] = out_of(q0 + std::min(m, t.pixels - 1)) + channel0;
-                        t.rows = rows + (tile * taps + t0) * mr;
-                        fn(t);
-                    }
-                }
+        for (int64_t j = 0; j < plan.panels; ++j) {
+            ConvTile t;
+            t.row_offset = grp * plan.reduction;
+            t.taps = taps, t.kc = plan.reduction;
+            t.panel = panels + (grp * plan.panels + j) * panel_size;
+            t.out = out;
+            t.channels = std::min(plan.nr, plan.out_channels - j * plan.nr);
+            const int64_t channel0 = grp * plan.out_channels + j * plan.nr;
+            for (int64_t tile = first_tile; tile < last_tile; ++tile) {
+                const int64_t q0 = tile * mr;
+                t.pixels = std::min(mr, pixels - q0);
+                for (int64_t m = 0; m < mr; ++m) out[m] = out_of(q0 + std::min(m, t.pixels - 1)) + channel0;
+                t.rows = rows + tile * taps * mr;
+                fn(t);
+            }
+        }
     }
 }
 

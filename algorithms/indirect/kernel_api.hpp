@@ -16,11 +16,10 @@ struct ConvTile {
     int64_t row_offset = 0;              // floats added to every row pointer (the group's first channel)
     int64_t taps = 0;
     int64_t kc = 0;                      // reduction channels per tap
-    const float* panel = nullptr;        // [NR bias][taps][kc][NR], zero beyond the real channels (no bias read when accumulating)
+    const float* panel = nullptr;        // [NR bias][taps][kc][NR], zero beyond the real channels
     float* const* out = nullptr;         // MR pointers, each at its pixel's first channel of the tile
     int64_t pixels = 0;                  // real pixels (<= MR): only these are stored
     int64_t channels = 0;                // real output channels (<= NR): only these are stored
-    bool accumulate = false;             // start from the sums in out (a later pass), not the bias
 };
 using ConvTileFn = void (*)(const ConvTile&);
 

@@ -14,9 +14,7 @@
 
 namespace convlab::indirect {
 
-// MR pixels x NV vectors of output channels in MR * NV accumulators, from
-// the bias or (accumulate) from what an earlier pass over other taps or
-// reduction channels stored, so split passes add in the unsplit order. Each
+// MR pixels x NV vectors of output channels in MR * NV accumulators. Each
 // step of the reduction loads NV weight vectors and broadcasts one value of
 // each of the MR rows: NV + MR loads for MR * NV FMAs. The rows come from the
 // indirection buffer, one pointer per pixel and tap (Dukhan 2019): a padding
@@ -28,13 +26,6 @@ void conv_tile(const ConvTile& t) {
     R acc[MR][NV];
 #pragma GCC unroll 2
     for (int v = 0; v < NV; ++v) {
-        if (t.accumulate) {
-            const int64_t left = t.channels - v * L;
-#pragma GCC unroll 16
-            for (int m = 0; m < MR; ++m)
-                acc[m][v] = left >= L ? V::load(t.out[m] + v * L) : left > 0 ? V::load_tail(t.out[m] + v * L, left) : V::zero();
-            continue;
-        }
         const R bias = V::load(t.panel + v * L);
 #pragma GCC unroll 16
         for (int m = 0; m < MR; ++m) acc[m][v] = bias;

@@ -1,7 +1,6 @@
 #include "algorithms/indirect/plan.hpp"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "algorithms/common/memory.hpp"
 #include "algorithms/direct/isa.hpp"
@@ -36,10 +35,10 @@ Plan make_plan(const Problem& p, Direction d, int threads, const Kernels& kernel
     if (d == Direction::bwd_d) plan.phases = stride_phases(p);
     if (d == Direction::bwd_w) {
         // A chunk's x and dy rows (about (ic + oc) floats a pixel) within
-        // 256 KiB, so the tasks after the first find them in L2.
-        int64_t budget = 65536;
-        if (const char* e = std::getenv("CONVLAB_INDIRECT_CHUNK")) budget = std::atoll(e);  // EXPERIMENT
-        const int64_t pixels = std::clamp<int64_t>(budget / (p.ic + p.oc), 8 * kernels.mr, 4096);
+        // 64 KiB, so the tasks after the first find most of them in L1
+        // rather than L2; at least 8 tiles, so that loading and storing the
+        // dW tile between chunks stays a small part of a call.
+        const int64_t pixels = std::clamp<int64_t>(16384 / (p.ic + p.oc), 8 * kernels.mr, 4096);
         plan.pixel_chunk = round_up(pixels, kernels.mr);
         // Fewer input channels a group than half a tile (conv1's 3, depthwise's
         // 1): tiles of several taps x all of them, instead of one tap's
@@ -56,16 +55,7 @@ Plan make_plan(const Problem& p, Direction d, int threads, const Kernels& kernel
     // it meets them with in L2.
     const int64_t kernel_rows = d == Direction::fwd ? p.kh * p.sw : 1 + (p.kh - 1) / p.sh;
     const int64_t tile_bytes = kernel_rows * kernels.mr * plan.reduction * int64_t(sizeof(float));
-    int64_t block_budget = 128 * 1024;
-    if (const char* e = std::getenv("CONVLAB_INDIRECT_BLOCK")) block_budget = std::atoll(e);  // EXPERIMENT
-    plan.tiles_per_block = std::clamp<int64_t>(block_budget / std::max<int64_t>(tile_bytes, 1), 1, 64);
-    int64_t slice_budget = int64_t(1) << 40;
-    if (const char* e = std::getenv("CONVLAB_INDIRECT_SLICE")) slice_budget = std::atoll(e);  // EXPERIMENT
-    const int64_t taps = p.kh * p.kw, tap_bytes = plan.reduction * plan.nr * int64_t(sizeof(float));
-    plan.taps_per_pass = std::clamp<int64_t>(slice_budget / std::max<int64_t>(tap_bytes, 1), 1, std::max<int64_t>(taps, 1));
-    plan.k_per_pass = plan.reduction;
-    if (tap_bytes > slice_budget)
-        plan.k_per_pass = std::clamp<int64_t>(slice_budget / (plan.nr * int64_t(sizeof(float))), 1, plan.reduction);
+    plan.tiles_per_block = std::clamp<int64_t>(128 * 1024 / std::max<int64_t>(tile_bytes, 1), 1, 64);
     return plan;
 }
 

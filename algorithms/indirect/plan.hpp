@@ -28,11 +28,7 @@ struct Plan {
     // fwd, bwd_d: pixel tiles per task, which run one weight panel after the
     // other, so each panel is read from memory once per block of tiles.
     int64_t tiles_per_block = 1;
-    // fwd, bwd_d: a panel is met in passes over taps_per_pass taps (or, when
-    // one tap's slice is too large, k_per_pass reduction channels of one
-    // tap), each pass over every tile of the block, so the slice of the
-    // panel a pass reads stays in L1 from one tile to the next.
-    int64_t taps_per_pass = 1, k_per_pass = 1;
+
     std::vector<StridePhase> phases;      // bwd_d
     int64_t pixel_chunk = 0;        // bwd_w: pixels summed per pass over the tasks (a multiple of mr)
     int64_t icg_rows = 0, ocg_cols = 0;  // bwd_w: the staged dW tiles' padded sizes
