@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "algorithms/common/memory.hpp"
 #include "algorithms/indirect/staging.hpp"
 
 namespace convlab::indirect {
@@ -73,10 +74,12 @@ void run_weights_grad(const Plan& plan, const float* const* rows, const float* d
     const Kernels& k = plan.kernels;
     const GradTileFn fn = plan.grad_fn();
     const int64_t taps = p.kh * p.kw, pixels = p.mb * p.oh * p.ow, mr = k.mr, mrw = k.mrw;
-    const int64_t in_tiles = plan.icg_rows / mrw;
-    // (group, tap, input-channel tile, panel), the panel innermost: the
+    // Tap-group tiles hold all of a group's input channels at tap_group taps.
+    const int64_t in_tiles = plan.tap_group > 1 ? 1 : plan.icg_rows / mrw;
+    const int64_t tap_tiles = ceil_div(taps, plan.tap_group);
+    // (group, tap tile, input-channel tile, panel), the panel innermost: the
     // tasks of one thread in a row read the same x rows.
-    const int64_t tasks = p.g * taps * in_tiles * plan.panels;
+    const int64_t tasks = p.g * tap_tiles * in_tiles * plan.panels;
 #pragma omp parallel num_threads(plan.threads)
     {
         const int64_t nt = omp_get_num_threads(), tid = omp_get_thread_num();
@@ -84,7 +87,8 @@ void run_weights_grad(const Plan& plan, const float* const* rows, const float* d
         for (int64_t q0 = 0; q0 < pixels; q0 += plan.pixel_chunk)
             for (int64_t task = first; task < last; ++task) {
                 const int64_t j = task % plan.panels, it = task / plan.panels % in_tiles;
-                const int64_t tap = task / (plan.panels * in_tiles) % taps, grp = task / (plan.panels * in_tiles * taps);
+                const int64_t tap = task / (plan.panels * in_tiles) % tap_tiles * plan.tap_group;
+                const int64_t grp = task / (plan.panels * in_tiles * tap_tiles);
                 GradTile g;
                 g.rows = rows + (q0 / mr * taps + tap) * mr;
                 g.mr = mr, g.tile_stride = taps * mr;
@@ -92,7 +96,8 @@ void run_weights_grad(const Plan& plan, const float* const* rows, const float* d
                 g.dy = dy + q0 * dy_stride + grp * p.ocg() + j * plan.nr;
                 g.dy_stride = dy_stride;
                 g.pixels = std::min(plan.pixel_chunk, pixels - q0);
-                g.in_channels = std::min(mrw, p.icg() - it * mrw);
+                g.in_channels = plan.tap_group > 1 ? p.icg() : std::min(mrw, p.icg() - it * mrw);
+                g.taps = std::min(plan.tap_group, taps - tap);
                 g.out_channels = std::min(plan.nr, p.ocg() - j * plan.nr);
                 g.dw = dw + ((grp * taps + tap) * plan.icg_rows + it * mrw) * plan.ocg_cols + j * plan.nr;
                 g.dw_stride = plan.ocg_cols;

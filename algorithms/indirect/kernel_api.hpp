@@ -38,19 +38,32 @@ struct GradTile {
     float* dw = nullptr;                 // [MRW][dw_stride], whole tiles stored
     int64_t dw_stride = 0;
     bool first = true;                   // start from zero, else from the sums in dw
+    int64_t taps = 1;                    // tap-group tiles: real taps (<= the kernel's), tap k's pointers at rows + k * mr
 };
 using GradTileFn = void (*)(const GradTile&);
+
+// A weight-gradient tile of several taps at once, for groups of fewer input
+// channels than MRW (conv1's 3, depthwise's 1): `taps` taps x C channels of
+// the tap-group kernel for C channels, each pixel's rows of those taps
+// broadcast against the same dy vectors, so no register holds a channel that
+// does not exist. Stored as consecutive rows of dW: tap k, channel c at row k * C + c.
+struct TapGroupKernels {
+    int taps = 0;  // taps a tile holds; 0: no tap-group kernel for this channel count
+    GradTileFn wide = nullptr, narrow = nullptr;
+};
 
 // The kernels of one ISA. Two panel widths: NR = 2 vectors where the output
 // channels fill them, 1 vector for narrow layers (conv1's 3 channels in
 // backward data, small groups), so that fewer zero lanes are multiplied.
 struct Kernels {
+    static constexpr int max_group_channels = 4;
     std::string_view isa;
     int lanes = 0;
     int mr = 0;   // pixels per forward / backward-data tile
     int mrw = 0;  // input channels per weight-gradient tile
     ConvTileFn conv_wide = nullptr, conv_narrow = nullptr;
     GradTileFn grad_wide = nullptr, grad_narrow = nullptr;
+    TapGroupKernels tap_groups[max_group_channels + 1];  // by input channels per group, 1..4
 };
 
 Kernels avx512_kernels();

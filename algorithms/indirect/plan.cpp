@@ -17,8 +17,11 @@ Kernels chosen_kernels() {
 }
 
 std::string Plan::tile_name() const {
+    const std::string cols = "x" + std::to_string(nr);
+    if (d == Direction::bwd_w && tap_group > 1)
+        return std::string(kernels.isa) + " " + std::to_string(tap_group) + " taps x " + std::to_string(p.icg()) + cols;
     const int64_t rows = d == Direction::bwd_w ? kernels.mrw : kernels.mr;
-    return std::string(kernels.isa) + " " + std::to_string(rows) + "x" + std::to_string(nr);
+    return std::string(kernels.isa) + " " + std::to_string(rows) + cols;
 }
 
 Plan make_plan(const Problem& p, Direction d, int threads, const Kernels& kernels) {
@@ -32,10 +35,18 @@ Plan make_plan(const Problem& p, Direction d, int threads, const Kernels& kernel
     if (d == Direction::bwd_d) plan.phases = stride_phases(p);
     if (d == Direction::bwd_w) {
         // A chunk's x and dy rows (about (ic + oc) floats a pixel) within
-        // 256 KiB, so the tasks after the first find them in L2.
-        const int64_t pixels = std::clamp<int64_t>(65536 / (p.ic + p.oc), 8 * kernels.mr, 4096);
+        // 64 KiB, so the tasks after the first find most of them in L1
+        // rather than L2; at least 8 tiles, so that loading and storing the
+        // dW tile between chunks stays a small part of a call.
+        const int64_t pixels = std::clamp<int64_t>(16384 / (p.ic + p.oc), 8 * kernels.mr, 4096);
         plan.pixel_chunk = round_up(pixels, kernels.mr);
-        plan.icg_rows = round_up(p.icg(), kernels.mrw);
+        // Fewer input channels a group than half a tile (conv1's 3, depthwise's
+        // 1): tiles of several taps x all of them, instead of one tap's
+        // channels padded to mrw, most of whose FMAs would be on repeats.
+        const int64_t icg = p.icg();
+        if (icg <= Kernels::max_group_channels && kernels.tap_groups[icg].taps > 1)
+            plan.tap_group = kernels.tap_groups[icg].taps;
+        plan.icg_rows = plan.tap_group > 1 ? icg : round_up(icg, kernels.mrw);
         plan.ocg_cols = round_up(p.ocg(), plan.nr);
         return plan;
     }

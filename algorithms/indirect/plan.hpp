@@ -28,12 +28,23 @@ struct Plan {
     // fwd, bwd_d: pixel tiles per task, which run one weight panel after the
     // other, so each panel is read from memory once per block of tiles.
     int64_t tiles_per_block = 1;
+
     std::vector<StridePhase> phases;      // bwd_d
     int64_t pixel_chunk = 0;        // bwd_w: pixels summed per pass over the tasks (a multiple of mr)
     int64_t icg_rows = 0, ocg_cols = 0;  // bwd_w: the staged dW tiles' padded sizes
+    // bwd_w: taps a tile holds: 1 (mrw input channels of one tap), or, when a
+    // group has too few input channels to fill a tile, a tap-group kernel's
+    // taps x all of them.
+    int64_t tap_group = 1;
 
     ConvTileFn conv_fn() const { return nr == kernels.lanes ? kernels.conv_narrow : kernels.conv_wide; }
-    GradTileFn grad_fn() const { return nr == kernels.lanes ? kernels.grad_narrow : kernels.grad_wide; }
+    GradTileFn grad_fn() const {
+        if (tap_group > 1) {
+            const TapGroupKernels& t = kernels.tap_groups[p.icg()];
+            return nr == kernels.lanes ? t.narrow : t.wide;
+        }
+        return nr == kernels.lanes ? kernels.grad_narrow : kernels.grad_wide;
+    }
     // "avx512 8x32": the ISA and the register tile (pixels or input channels x output channels).
     std::string tile_name() const;
 };

@@ -52,6 +52,8 @@ const char* const chosen[] = {
     "mb2ic40ih14oc24kh1sh2",                 // strided 1x1: input rows and columns unread
     "g2mb2ic36ih9oc40kh3ph1",                // groups with partial panels
     "g4mb1ic8ih9oc12kh3ph1",                 // groups of 2 input, 3 output channels
+    "g2mb2ic8ih9oc40kh3ph1",                 // groups of 4 input channels: bwd_w by tap groups (AVX-512)
+    "mb2ic3ih30oc64oh15kh7sh2ph3",           // conv1's channels: bwd_w by tap groups, partial last group
     "g32mb2ic32ih10oc32kh3sh2ph1",           // depthwise (ic/g = 1), stride 2
     "g16mb1ic16ih9oc32kh3ph1",               // depthwise, multiplier 2
     "mb1ic4ih9oc4kh2sh4",                    // stride above the kernel: dx rows no tap reaches

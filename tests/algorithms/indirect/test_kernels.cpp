@@ -100,6 +100,48 @@ void check_grad_tile(const Kernels& k, GradTileFn fn, int64_t nr, int64_t in_cha
     }
 }
 
+// A tap-group tile: `taps` of the kernel's taps x C channels, the missing
+// taps never stored (a sentinel row after the real ones).
+void check_grad_taps_tile(const Kernels& k, GradTileFn fn, int64_t nr, int64_t c, int64_t taps, int64_t out_channels) {
+    INFO(k.isa << " nr " << nr << " channels " << c << " taps " << taps << " out " << out_channels);
+    std::mt19937 rng(uint32_t(c * 1000 + taps * 100 + out_channels));
+    const int64_t mr = k.mr, all_taps = taps + 2, tap0 = 1, pixels = 2 * mr + 3, tiles = 3;
+    const int64_t stride = c + 3, offset = 2, dy_stride = out_channels + 2;
+    const std::vector<float> x = small_integers(size_t(pixels * all_taps * stride), rng);
+    std::vector<float> dy = small_integers(size_t(pixels * dy_stride), rng);
+    for (int64_t q = 0; q < pixels; ++q)
+        dy[size_t(q * dy_stride + out_channels)] = dy[size_t(q * dy_stride + out_channels + 1)] = 1e30f;
+    // Pixel q at tap t reads row (q * all_taps + t) of x (the last tile padded with the last pixel).
+    std::vector<const float*> rows(size_t(tiles * all_taps * mr), nullptr);
+    for (int64_t q = 0; q < tiles * mr; ++q)
+        for (int64_t t = 0; t < all_taps; ++t)
+            rows[size_t((q / mr * all_taps + t) * mr + q % mr)] = x.data() + (std::min(q, pixels - 1) * all_taps + t) * stride;
+    const int64_t slots = k.tap_groups[c].taps * c;
+    std::vector<float> dw(size_t((slots + 1) * nr), 0.5f);
+    GradTile g;
+    g.rows = rows.data() + tap0 * mr, g.mr = mr, g.tile_stride = all_taps * mr, g.row_offset = offset;
+    g.dy = dy.data(), g.dy_stride = dy_stride, g.pixels = pixels, g.taps = taps;
+    g.in_channels = c, g.out_channels = out_channels, g.dw = dw.data(), g.dw_stride = nr;
+    for (bool first : {true, false}) {
+        g.first = first;
+        fn(g);
+        for (int64_t s = 0; s <= slots; ++s)
+            for (int64_t o = 0; o < nr; ++o) {
+                const float got = dw[size_t(s * nr + o)];
+                if (s >= taps * c) {
+                    CHECK(got == 0.5f);
+                    continue;
+                }
+                if (o >= out_channels) continue;  // stored, never read
+                const int64_t t = tap0 + s / c, i = s % c;
+                float expected = 0;
+                for (int64_t q = 0; q < pixels; ++q)
+                    expected += x[size_t((q * all_taps + t) * stride + offset + i)] * dy[size_t(q * dy_stride + o)];
+                CHECK(got == (first ? expected : 2 * expected));
+            }
+    }
+}
+
 }  // namespace
 
 TEST_CASE("the forward tile kernels store exactly their real pixels and channels", "[indirect]") {
@@ -120,4 +162,28 @@ TEST_CASE("the weight-gradient tile kernels sum every pixel and read no channel 
                 check_grad_tile(k, k.grad_wide, 2 * k.lanes, in, out);
                 check_grad_tile(k, k.grad_wide, 2 * k.lanes, in, k.lanes + out);
             }
+}
+
+TEST_CASE("the tap-group weight-gradient kernels sum every pixel of each real tap and store no other", "[indirect]") {
+    for (const Kernels& k : kernels_of_this_cpu())
+        for (int c = 1; c <= Kernels::max_group_channels; ++c) {
+            const TapGroupKernels& t = k.tap_groups[c];
+            if (t.taps == 0) continue;
+            for (int64_t taps : {int64_t(1), int64_t(t.taps)})
+                for (int64_t out : {int64_t(1), int64_t(k.lanes)}) {
+                    check_grad_taps_tile(k, t.narrow, k.lanes, c, taps, out);
+                    check_grad_taps_tile(k, t.wide, 2 * k.lanes, c, taps, out);
+                    check_grad_taps_tile(k, t.wide, 2 * k.lanes, c, taps, k.lanes + out);
+                }
+        }
+}
+
+TEST_CASE("every ISA has a tap-group kernel for one input channel a group", "[indirect]") {
+    // Depthwise backward weights relies on it; 2 taps at least, else a plain tile would do.
+    for (const Kernels& k : kernels_of_this_cpu()) {
+        INFO(k.isa);
+        CHECK(k.tap_groups[1].taps >= 2);
+        for (int c = 1; c <= Kernels::max_group_channels; ++c)
+            if (k.tap_groups[c].taps) CHECK(k.tap_groups[c].taps * c <= k.mrw);
+    }
 }
