@@ -21,8 +21,9 @@ public:
     std::string_view name() const override { return "fft"; }
     std::string_view description() const override {
         return "FFT convolution on FFTW: overlap-save tiles, one complex GEMM over channels per frequency; "
-               "weights' spectra by a real GEMM over the taps; strides by polyphase split; bwd_d as full "
-               "convolution, bwd_w as correlation of x with dy";
+               "weights' spectra by a real GEMM over the taps; strides by polyphase split; one-tap virtual kernels "
+               "(1x1) at FFT size 1x1, real spectra, products by sgemm; bwd_d as full convolution, bwd_w as "
+               "correlation of x with dy";
     }
     std::string_view family() const override { return "fft"; }
 
