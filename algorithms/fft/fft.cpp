@@ -21,8 +21,9 @@ public:
     std::string_view name() const override { return "fft"; }
     std::string_view description() const override {
         return "FFT convolution on FFTW: overlap-save tiles, one complex GEMM over channels per frequency; "
-               "weights' spectra by a real GEMM over the taps; strides by polyphase split; bwd_d as full "
-               "convolution, bwd_w as correlation of x with dy";
+               "weights' spectra by a real GEMM over the taps; strides by polyphase split; one-tap virtual kernels "
+               "(1x1) at FFT size 1x1, real spectra, products by sgemm; bwd_d as full convolution, bwd_w as "
+               "correlation of x with dy";
     }
     std::string_view family() const override { return "fft"; }
 
@@ -30,9 +31,11 @@ public:
     // Measured with check() (errors scaled by the plane's largest sum of
     // |terms|, see harness/verify/check.cpp) by `build/tests/tolerance_survey fft`,
     // 600 random problems per direction (tests/random_problem.hpp):
-    //   seed 99: fwd median 6.5e-8, p99 1.7e-7, max 2.3e-7; bwd_d max 8.1e-7;
-    //            bwd_w max 2.1e-7;
-    //   seed 7:  fwd max 2.3e-7; bwd_d max 2.8e-6; bwd_w max 6.4e-7.
+    //   seed 99: fwd median 6.5e-8, p99 1.6e-7, max 2.3e-7; bwd_d max 8.1e-7;
+    //            bwd_w max 2.2e-7;
+    //   seed 7:  fwd max 2.3e-7; bwd_d max 2.8e-6; bwd_w max 6.0e-7
+    //   (re-run with size 1x1 for one-tap kernels and fwd's spectra made per
+    //   frequency: within a few percent of the figures before them).
     // AlexNet's layers at mb 1 (`convlab validate`) stay below 1e-7.
     // 3e-5 is 10x the worst seen.
     // A transform mixes every value of a tile: a NaN or Inf input spreads to

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <omp.h>
 
+#include "algorithms/fft/fft_fused.hpp"
+#include "algorithms/fft/fft_pointwise.hpp"
 #include "algorithms/fft/fft_products.hpp"
 #include "algorithms/fft/fft_tiles.hpp"
 #include "algorithms/timing_phases.hpp"
@@ -16,18 +18,31 @@ namespace convlab::fft {
 FftConvolution::FftConvolution(const Problem& p, Direction d, int threads, int64_t limit)
     : Primitive(threads), g_(p, d, threads, limit) {
     if (!g_.declined.empty()) throw std::invalid_argument(g_.declined);
+    if (g_.pointwise()) return;  // no FFTW plan, no complex GEMM: see fft_pointwise.hpp
     transforms_ = std::make_unique<Transforms>(g_);
     if (KernelDft::applies(g_)) kernel_dft_ = std::make_unique<KernelDft>(g_);
     gemm_ = fastest_gemm(g_);
 }
 
 std::string FftConvolution::implementation() const {
+    if (g_.pointwise())
+        return g_.gathered ? fmt::format("fft size 1x1 (real spectra): sgemm over {} images' gathered planes",
+                                         g_.images_per_block)
+                           : "fft size 1x1 (real spectra): sgemm per image in place";
     return fmt::format("fftw3f {}x{} ({}), tiles {}x{}, blocks oc {} tiles {}, weights by {}, {}", g_.h.n, g_.w.n,
                        transforms_->planning(), g_.h.tiles, g_.w.tiles, g_.oc_block, g_.tile_block,
                        kernel_dft_ ? "dft gemm" : "fftw", to_string(gemm_));
 }
 
 void FftConvolution::run(const ConvArgs& args) const {
+    if (g_.pointwise()) {
+        switch (g_.d) {
+            case Direction::fwd: pointwise_forward(g_, args); break;
+            case Direction::bwd_d: pointwise_backward_data(g_, args); break;
+            case Direction::bwd_w: pointwise_backward_weights(g_, args); break;
+        }
+        return;
+    }
     switch (g_.d) {
         case Direction::fwd: forward(args); break;
         case Direction::bwd_d: backward_data(args); break;
@@ -47,7 +62,8 @@ struct Batches {
 };
 
 // Frequency-domain weights of output channels [oc0, oc0 + ocb) of group gi,
-// laid out [f][oc][c'], conjugated for the forward correlation.
+// laid out [f][oc][c'], conjugated for the forward correlation. (fwd with a
+// single polyphase makes them beside its products instead: fft_fused.hpp.)
 void transform_weights(const Geometry& g, const Transforms& tr, const KernelDft* dft, const ConvArgs& a, int64_t gi,
                        int64_t oc0, int64_t ocb, bool conjugate) {
     TimingPhaseScope scope(a.timing_phases, "fft_w");
@@ -130,8 +146,14 @@ void FftConvolution::forward(const ConvArgs& a) const {
             transform_inputs(g, tr, a, gi, t0, tbc);
             for (int64_t oc0 = 0; oc0 < g.ocg; oc0 += g.oc_block) {
                 const int64_t ocb = std::min(g.oc_block, g.ocg - oc0);
-                if (t0 == 0 || g.oc_blocks() > 1) transform_weights(g, tr, kernel_dft_.get(), a, gi, oc0, ocb, true);
-                multiply(g, a, gemm_, Product::forward, ocb, tbc, false);
+                const bool new_weights = t0 == 0 || g.oc_blocks() > 1;
+                if (kernel_dft_) {  // the spectra made where they are used: fft_fused.hpp
+                    if (new_weights) lay_out_taps(g, *kernel_dft_, a, gi, oc0, ocb);
+                    fused_forward_products(g, *kernel_dft_, a, gemm_, ocb, tbc);
+                } else {
+                    if (new_weights) transform_weights(g, tr, nullptr, a, gi, oc0, ocb, true);
+                    multiply(g, a, gemm_, Product::forward, ocb, tbc, false);
+                }
                 TimingPhaseScope scope(a.timing_phases, "ifft");
                 const Batches b(g, tbc);
 #pragma omp parallel for num_threads(g.threads) schedule(static)

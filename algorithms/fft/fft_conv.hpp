@@ -5,10 +5,11 @@
 //
 // fwd:   per group and block of tiles, r2c of every input tile (X'), per
 //        block of output channels the weights' spectra (once per call when one
-//        block holds them all; one real GEMM over the taps when the problem
-//        has a single polyphase, see fft_kernel_dft.hpp, else r2c), per
+//        block holds them all: with a single polyphase made per frequency
+//        beside the product from the taps, see fft_fused.hpp, else r2c), per
 //        frequency one complex GEMM (cgemm or cgemm3m, the faster at prepare)
 //        Y[oc][t] = conj(W)[oc][c'] X[c'][t] (a correlation), c2r, bias.
+//        A one-tap virtual kernel (1x1) runs at FFT size 1x1: fft_pointwise.hpp.
 // bwd_d: dX'[c'][t] = W^T[c'][oc] DY[oc][t] per frequency (a full
 //        convolution: no conjugate), accumulated over output-channel blocks,
 //        c2r, each virtual input scattered back to its dx element.
@@ -47,9 +48,9 @@ private:
     void backward_weights(const ConvArgs& a) const;
 
     Geometry g_;
-    std::unique_ptr<Transforms> transforms_;
-    std::unique_ptr<KernelDft> kernel_dft_;
-    Gemm gemm_ = Gemm::cgemm;  // chosen by timing at construction  // null when a problem has several polyphases
+    std::unique_ptr<Transforms> transforms_;  // null at size 1 x 1 (pointwise)
+    std::unique_ptr<KernelDft> kernel_dft_;   // null when a problem has several polyphases
+    Gemm gemm_ = Gemm::cgemm;  // chosen by timing at construction
 };
 
 }  // namespace convlab::fft

@@ -66,7 +66,26 @@ int64_t batch_size(const Axis& h, const Axis& w) {
     return std::clamp<int64_t>((int64_t(128) << 10) / item_bytes(h, w), 1, 16);
 }
 
-int64_t scratch_per_thread(const Axis& h, const Axis& w) { return batch_size(h, w) * item_bytes(h, w); }
+// A thread's scratch holds a batch of transforms or, in the products phase,
+// one block of the weights' spectrum at one frequency (fft_fused.hpp): at
+// least one row of cv or ocg complex values, about 128 KiB so it stays in L2.
+int64_t scratch_per_thread(const Axis& h, const Axis& w, int64_t cv, int64_t ocg) {
+    const int64_t spectrum_block = std::max<int64_t>(int64_t(128) << 10, complex_bytes * std::max(cv, ocg));
+    return std::max(batch_size(h, w) * item_bytes(h, w), align64(spectrum_block));
+}
+
+// Size 1 x 1 reads and writes the tensors in place when the polyphase plane
+// is the tensor's own plane (stride 1, no padding) and wide enough for one
+// GEMM per image; else it gathers images into column blocks of at least this
+// many positions (OpenBLAS runs narrow GEMMs poorly: see im2col_gemm's plan).
+constexpr int64_t min_pointwise_columns = 512;
+
+bool plane_in_place(const Axis& a) { return a.stride == 1 && a.pad == 0 && a.in == a.out; }
+
+// The gathered operands of size 1 x 1: [cv][columns] and [ocg][columns] floats.
+int64_t pointwise_bytes(int64_t cv, int64_t ocg, int64_t columns) {
+    return align64(cv * columns * int64_t(sizeof(float))) + align64(ocg * columns * int64_t(sizeof(float)));
+}
 
 // Bytes of the three frequency-domain operands for given blocks.
 int64_t operand_bytes(int64_t freqs, int64_t cv, int64_t ocb, int64_t tb) {
@@ -89,7 +108,13 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
     // per call, which favours small N at small minibatch). The weights are
     // costed as FFTs even where KernelDft computes them by a GEMM: pricing
     // them at GEMM speed picked larger, elongated sizes (12x32, 14x35) that ran
-    // slower, bwd_d most (results/fft/).
+    // slower, bwd_d most (results/fft/). Size 1 x 1 (one-tap virtual kernels
+    // only) has real spectra and no transform: 2 flops per multiply-add, half
+    // of what the half spectrum of any larger tile costs per output.
+    // Size 1 x 1 takes the weights tensor in place as the [oc][c'] matrix: it
+    // is when every polyphase holds one tap (R = k: dilation 1 or one tap).
+    const bool one_tap_each = h.vtaps == 1 && w.vtaps == 1 && h.polyphases == p.kh && w.polyphases == p.kw;
+    const bool in_place = plane_in_place(h) && plane_in_place(w) && h.out * w.out >= min_pointwise_columns;
     double best = -1;
     int64_t best_h = 0, best_w = 0;
     for (int64_t nh : candidate_sizes(h)) {
@@ -97,8 +122,16 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
             Axis th = h, tw = w;
             set_size(th, nh), set_size(tw, nw);
             const int64_t f = nh * (nw / 2 + 1), all_tiles = p.mb * th.tiles * tw.tiles;
+            if (nh == 1 && nw == 1) {
+                const int64_t partials = d == Direction::bwd_w ? threads * align64(ocg * cv * int64_t(sizeof(float))) : 0;
+                const int64_t operands = in_place ? 0 : pointwise_bytes(cv, ocg, h.out * w.out);
+                if (!one_tap_each || operands + partials > limit) continue;
+                const double cost = double(all_tiles) * 2.0 * double(ocg * cv);
+                if (best < 0 || cost < best) best = cost, best_h = nh, best_w = nw;
+                continue;
+            }
             const int64_t min_block = operand_bytes(f, cv, std::min<int64_t>(ocg, 16), std::min<int64_t>(all_tiles, 16));
-            if (min_block + threads * scratch_per_thread(th, tw) > limit) continue;
+            if (min_block + threads * scratch_per_thread(th, tw, cv, ocg) > limit) continue;
             const double points = double(nh * nw), transform = 6 * points * std::max(1.0, std::log2(points));
             const double cost = double(all_tiles) * (8.0 * double(f * ocg * cv) + transform * double(cv + ocg)) +
                                 transform * double(ocg * cv);
@@ -112,10 +145,25 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
     set_size(h, best_h), set_size(w, best_w);
     freqs = h.n * (w.n / 2 + 1);
     tiles = p.mb * h.tiles * w.tiles;
+    if (pointwise()) {
+        const int64_t plane = h.out * w.out;
+        // bwd_w: each thread sums its share of the positions into its own dW.
+        const int64_t partials = d == Direction::bwd_w ? threads * align64(ocg * cv * int64_t(sizeof(float))) : 0;
+        gathered = !in_place;
+        if (gathered) {
+            images_per_block = std::min(p.mb, ceil_div(min_pointwise_columns, plane));
+            while (images_per_block > 1 && pointwise_bytes(cv, ocg, images_per_block * plane) + partials > limit)
+                --images_per_block;
+            outputs_offset = align64(cv * images_per_block * plane * int64_t(sizeof(float)));
+            scratch_offset = pointwise_bytes(cv, ocg, images_per_block * plane);
+        }
+        workspace_bytes = scratch_offset + partials;
+        return;
+    }
 
     // Blocks: all output channels if a useful tile block still fits (weights
     // transformed once per call), else fewer output channels per block.
-    const int64_t scratch = threads * scratch_per_thread(h, w);
+    const int64_t scratch = threads * scratch_per_thread(h, w, cv, ocg);
     const int64_t budget = limit - scratch;
     auto fits = [&](int64_t ocb, int64_t tb) { return operand_bytes(freqs, cv, ocb, tb) <= budget; };
     auto largest = [](int64_t hi, auto&& ok) {  // largest v in [1, hi] with ok(v), 0 if none
@@ -147,7 +195,7 @@ Geometry::Geometry(const Problem& problem, Direction direction, int thread_count
     batch = batch_size(h, w);
     real_bytes = align64(h.n * w.n * int64_t(sizeof(float)));
     spectrum_bytes = align64(freqs * complex_bytes);
-    scratch_bytes_per_thread = scratch_per_thread(h, w);
+    scratch_bytes_per_thread = scratch_per_thread(h, w, cv, ocg);
     workspace_bytes = scratch_offset + threads * scratch_bytes_per_thread;
 }
 

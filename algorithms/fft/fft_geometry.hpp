@@ -78,8 +78,17 @@ public:
     int64_t batch = 1, real_bytes = 0, spectrum_bytes = 0, scratch_bytes_per_thread = 0;
     int64_t workspace_bytes = 0;
 
+    // FFT size 1 x 1 (a one-tap virtual kernel, see fft_pointwise.hpp): the
+    // tiles are single positions, the spectra real. The images whose
+    // positions one real GEMM takes at once, and whether they are gathered
+    // into the workspace first (strides, padding, small planes) or read and
+    // written in place; bwd_w's per-thread partial dW from scratch_offset.
+    int64_t images_per_block = 1;
+    bool gathered = false;
+
     // One polyphase per axis (stride 1, or a 1-tap extent): virtual channel c' is channel c.
     bool single_polyphase() const { return h.polyphases == 1 && w.polyphases == 1; }
+    bool pointwise() const { return h.n == 1 && w.n == 1; }
     int64_t oc_blocks() const { return (ocg + oc_block - 1) / oc_block; }
     int64_t tile_blocks() const { return (tiles + tile_block - 1) / tile_block; }
 };

@@ -11,6 +11,9 @@
 // Only when both axes have a single polyphase (stride 1, or a 1-tap extent):
 // then virtual channel c' is channel c and the j-th kernel of a block is the
 // j-th taps row of the weights tensor.
+//
+// fwd uses the forward table a frequency at a time, beside its products
+// (fft_fused.hpp); bwd_d and bwd_w use forward() and inverse().
 #pragma once
 
 #include <cstdint>
@@ -34,6 +37,11 @@ public:
     // dw[j * taps + k] = scale * (inverse transform of src[f * count + j])
     // at tap k, for j < count.
     void inverse(const cfloat* src, int64_t count, float scale, float* dw, std::byte* workspace) const;
+
+    int64_t taps() const { return taps_; }
+    // Frequency f's coefficients by tap: cos and -sin of theta_f(k).
+    const float* forward_cos(int64_t f) const { return forward_table_.data() + 2 * f * taps_; }
+    const float* forward_sin(int64_t f) const { return forward_cos(f) + taps_; }
 
 private:
     float* scratch(std::byte* workspace, int thread) const;

@@ -13,9 +13,6 @@
 
 namespace convlab::fft {
 
-namespace {
-
-// The product of one frequency: w [ocb][cv], c [cv][tbc], o [ocb][tbc].
 void product_at(Gemm gemm, Product product, int64_t ocb, int64_t tbc, int64_t cv, cfloat* w, cfloat* c, cfloat* o,
                 const cfloat& beta) {
     const auto run = gemm == Gemm::cgemm3m ? cblas_cgemm3m : cblas_cgemm;
@@ -35,6 +32,8 @@ void product_at(Gemm gemm, Product product, int64_t ocb, int64_t tbc, int64_t cv
             break;
     }
 }
+
+namespace {
 
 Product product_of(Direction d) {
     return d == Direction::fwd ? Product::forward

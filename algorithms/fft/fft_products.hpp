@@ -38,6 +38,11 @@ std::string_view to_string(Gemm gemm);
 // per shape and thread count in a process.
 Gemm fastest_gemm(const Geometry& g);
 
+// The product of one frequency: w [ocb][cv], c [cv][tbc], o [ocb][tbc]
+// (row-major, each row dense), the result scaled by beta before it is added.
+void product_at(Gemm gemm, Product product, int64_t ocb, int64_t tbc, int64_t cv, cfloat* w, cfloat* c, cfloat* o,
+                const cfloat& beta);
+
 // One product per frequency for a block of ocb output channels and tbc
 // tiles, on the workspace's operands; `accumulate` adds to the result
 // instead of overwriting it. Frequencies are shared out between threads, each

@@ -39,11 +39,19 @@ inline void fill_input_tile(const Geometry& g, const float* plane, int64_t rh, i
             std::fill(row, row + w.n, 0.0f);
             continue;
         }
+        // Columns v < v_lo fall left of the plane, v >= v_hi right of it:
+        // the row is zeros, a run of the plane's row, zeros (a plain copy at
+        // stride 1), with no test per element.
+        const int64_t first = w.stride * jw + rw - w.pad;  // the input column of v = 0
+        const int64_t v_lo = first >= 0 ? 0 : std::min(w.n, (w.stride - 1 - first) / w.stride);
+        const int64_t v_hi = std::max(v_lo, first >= w.in ? 0 : std::min(w.n, (w.in - first + w.stride - 1) / w.stride));
+        std::fill(row, row + v_lo, 0.0f);
         const float* src = plane + i * w.in;
-        for (int64_t v = 0; v < w.n; ++v) {
-            const int64_t k = w.stride * (jw + v) + rw - w.pad;
-            row[v] = k >= 0 && k < w.in ? src[k] : 0.0f;
-        }
+        if (w.stride == 1)
+            std::copy(src + first + v_lo, src + first + v_hi, row + v_lo);
+        else
+            for (int64_t v = v_lo; v < v_hi; ++v) row[v] = src[first + w.stride * v];
+        std::fill(row + v_hi, row + w.n, 0.0f);
     }
 }
 

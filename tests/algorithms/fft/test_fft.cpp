@@ -197,3 +197,63 @@ TEST_CASE("fft's weights by one real GEMM match FFTW's transforms, and invert ba
         CHECK(tap_error <= 1e-6 * tap_largest);
     }
 }
+
+TEST_CASE("fft runs one-tap virtual kernels at size 1x1 and matches the reference", "[fft]") {
+    const std::string descriptor = GENERATE(as<std::string>{}, "mb2ic8ih24oc6kh1",  // planes in place
+                                            "mb3ic5ih9iw7oc4kh1kw1",                 // small planes, gathered
+                                            "mb2ic6ih15iw13oc5kh1kw1sh2sw2",         // strided
+                                            "g2mb2ic8ih10oc6kh1ph1",                 // groups, padding
+                                            "mb2ic3ih16iw12oc4kh2kw3sh2sw3",         // kernel = stride: polyphases
+                                            "mb1ic3ih16oc4kh2sh3ph1");               // kernel < stride
+    const Problem p = Problem::parse(descriptor);
+    for (Direction d : all_directions) {
+        const fft::Geometry g(p, d, 2);
+        INFO(to_string(d) << " " << p.str() << " gathered " << g.gathered << " images " << g.images_per_block);
+        REQUIRE(g.pointwise());
+        CHECK(g.gathered == (p.kh * p.kw > 1 || p.sh > 1 || p.ph > 0 || p.oh * p.ow < 512));
+        const Verdict v = check(fft_algorithm(), p, d, 29);
+        INFO(v.reason << " " << v.worst);
+        CHECK(v.status == Status::passed);
+        CHECK(relative_error_with_limit(p, d, fft::workspace_limit_bytes) < 1e-6);
+    }
+}
+
+TEST_CASE("fft keeps transforms for kernels of more than one tap per polyphase", "[fft]") {
+    // 3x3; and a dilated 2-tap kernel whose extent 3 <= stride 4 has a tapless polyphase.
+    const std::string descriptor = GENERATE(as<std::string>{}, "mb2ic4ih20oc4kh3ph1", "mb2ic4ih21oc3kh2sh4dh1");
+    const Problem p = Problem::parse(descriptor);
+    for (Direction d : all_directions) {
+        const fft::Geometry g(p, d, 2);
+        INFO(to_string(d) << " " << p.str() << " fft " << g.h.n << "x" << g.w.n);
+        CHECK_FALSE(g.pointwise());
+        const Verdict v = check(fft_algorithm(), p, d, 31);
+        INFO(v.reason << " " << v.worst);
+        CHECK(v.status == Status::passed);
+    }
+}
+
+TEST_CASE("fft's input tiles hold the polyphase plane, zero outside it", "[fft]") {
+    // Strides 1 to 3 with padding: tiles that overhang every edge of the plane.
+    const std::string descriptor = GENERATE(as<std::string>{}, "mb1ic1ih11iw13oc1kh3kw3ph2pw1",
+                                            "mb1ic1ih17iw9oc1kh5kw3sh2sw3ph2pw1", "mb1ic1ih12iw10oc1kh4kw5sh3sw2ph3pw4dh1");
+    const Problem p = Problem::parse(descriptor);
+    const fft::Geometry g(p, Direction::fwd, 1);
+    std::vector<float> plane(size_t(p.ih * p.iw));
+    for (size_t i = 0; i < plane.size(); ++i) plane[i] = float(i + 1);  // no zero inside the plane
+    std::vector<float> tile(size_t(g.h.n * g.w.n));
+    for (int64_t t = 0; t < g.h.tiles * g.w.tiles; ++t)
+        for (int64_t rh = 0; rh < g.h.polyphases; ++rh)
+            for (int64_t rw = 0; rw < g.w.polyphases; ++rw) {
+                const fft::TileOrigin o = fft::tile_origin(g, t);
+                fft::fill_input_tile(g, plane.data(), rh, rw, o.jh, o.jw, tile.data());
+                int64_t wrong = 0;
+                for (int64_t u = 0; u < g.h.n; ++u)
+                    for (int64_t v = 0; v < g.w.n; ++v) {
+                        const int64_t i = p.sh * (o.jh + u) + rh - p.ph, k = p.sw * (o.jw + v) + rw - p.pw;
+                        const bool inside = i >= 0 && i < p.ih && k >= 0 && k < p.iw;
+                        wrong += tile[size_t(u * g.w.n + v)] != (inside ? plane[size_t(i * p.iw + k)] : 0.0f);
+                    }
+                INFO(p.str() << " tile " << t << " polyphase " << rh << "," << rw);
+                CHECK(wrong == 0);
+            }
+}
