@@ -59,6 +59,23 @@ void conv_tile(const ConvTile& t) {
     }
 }
 
+// One pixel's NV dy vectors of a dW tile; WHOLE: all NV * L output channels
+// are real, otherwise the missing ones read as zeros (masked loads).
+template <class V, int NV, bool WHOLE>
+inline void load_dy(const float* dy, int64_t out_channels, typename V::reg (&d)[NV]) {
+    constexpr int L = V::lanes;
+#pragma GCC unroll 2
+    for (int v = 0; v < NV; ++v) {
+        if constexpr (WHOLE) {
+            d[v] = V::load(dy + v * L);
+        } else {
+            const int64_t left = out_channels - v * L;
+            d[v] = left >= L ? V::load(dy + v * L) : left > 0 ? V::load_tail(dy + v * L, left) : V::zero();
+        }
+        if constexpr (NV > 1) V::in_register(d[v]);
+    }
+}
+
 // MRW input channels x NV vectors of output channels of one tap's dW in
 // registers; each pixel adds its dy vectors times MRW broadcast input values
 // (NV + MRW loads for MRW * NV FMAs). WHOLE: every input and output channel
@@ -83,16 +100,7 @@ void grad_tile_body(const GradTile& g) {
         for (int64_t m = 0; m < count; ++m, dy += g.dy_stride) {
             const float* x = rows[m] + g.row_offset;
             R d[NV];
-#pragma GCC unroll 2
-            for (int v = 0; v < NV; ++v) {
-                if constexpr (WHOLE) {
-                    d[v] = V::load(dy + v * L);
-                } else {
-                    const int64_t left = g.out_channels - v * L;
-                    d[v] = left >= L ? V::load(dy + v * L) : left > 0 ? V::load_tail(dy + v * L, left) : V::zero();
-                }
-                if constexpr (NV > 1) V::in_register(d[v]);
-            }
+            load_dy<V, NV, WHOLE>(dy, g.out_channels, d);
 #pragma GCC unroll 16
             for (int i = 0; i < MRW; ++i) {
                 const R xv = V::set1(x[WHOLE ? i : channel[i]]);
@@ -138,16 +146,7 @@ void grad_taps_body(const GradTile& g) {
         const int64_t count = std::min<int64_t>(MR, g.pixels - q0);
         for (int64_t m = 0; m < count; ++m, dy += g.dy_stride) {
             R d[NV];
-#pragma GCC unroll 2
-            for (int v = 0; v < NV; ++v) {
-                if constexpr (WHOLE) {
-                    d[v] = V::load(dy + v * L);
-                } else {
-                    const int64_t left = g.out_channels - v * L;
-                    d[v] = left >= L ? V::load(dy + v * L) : left > 0 ? V::load_tail(dy + v * L, left) : V::zero();
-                }
-                if constexpr (NV > 1) V::in_register(d[v]);
-            }
+            load_dy<V, NV, WHOLE>(dy, g.out_channels, d);
 #pragma GCC unroll 16
             for (int k = 0; k < K; ++k) {
                 const float* x = rows[tap_at[k] + m] + g.row_offset;
