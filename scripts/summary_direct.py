@@ -24,8 +24,9 @@ def conversion_shares(res, algorithm, direction, layers):
             continue
         timed += number(r["time_ms_median"]) or 0.0
         inside += sum(number(r.get(column)) or 0.0 for column in CONVERSION_PHASES)
-        if number(r.get("staging_ms")) is not None:
-            outside += number(r.get("staging_ms"))
+        staging = number(r.get("staging_ms"))
+        if staging is not None:
+            outside += staging
             measured_outside = True
     if not timed:
         return None, None
@@ -40,9 +41,7 @@ def share_cell(shares):
 
 
 def prepare_ms(res, algorithm, direction, layers):
-    values = [number(res.row[(algorithm, direction, layer, res.main_threads)].get("prepare_ms"))
-              for layer in layers if (algorithm, direction, layer, res.main_threads) in res.row]
-    values = [v for v in values if v is not None]
+    values = [v for v in (res._value("prepare_ms", algorithm, direction, layer) for layer in layers) if v is not None]
     return statistics.median(values) if values else None
 
 
